@@ -1,0 +1,49 @@
+# sipshield: the one entry point.
+#
+#   make          build the release core into dist/ (+ CommonJS bundle)
+#   make test     install what is missing, build, run every test suite
+#   make demo     Kamailio + a page on 127.0.0.1 that registers a user
+#   make bench    parse throughput, cold start, download size vs JsSIP/SIP.js
+#   make fuzz     run the libFuzzer targets longer (FUZZ_SECONDS=300)
+#   make clean
+
+export NODE_PATH := /usr/share/nodejs
+SUBMAKE := $(MAKE) --no-print-directory -f tools/core.mk
+
+.PHONY: all setup deps native wasm-debug wasm-release dist test bench demo \
+	fuzz clean typecheck
+
+all: dist
+
+setup:
+	@tools/setup.sh
+
+deps: setup
+
+native: deps
+	@$(SUBMAKE) VARIANT=native
+
+wasm-debug: deps
+	@$(SUBMAKE) VARIANT=wasm-debug
+
+wasm-release: deps
+	@$(SUBMAKE) VARIANT=wasm-release
+
+# dist/: the wasm, its glue as ES module and as CommonJS, the CJS bundle
+dist: wasm-release
+	@tools/dist.sh build/wasm-release dist
+
+test: deps
+	@tools/test.sh
+
+bench: dist
+	node tools/bench/run.js
+
+demo: dist
+	tools/demo.sh
+
+fuzz: deps
+	FUZZ_SECONDS=$${FUZZ_SECONDS:-300} tools/fuzz.sh
+
+clean:
+	rm -rf build/native build/wasm-debug build/wasm-release dist

@@ -1,0 +1,49 @@
+/**
+ * @file abi.js  The one schema of the messages between shim and C core
+ *
+ * Commands go in through sp_cmd as JSON `{v: 1, id, cmd, ...}`; each gets
+ * exactly one reply `{id, err: null | code, message?, ...}`. Events come
+ * out as `{ev, phone, ...}`. wasm/abi/abi.c encodes the same shapes:
+ * change both in one commit (tests/node/abi.test.js round-trips them).
+ */
+
+/**
+ * @typedef {object} PhoneConfig
+ * @property {string} server wss:// URL of the SIP server (anything else is refused)
+ * @property {string} uri address of record, `sip:alice@example.com`
+ * @property {string} [username] digest user name (default: user part of uri)
+ * @property {string} [password] digest password
+ * @property {{ md5?: string, sha256?: string, sha512_256?: string }} [ha1]
+ *   HA1 hex digests instead of a password (needs `realm`)
+ * @property {string} [realm] pin the digest realm: challenges for any other realm are refused
+ * @property {'MD5' | 'SHA-256' | 'SHA-512-256'} [minAlgorithm] refuse weaker digest algorithms
+ * @property {number} [registerExpires] seconds, 30..86400 (default 600)
+ * @property {string} [displayName]
+ * @property {new (url: string, protocols?: string | string[]) => WebSocket} [WebSocket]
+ *   WebSocket class (default: the global one; Node passes the `ws` package)
+ */
+
+/**
+ * @typedef {{ cmd: 'phone.new', config: Omit<PhoneConfig, 'WebSocket'> }
+ *   | { cmd: 'phone.register', phone: number }
+ *   | { cmd: 'phone.unregister', phone: number }
+ *   | { cmd: 'phone.close', phone: number }} CoreCommand
+ */
+
+/**
+ * @typedef {object} CoreReply
+ * @property {number} id
+ * @property {string | null} err stable error code, or null
+ * @property {string} [message] what to fix, when err is set
+ * @property {number} [phone] handle, for phone.new
+ */
+
+/**
+ * @typedef {{ ev: 'transport', phone: number, state: 'open' | 'closed', code: number }
+ *   | { ev: 'registered', phone: number, expires: number, status: number }
+ *   | { ev: 'unregistered', phone: number }
+ *   | { ev: 'registration-failed', phone: number, code: string, status: number, reason: string | null }
+ *   | { ev: 'core-failed', phone: number }} CoreEvent
+ */
+
+export {};

@@ -1,0 +1,351 @@
+/**
+ * @file core.js  Loads the wasm core once and bridges JS <-> C
+ *
+ * The core is instantiated once per page (or Node process) and shared by
+ * every Phone. JS owns the event loop: after every entry into C the next
+ * libre timer is re-armed with one setTimeout (sp_tick). Events the core
+ * emits during a call are queued and delivered after the call returns, so
+ * a listener may call back into the core safely.
+ *
+ * Boundary (tools/exports.json): sp_init, sp_close, sp_cmd, sp_tick,
+ * sp_ws_rx, sp_ws_state, sp_malloc, sp_free, sp_sip_check.
+ */
+import createSipshieldCore from '../dist/sipshield-core.mjs';
+import { PhoneError } from './errors.js';
+
+/** @typedef {import('./abi.js').CoreEvent} CoreEvent */
+/** @typedef {import('./abi.js').CoreReply} CoreReply */
+
+/**
+ * @typedef {object} CoreOptions
+ * @property {ArrayBuffer | Uint8Array} [wasmBinary] the .wasm bytes
+ * @property {string | URL} [wasmUrl] where to fetch the .wasm from
+ * @property {0|1|2|3|4} [logLevel] 0 silent (default) .. 4 libre debug
+ * @property {(level: number, text: string) => void} [log] log sink
+ */
+
+/**
+ * @typedef {object} SocketOwner
+ * @property {(ev: CoreEvent) => void} onCoreEvent
+ * @property {new (url: string, protocols?: string | string[]) => WebSocket} WebSocket
+ */
+
+const WS_OPEN = 1;
+const WS_CLOSED = 2;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** @type {Promise<Core> | undefined} */
+let shared;
+
+/**
+ * The shared core (loaded on first use; a failed load is retried on the
+ * next call).
+ * @param {CoreOptions} [options] honoured by the first call only
+ * @returns {Promise<Core>}
+ */
+export function loadCore(options = {}) {
+  if (!shared) {
+    shared = Core.load(options).catch((e) => {
+      shared = undefined;
+      throw e;
+    });
+  }
+  return shared;
+}
+
+/**
+ * @param {CoreOptions} options
+ * @returns {Promise<ArrayBuffer | Uint8Array>}
+ */
+async function wasmBytes(options) {
+  if (options.wasmBinary) return options.wasmBinary;
+  const url = options.wasmUrl ?? new URL('../dist/sipshield-core.wasm', import.meta.url);
+  const href = String(url);
+  if (href.startsWith('file:')) {
+    // Node (and Electron's main side): fetch() has no file: URLs there
+    const fsName = 'node:fs/promises';
+    const fs = await import(/* @vite-ignore */ fsName);
+    return fs.readFile(new URL(href));
+  }
+  const res = await fetch(href);
+  if (!res.ok) throw new Error(`fetching ${href}: HTTP ${res.status}`);
+  return res.arrayBuffer();
+}
+
+export class Core {
+  /** @type {any} the Emscripten module */
+  #m;
+  /** @type {Map<number, SocketOwner>} phone handle -> Phone */
+  #phones = new Map();
+  /** @type {Map<number, WebSocket>} */
+  #sockets = new Map();
+  /** @type {CoreEvent[]} */
+  #queue = [];
+  #depth = 0;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  #timer;
+  /** @type {CoreReply | null} */
+  #reply = null;
+  #nextId = 1;
+  /** @type {Error | null} set once the runtime aborted */
+  #dead = null;
+  /** @type {(level: number, text: string) => void} */
+  #log;
+
+  /**
+   * @param {CoreOptions} options
+   * @returns {Promise<Core>}
+   */
+  static async load(options = {}) {
+    const bytes = await wasmBytes(options);
+    /** @type {Core | undefined} */
+    let core;
+    /** @type {(e: unknown) => void} */
+    let fail = () => {};
+    const failed = new Promise((_, reject) => { fail = reject; });
+    const bridge = {
+      emit: (/** @type {string} */ t) => { if (core) core.#onEmit(t); },
+      wsOpen: (/** @type {number} */ c, /** @type {number} */ o, /** @type {string} */ u) => core ? core.#wsOpen(c, o, u) : 1,
+      wsSend: (/** @type {number} */ c, /** @type {Uint8Array} */ b) => core ? core.#wsSend(c, b) : 1,
+      wsClose: (/** @type {number} */ c) => { if (core) core.#wsClose(c); },
+      log: (/** @type {number} */ l, /** @type {string} */ t) => { if (core) core.#log(l, t); },
+    };
+    let module;
+    try {
+      module = await Promise.race([failed, createSipshieldCore({
+        sp: bridge,
+        instantiateWasm(/** @type {any} */ imports, /** @type {(i: WebAssembly.Instance) => void} */ done) {
+          WebAssembly.instantiate(/** @type {BufferSource} */ (bytes), imports)
+            .then((r) => done(r.instance), fail);
+          return {};
+        },
+        onAbort: (/** @type {unknown} */ what) => {
+          const e = new PhoneError('core-failed', `wasm core aborted: ${what}`);
+          if (core) core.#die(e); else fail(e);
+        },
+        print: () => {},
+        printErr: () => {},
+      })]);
+    } catch (e) {
+      throw e instanceof PhoneError ? e : new PhoneError('core-failed', 'could not load the wasm core', { cause: e });
+    }
+    core = new Core(module, options);
+    const err = module._sp_init(options.logLevel ?? 0);
+    if (err) throw new PhoneError('core-failed', `sp_init failed (${err})`);
+    return core;
+  }
+
+  /**
+   * @param {any} module
+   * @param {CoreOptions} options
+   */
+  constructor(module, options) {
+    this.#m = module;
+    this.#log = options.log ?? ((level, text) => {
+      if (level >= 2) console.warn(`sipshield: ${text}`);
+      else console.debug(`sipshield: ${text}`);
+    });
+  }
+
+  /**
+   * Run a command; the reply comes back synchronously.
+   * @param {Record<string, unknown>} command
+   * @returns {CoreReply}
+   */
+  cmd(command) {
+    if (this.#dead) throw this.#dead;
+    const id = this.#nextId++;
+    const bytes = encoder.encode(JSON.stringify({ v: 1, id, ...command }));
+    const m = this.#m;
+    const ptr = m._sp_malloc(bytes.length);
+    if (!ptr) throw new PhoneError('no-memory', 'out of wasm memory');
+    this.#reply = null;
+    try {
+      m.HEAPU8.set(bytes, ptr);
+      this.#enter(() => m._sp_cmd(ptr, bytes.length));
+    } finally {
+      // the command may hold a password: wipe the wasm copy (and ours)
+      if (!this.#dead) {
+        m.HEAPU8.fill(0, ptr, ptr + bytes.length);
+        m._sp_free(ptr);
+      }
+      bytes.fill(0);
+    }
+    const reply = /** @type {CoreReply | null} */ (this.#reply);
+    this.#reply = null;
+    if (!reply || reply.id !== id) {
+      throw new PhoneError('internal', `no reply to ${String(command.cmd)}`);
+    }
+    return reply;
+  }
+
+  /**
+   * Check one SIP message with the core's parser.
+   * @param {Uint8Array} bytes
+   * @returns {Record<string, unknown>} the JSON verdict
+   */
+  checkSip(bytes) {
+    if (this.#dead) throw this.#dead;
+    const m = this.#m;
+    const ptr = m._sp_malloc(Math.max(1, bytes.length));
+    if (!ptr) throw new PhoneError('no-memory', 'out of wasm memory');
+    /** @type {string | null} */
+    let verdict = null;
+    try {
+      m.HEAPU8.set(bytes, ptr);
+      this.#captureEmit = (t) => { verdict = t; };
+      this.#enter(() => m._sp_sip_check(ptr, bytes.length, 1));
+    } finally {
+      this.#captureEmit = null;
+      m._sp_free(ptr);
+    }
+    if (verdict === null) throw new PhoneError('internal', 'no verdict from the core');
+    return JSON.parse(verdict);
+  }
+
+  /** @type {((text: string) => void) | null} */
+  #captureEmit = null;
+
+  /**
+   * @param {number} handle
+   * @param {SocketOwner} owner
+   */
+  attach(handle, owner) {
+    this.#phones.set(handle, owner);
+  }
+
+  /** @param {number} handle */
+  detach(handle) {
+    this.#phones.delete(handle);
+  }
+
+  /**
+   * Enter C, then re-arm the timer and deliver queued events.
+   * @template T
+   * @param {() => T} fn
+   * @returns {T}
+   */
+  #enter(fn) {
+    this.#depth++;
+    let result;
+    try {
+      result = fn();
+    } catch (e) {
+      // an exception out of wasm (abort, trap) kills the instance
+      this.#die(new PhoneError('core-failed', 'the wasm core failed', { cause: e }));
+      throw this.#dead;
+    } finally {
+      this.#depth--;
+    }
+    if (this.#depth === 0) {
+      this.#arm();
+      this.#flush();
+    }
+    return result;
+  }
+
+  #arm() {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#dead) return;
+    const next = this.#m._sp_tick(Date.now());
+    if (next >= 0) {
+      this.#timer = setTimeout(() => {
+        this.#timer = undefined;
+        if (!this.#dead) this.#enter(() => this.#m._sp_tick(Date.now()));
+      }, next);
+    }
+  }
+
+  #flush() {
+    while (this.#queue.length) {
+      const ev = /** @type {CoreEvent} */ (this.#queue.shift());
+      this.#phones.get(ev.phone)?.onCoreEvent(ev);
+    }
+  }
+
+  /** @param {string} text */
+  #onEmit(text) {
+    if (this.#captureEmit) {
+      this.#captureEmit(text);
+      return;
+    }
+    const msg = JSON.parse(text);
+    if ('ev' in msg) this.#queue.push(msg);
+    else this.#reply = msg;
+  }
+
+  /**
+   * @param {number} conn
+   * @param {number} owner
+   * @param {string} url
+   * @returns {number} 0 started, 1 failed
+   */
+  #wsOpen(conn, owner, url) {
+    const phone = this.#phones.get(owner);
+    const WS = phone?.WebSocket ?? globalThis.WebSocket;
+    if (!WS) return 1;
+    const ws = new WS(url, 'sip');
+    ws.binaryType = 'arraybuffer';
+    this.#sockets.set(conn, ws);
+    ws.onopen = () => {
+      if (this.#sockets.get(conn) === ws) this.#enter(() => this.#m._sp_ws_state(conn, WS_OPEN, 0));
+    };
+    ws.onmessage = (e) => {
+      if (this.#sockets.get(conn) !== ws) return;
+      const data = typeof e.data === 'string' ? encoder.encode(e.data) : new Uint8Array(e.data);
+      const m = this.#m;
+      const ptr = m._sp_malloc(Math.max(1, data.length));
+      if (!ptr) return;
+      try {
+        m.HEAPU8.set(data, ptr);
+        this.#enter(() => m._sp_ws_rx(conn, ptr, data.length));
+      } finally {
+        if (!this.#dead) m._sp_free(ptr);
+      }
+    };
+    ws.onclose = (e) => {
+      if (this.#sockets.get(conn) !== ws) return;
+      this.#sockets.delete(conn);
+      this.#enter(() => this.#m._sp_ws_state(conn, WS_CLOSED, e.code || 1006));
+    };
+    ws.onerror = () => { /* a close event follows */ };
+    return 0;
+  }
+
+  /**
+   * @param {number} conn
+   * @param {Uint8Array} bytes
+   * @returns {number}
+   */
+  #wsSend(conn, bytes) {
+    const ws = this.#sockets.get(conn);
+    if (!ws || ws.readyState !== 1) return 1;
+    // SIP over WebSocket (RFC 7118 5.1): UTF-8 text frames, as JsSIP sends
+    ws.send(decoder.decode(bytes));
+    return 0;
+  }
+
+  /** @param {number} conn */
+  #wsClose(conn) {
+    const ws = this.#sockets.get(conn);
+    this.#sockets.delete(conn);
+    if (ws && ws.readyState <= 1) ws.close(1000);
+  }
+
+  /** @param {Error} e */
+  #die(e) {
+    if (this.#dead) return;
+    this.#dead = e;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    for (const ws of this.#sockets.values()) {
+      try { ws.close(1000); } catch { /* closing anyway */ }
+    }
+    this.#sockets.clear();
+    for (const [handle, phone] of this.#phones) {
+      phone.onCoreEvent({ ev: 'core-failed', phone: handle });
+    }
+    if (shared) shared = undefined;
+  }
+}

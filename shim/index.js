@@ -1,0 +1,6 @@
+/**
+ * @file index.js  sipshield's public API
+ */
+export { Phone } from './phone.js';
+export { PhoneError } from './errors.js';
+export { loadCore } from './core.js';

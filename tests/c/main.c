@@ -1,0 +1,90 @@
+/**
+ * @file main.c  C unit test runner (native under ASan/UBSan, and wasm)
+ *
+ * Usage: test-c [-d VECTORS_DIR] [TEST_NAME ...]
+ * Runs every test in the table of test.h (or only those named), each
+ * from a clean core state, and ends with "N passed, N failed".  Leaks are
+ * caught by LeakSanitizer in the native build (libre's own accounting is
+ * off in RELEASE builds).
+ */
+#include <stdlib.h>
+#include <re.h>
+#include "spjs.h"
+#include "abi.h"
+#include "test.h"
+
+
+const char *test_datapath = "tests/vectors";
+
+struct list *tmrl_get(void);
+
+static const struct test {
+	const char *name;
+	int (*exec)(void);
+} tests[] = {
+#define X(name) {#name, name},
+	TESTS(X)
+#undef X
+};
+
+
+static bool selected(const char *name, int argc, char *argv[], int first)
+{
+	int i;
+
+	if (first >= argc)
+		return true;
+
+	for (i = first; i < argc; i++) {
+		if (!strcmp(argv[i], name))
+			return true;
+	}
+
+	return false;
+}
+
+
+int main(int argc, char *argv[])
+{
+	unsigned passed = 0, failed = 0;
+	int first = 1;
+	size_t i;
+
+	if (argc > 2 && !strcmp(argv[1], "-d")) {
+		test_datapath = argv[2];
+		first = 3;
+	}
+
+	for (i = 0; i < ARRAY_SIZE(tests); i++) {
+		int err;
+
+		if (!selected(tests[i].name, argc, argv, first))
+			continue;
+
+		fake_spjs_reset();
+		(void)sp_init(getenv("SIPSHIELD_TEST_LOG") ? 4 : 0);
+		err = tests[i].exec();
+		sp_close();
+
+		/* a test must not leave timers behind */
+		if (!err && list_head(tmrl_get())) {
+			(void)fprintf(stderr, "%s: timers left running\n",
+				      tests[i].name);
+			err = EBUSY;
+		}
+
+		if (err) {
+			(void)printf("not ok %s (%s)\n", tests[i].name,
+				     strerror(err));
+			++failed;
+		}
+		else {
+			(void)printf("ok %s\n", tests[i].name);
+			++passed;
+		}
+	}
+
+	(void)printf("%u passed, %u failed\n", passed, failed);
+
+	return failed ? 1 : 0;
+}

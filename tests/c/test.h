@@ -1,0 +1,100 @@
+/**
+ * @file test.h  C unit test macros and the test table (after re/test/test.h)
+ *
+ * A test is `int test_<module>_<behaviour>(void)` returning 0 or an errno;
+ * it uses the macros below with `goto out`.  The runner (main.c) checks for
+ * leaked libre memory after every test.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#define TEST_ERR(err)							\
+	if ((err)) {							\
+		(void)fprintf(stderr, "%s:%u: error %d\n",		\
+			      __FILE__, __LINE__, (err));		\
+		goto out;						\
+	}
+
+#define TEST_EQUALS(expected, actual)					\
+	if ((expected) != (actual)) {					\
+		(void)fprintf(stderr, "%s:%u: expected %lld, got %lld\n",\
+			      __FILE__, __LINE__,			\
+			      (long long)(expected), (long long)(actual));\
+		err = EINVAL;						\
+		goto out;						\
+	}
+
+#define TEST_STRCMP(expected, actual)					\
+	if (strcmp((expected), (actual))) {				\
+		(void)fprintf(stderr, "%s:%u: expected \"%s\", got \"%s\"\n",\
+			      __FILE__, __LINE__, (expected), (actual));\
+		err = EINVAL;						\
+		goto out;						\
+	}
+
+#define TEST_ASSERT(cond)						\
+	if (!(cond)) {							\
+		(void)fprintf(stderr, "%s:%u: assertion failed: %s\n",	\
+			      __FILE__, __LINE__, #cond);		\
+		err = EINVAL;						\
+		goto out;						\
+	}
+
+/* Where the unit tests find tests/vectors (set by main.c from argv) */
+extern const char *test_datapath;
+
+/* Fake JS imports (fake_spjs.c): what the core sent and emitted */
+struct fake_spjs {
+	int opens;             /* spjs_ws_open calls             */
+	int closes;            /* spjs_ws_close calls            */
+	int last_conn;         /* handle of the last open        */
+	char url[256];         /* URL of the last open           */
+	char sent[16][4096];   /* last SIP messages sent, ring   */
+	int nsent;
+	char events[64][1024]; /* last events emitted, ring      */
+	int nevents;
+	int open_err;          /* spjs_ws_open returns this      */
+};
+extern struct fake_spjs fake_spjs;
+void fake_spjs_reset(void);
+const char *fake_spjs_event(const char *prefix);
+const char *fake_spjs_sent(int i);
+
+/* The table: every test is listed once here and defined in its module's file */
+#define TESTS(X)				\
+	X(test_crypto_hashes)			\
+	X(test_crypto_sha512_256)		\
+	X(test_crypto_rand)			\
+	X(test_auth_rfc7616_md5)		\
+	X(test_auth_rfc7616_sha256)		\
+	X(test_auth_sha512_256)			\
+	X(test_auth_challenge_decode)		\
+	X(test_auth_strongest_wins)		\
+	X(test_auth_realm_pinned)		\
+	X(test_auth_min_algorithm)		\
+	X(test_auth_ha1)			\
+	X(test_auth_stale_retry_once)		\
+	X(test_auth_rejected_no_loop)		\
+	X(test_auth_hostile_challenges)		\
+	X(test_auth_vectors)			\
+	X(test_auth_no_qop)			\
+	X(test_auth_qop)			\
+	X(test_auth_plain_handler)		\
+	X(test_auth_two_proxies)		\
+	X(test_auth_secrets)			\
+	X(test_auth_creds)			\
+	X(test_policy_transport)		\
+	X(test_transport_websock)		\
+	X(test_abi_misuse)			\
+	X(test_abi_json)			\
+	X(test_sipcheck_vectors)		\
+	X(test_sipcheck_rfc4475)		\
+	X(test_sipcheck_json)			\
+	X(test_sipcheck_misuse)			\
+	X(test_ua_register_flow)		\
+	X(test_ua_register_auth_failed)		\
+	X(test_ua_no_ip_in_headers)
+
+#define X(name) int name(void);
+TESTS(X)
+#undef X

@@ -1,0 +1,273 @@
+/**
+ * @file ua.c  A phone registers through the boundary, with a fake server
+ *
+ * The test plays the shim (sp_cmd, sp_ws_state, sp_ws_rx) and the SIP
+ * server (answers built from the REGISTER the core sent).  The real
+ * server is Kamailio in tests/node/register.test.js.
+ */
+#include <re.h>
+#include "spjs.h"
+#include "abi.h"
+#include "test.h"
+
+
+static const char *cfg_md5 =
+	"{\"v\":1,\"id\":1,\"cmd\":\"phone.new\",\"config\":{"
+	"\"server\":\"wss://sip.example.com:7443/ws\","
+	"\"uri\":\"sip:alice@example.com\","
+	"\"password\":\"alice-secret-pw\",\"registerExpires\":600}}";
+
+
+static int cmd(const char *json)
+{
+	return sp_cmd(json, strlen(json));
+}
+
+
+/* Answer the last sent request with @p code and extra header lines */
+static int answer(int code, const char *reason, const char *extra)
+{
+	const char *req = fake_spjs_sent(fake_spjs.nsent - 1);
+	struct sip_msg *msg = NULL;
+	struct mbuf *mb, *resp = NULL;
+	const struct sip_hdr *via;
+	int err;
+
+	mb = mbuf_alloc(4096);
+	resp = mbuf_alloc(4096);
+	if (!mb || !resp) {
+		err = ENOMEM;
+		goto out;
+	}
+
+	err = mbuf_write_str(mb, req);
+	if (err)
+		goto out;
+	mb->pos = 0;
+
+	err = sip_msg_decode(&msg, mb);
+	if (err)
+		goto out;
+
+	via = sip_msg_hdr(msg, SIP_HDR_VIA);
+	err = mbuf_printf(resp,
+			  "SIP/2.0 %d %s\r\n"
+			  "Via: %r;received=203.0.113.9\r\n"
+			  "From: %r\r\n"
+			  "To: %r;tag=srv%d\r\n"
+			  "Call-ID: %r\r\n"
+			  "CSeq: %r\r\n"
+			  "%s"
+			  "Content-Length: 0\r\n\r\n",
+			  code, reason, &via->val, &msg->from.val,
+			  &msg->to.val, code, &msg->callid,
+			  &sip_msg_hdr(msg, SIP_HDR_CSEQ)->val,
+			  extra ? extra : "");
+	if (err)
+		goto out;
+
+	err = sp_ws_rx(fake_spjs.last_conn, resp->buf, resp->end);
+	if (!err)
+		(void)sp_tick(0);
+
+ out:
+	mem_deref(msg);
+	mem_deref(mb);
+	mem_deref(resp);
+
+	return err;
+}
+
+
+/* Run libre's timers until nothing is due now (the fake DNS answers) */
+static void settle(void)
+{
+	int i;
+
+	for (i = 0; i < 8; i++)
+		(void)sp_tick(0);
+}
+
+
+static int open_and_register(void)
+{
+	int err;
+
+	err = cmd(cfg_md5);
+	TEST_ERR(err);
+	TEST_ASSERT(fake_spjs_event("{\"id\":1,\"err\":null,\"phone\":"));
+
+	err = cmd("{\"v\":1,\"id\":2,\"cmd\":\"phone.register\",\"phone\":1}");
+	TEST_ERR(err);
+	settle();
+
+	/* the socket opened is the configured server, nothing else */
+	TEST_EQUALS(1, fake_spjs.opens);
+	TEST_STRCMP("wss://sip.example.com:7443/ws", fake_spjs.url);
+	TEST_EQUALS(0, fake_spjs.nsent);
+
+	err = sp_ws_state(fake_spjs.last_conn, 1, 0);
+	TEST_ERR(err);
+	settle();
+	TEST_EQUALS(1, fake_spjs.nsent);
+	TEST_ASSERT(!strncmp(fake_spjs_sent(0), "REGISTER sip:example.com ",
+			     25));
+
+ out:
+	return err;
+}
+
+
+int test_ua_register_flow(void)
+{
+	const char *ev;
+	int err;
+
+	err = open_and_register();
+	TEST_ERR(err);
+
+	err = answer(401, "Unauthorized",
+		     "WWW-Authenticate: Digest realm=\"example.com\","
+		     " nonce=\"n0nce1\", qop=\"auth\", algorithm=MD5\r\n");
+	TEST_ERR(err);
+	settle();
+	TEST_EQUALS(2, fake_spjs.nsent);
+	TEST_ASSERT(strstr(fake_spjs_sent(1), "Authorization: Digest "));
+	TEST_ASSERT(strstr(fake_spjs_sent(1), "algorithm=MD5"));
+	TEST_ASSERT(!strstr(fake_spjs_sent(1), "alice-secret-pw"));
+
+	err = answer(200, "OK",
+		     "Contact: <sip:alice@x.invalid;transport=ws>"
+		     ";expires=300\r\n");
+	TEST_ERR(err);
+	ev = fake_spjs_event("{\"ev\":\"registered\"");
+	TEST_ASSERT(ev != NULL);
+	TEST_ASSERT(strstr(ev, "\"phone\":1"));
+
+	/* unregister: Expires 0, confirmed by the 2xx */
+	err = cmd("{\"v\":1,\"id\":3,\"cmd\":\"phone.unregister\","
+		  "\"phone\":1}");
+	TEST_ERR(err);
+	settle();
+	TEST_EQUALS(3, fake_spjs.nsent);
+	TEST_ASSERT(strstr(fake_spjs_sent(2), "Expires: 0\r\n"));
+	TEST_ASSERT(strstr(fake_spjs_sent(2), ";expires=0"));
+	err = answer(200, "OK", NULL);
+	TEST_ERR(err);
+	TEST_ASSERT(fake_spjs_event("{\"ev\":\"unregistered\",\"phone\":1}"));
+
+	err = cmd("{\"v\":1,\"id\":4,\"cmd\":\"phone.close\",\"phone\":1}");
+	TEST_ERR(err);
+	TEST_ASSERT(fake_spjs_event("{\"id\":4,\"err\":null}"));
+
+ out:
+	return err;
+}
+
+
+int test_ua_register_auth_failed(void)
+{
+	const char *ev;
+	int err;
+
+	err = open_and_register();
+	TEST_ERR(err);
+
+	err = answer(401, "Unauthorized",
+		     "WWW-Authenticate: Digest realm=\"example.com\","
+		     " nonce=\"n1\", qop=\"auth\"\r\n");
+	TEST_ERR(err);
+	TEST_EQUALS(2, fake_spjs.nsent);
+
+	/* a new nonce, not stale: the credential was refused */
+	err = answer(401, "Unauthorized",
+		     "WWW-Authenticate: Digest realm=\"example.com\","
+		     " nonce=\"n2\", qop=\"auth\"\r\n");
+	TEST_ERR(err);
+	settle();
+	TEST_EQUALS(2, fake_spjs.nsent);  /* no retry loop */
+
+	ev = fake_spjs_event("{\"ev\":\"registration-failed\"");
+	TEST_ASSERT(ev != NULL);
+	TEST_ASSERT(strstr(ev, "\"code\":\"auth-failed\""));
+	TEST_ASSERT(strstr(ev, "\"status\":401"));
+	TEST_ASSERT(!strstr(ev, "alice-secret-pw"));
+
+	/* the phone stays usable: a new attempt sends a new REGISTER */
+	err = cmd("{\"v\":1,\"id\":5,\"cmd\":\"phone.register\",\"phone\":1}");
+	TEST_ERR(err);
+	settle();
+	TEST_EQUALS(3, fake_spjs.nsent);
+
+	/* the server closes the socket: a clean error, not a hang */
+	err = sp_ws_state(fake_spjs.last_conn, 2, 1006);
+	TEST_ERR(err);
+	settle();
+	ev = fake_spjs_event("{\"ev\":\"registration-failed\"");
+	TEST_ASSERT(ev && strstr(ev, "\"code\":\"transport-closed\""));
+	TEST_ASSERT(fake_spjs_event("{\"ev\":\"transport\",\"phone\":1,"
+				    "\"state\":\"closed\",\"code\":1006}"));
+
+ out:
+	return err;
+}
+
+
+int test_ua_no_ip_in_headers(void)
+{
+	const char *req;
+	int err;
+
+	err = open_and_register();
+	TEST_ERR(err);
+
+	req = fake_spjs_sent(0);
+	TEST_ASSERT(strstr(req, "Via: SIP/2.0/WSS "));
+	TEST_ASSERT(strstr(req, ".invalid;branch=z9hG4bK"));
+	TEST_ASSERT(strstr(req, "Contact: <sip:alice@"));
+	TEST_ASSERT(strstr(req, ".invalid;transport=ws"));
+	/* neither the placeholder nor any other dotted quad */
+	TEST_ASSERT(!strstr(req, "192.0.2."));
+	TEST_ASSERT(!strstr(req, "127.0.0.1"));
+
+ out:
+	return err;
+}
+
+
+int test_transport_websock(void)
+{
+	static const uint8_t junk[] = "\x00\x01garbage\r\n\r\n";
+	uint8_t *big = NULL;
+	int err;
+
+	/* stale and invalid handles */
+	TEST_EQUALS(ENOENT, sp_ws_rx(0, junk, sizeof(junk)));
+	TEST_EQUALS(ENOENT, sp_ws_rx(12345, junk, sizeof(junk)));
+	TEST_EQUALS(ENOENT, sp_ws_state(-1, 1, 0));
+	TEST_EQUALS(EINVAL, sp_ws_state(1, 7, 0));
+
+	err = open_and_register();
+	TEST_ERR(err);
+
+	/* garbage and oversize frames are dropped; the flow goes on */
+	TEST_EQUALS(0, sp_ws_rx(fake_spjs.last_conn, junk, sizeof(junk)));
+	big = mem_zalloc(70000, NULL);
+	TEST_ASSERT(big != NULL);
+	TEST_EQUALS(EMSGSIZE, sp_ws_rx(fake_spjs.last_conn, big, 70000));
+	TEST_EQUALS(EINVAL, sp_ws_rx(fake_spjs.last_conn, NULL, 10));
+
+	err = answer(200, "OK", NULL);
+	TEST_ERR(err);
+	TEST_ASSERT(fake_spjs_event("{\"ev\":\"registered\""));
+
+	/* the socket closes: a later frame on the old handle is stale */
+	TEST_EQUALS(0, sp_ws_state(fake_spjs.last_conn, 2, 1000));
+	TEST_EQUALS(ENOENT, sp_ws_rx(fake_spjs.last_conn, junk,
+				     sizeof(junk)));
+	err = 0;
+
+ out:
+	mem_deref(big);
+	return err;
+}

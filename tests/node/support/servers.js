@@ -1,0 +1,114 @@
+// Test support: start and stop the project's Kamailio (tools/servers/kamailio.sh) on
+// 127.0.0.1, free ports, the test accounts, and a WebSocket class for Node that accepts
+// the self-signed test certificate.
+import { execFile } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const SCRIPT = path.join(ROOT, 'tools/servers/kamailio.sh');
+export const REALM = 'sipshield.test';
+
+/** accounts "USERNAME PASSWORD" (test-only secrets; never print them) */
+export const USERS = new Map(
+  fs.readFileSync(path.join(ROOT, 'tools/servers/users'), 'utf8')
+    .split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'))
+    .map((l) => /** @type {[string, string]} */ (l.split(/\s+/))),
+);
+
+/**
+ * The ws package with the self-signed test certificate accepted; records the wire
+ * (what the phone sent and received) so tests can assert on it.
+ */
+export class TestWebSocket extends WebSocket {
+  constructor(url, protocols) {
+    super(url, protocols, { rejectUnauthorized: false });
+    TestWebSocket.opened.push(url);
+    this.on('message', (data) => TestWebSocket.received.push(String(data)));
+  }
+
+  send(data, ...rest) {
+    TestWebSocket.sent.push(typeof data === 'string' ? data : Buffer.from(data).toString());
+    return super.send(data, ...rest);
+  }
+}
+/** @type {string[]} every URL a TestWebSocket was opened to */
+TestWebSocket.opened = [];
+/** @type {string[]} SIP messages sent and received, in order */
+TestWebSocket.sent = [];
+TestWebSocket.received = [];
+
+function run(args, env = {}, timeout = 20000) {
+  return new Promise((resolve, reject) => {
+    execFile('bash', [SCRIPT, ...args], { timeout, env: { ...process.env, ...env } },
+      (err, stdout, stderr) => {
+        if (err) reject(new Error(`kamailio.sh ${args[0]} failed: ${err.message}\n${stderr}`));
+        else resolve(stdout);
+      });
+  });
+}
+
+function portFree(port) {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+}
+
+export async function freePort() {
+  for (let i = 0; i < 50; i++) {
+    const p = 20000 + crypto.randomInt(40000);
+    if (await portFree(p)) return p;
+  }
+  throw new Error('no free port found');
+}
+
+/**
+ * Start one Kamailio (WSS on 127.0.0.1) challenging with `alg`.
+ * @param {{ alg: 'MD5' | 'SHA-256', minExpires?: number, maxExpires?: number }} opts
+ */
+export async function startKamailio({ alg, minExpires, maxExpires }) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sipshield-kam-'));
+  const port = await freePort();
+  const env = {};
+  if (minExpires) env.KAMAILIO_MIN_EXPIRES = String(minExpires);
+  if (maxExpires) env.KAMAILIO_MAX_EXPIRES = String(maxExpires);
+  await run(['start', dir, String(port), alg], env);
+  return {
+    port,
+    dir,
+    url: `wss://127.0.0.1:${port}`,
+    log: () => fs.readFileSync(path.join(dir, `kamailio-${port}.log`), 'utf8'),
+    async stop() {
+      try {
+        await run(['stop', dir, String(port)]);
+      } finally {
+        if (!process.env.KEEP_KAMAILIO_DIR) fs.rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+/** Resolve with the first `name` event of `emitter`, or reject after `ms`. */
+export function nextEvent(emitter, name, ms = 5000) {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => { emitter.off(name, on); reject(new Error(`no ${name} event in ${ms} ms`)); }, ms);
+    const on = (v) => { clearTimeout(t); emitter.off(name, on); resolve(v); };
+    emitter.on(name, on);
+  });
+}
+
+/** Reject after `ms`: every await on the network is bounded. */
+export function within(promise, ms, what) {
+  let timer;
+  return Promise.race([
+    promise,
+    new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`timeout: ${what}`)), ms); }),
+  ]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,156 @@
+# @file core.mk  Builds the C core in one variant; called by the Makefile
+#
+#   make -f tools/core.mk VARIANT=native        clang, ASan + UBSan, unit tests
+#   make -f tools/core.mk VARIANT=wasm-debug    emcc -O1, ASSERTIONS=2
+#   make -f tools/core.mk VARIANT=wasm-release  emcc -Oz, what ships in dist/
+#
+# libre and mbedTLS are built from the Debian sources tools/deps.sh unpacked,
+# with our own file lists and defines (their own build systems probe the
+# host).  Our C is built with warnings as errors.
+
+VARIANT ?= native
+B       := build/$(VARIANT)
+RE      := build/src/libre
+TLS     := build/src/mbedtls
+
+# --- libre: the files a SIP user agent needs; our replacements elsewhere ---
+RE_SRCS := \
+	sip/addr.c sip/contact.c sip/cseq.c sip/ctrans.c sip/dialog.c \
+	sip/keepalive.c sip/msg.c sip/reply.c sip/request.c \
+	sip/sip.c sip/strans.c sip/transp.c sip/via.c \
+	sipreg/reg.c \
+	sipsess/sess.c sipsess/accept.c sipsess/ack.c sipsess/close.c \
+	sipsess/connect.c sipsess/info.c sipsess/listen.c sipsess/modify.c \
+	sipsess/reply.c sipsess/request.c \
+	sipevent/listen.c sipevent/msg.c sipevent/notify.c \
+	sipevent/subscribe.c \
+	sdp/attr.c sdp/format.c sdp/media.c sdp/msg.c sdp/session.c \
+	sdp/str.c sdp/util.c \
+	httpauth/digest.c msg/ctype.c msg/param.c uri/uri.c uri/uric.c \
+	fmt/ch.c fmt/hexdump.c fmt/pl.c fmt/print.c fmt/prm.c fmt/regex.c \
+	fmt/str.c fmt/str_error.c fmt/time.c fmt/unicode.c \
+	mbuf/mbuf.c list/list.c hash/hash.c hash/func.c \
+	mem/mem.c mem/secure.c tmr/tmr.c \
+	sa/ntop.c sa/printaddr.c sa/pton.c sa/sa.c \
+	md5/md5.c sha/sha1.c base64/b64.c sys/rand.c sys/endian.c \
+	dbg/dbg.c main/main.c main/method.c \
+	dns/rr.c dns/rrlist.c dns/dname.c dns/cstr.c \
+	json/decode.c json/decode_odict.c json/encode.c \
+	odict/entry.c odict/get.c odict/odict.c odict/type.c
+RE_DEFS := -std=gnu99 -DRELEASE -DOS=\"$(if $(filter native fuzz,$(VARIANT)),linux,emscripten)\" \
+	-DARCH=\"$(if $(filter native fuzz,$(VARIANT)),x86_64,wasm32)\" \
+	-DVERSION=\"1.1.0\" -DVER_MAJOR=1 -DVER_MINOR=1 -DVER_PATCH=0 \
+	-DHAVE_INTTYPES_H -DHAVE_STDBOOL_H -DHAVE_INET6 -DHAVE_INET_NTOP \
+	-DHAVE_INET_PTON -DHAVE_STRERROR_R -DHAVE_STRINGS_H -DHAVE_UNISTD_H \
+	-DHAVE_SYS_TIME_H -DHAVE_ARC4RANDOM \
+	-DVALGRIND  # hash/func.c: no word reads past the end of a key
+
+# --- mbedTLS: crypto only, configured by wasm/config/mbedtls_config.h ---
+TLS_SRCS := aes.c cipher.c cipher_wrap.c gcm.c md.c md5.c sha256.c \
+	sha512.c hkdf.c entropy.c entropy_poll.c ctr_drbg.c platform.c \
+	platform_util.c constant_time.c
+TLS_DEFS := -DMBEDTLS_CONFIG_FILE='"mbedtls_config.h"' -Iwasm/config \
+	-I$(TLS)/include
+
+# --- our core ---
+CORE_SRCS := $(sort $(wildcard wasm/*/*.c))
+TEST_SRCS := $(sort $(wildcard tests/c/*.c))
+INCS      := -Iwasm/include -I$(RE)/include -I$(RE)/src/sip $(TLS_DEFS)
+WARN      := -Wall -Wextra -Wno-unused-parameter -Wshadow \
+	-Wmissing-prototypes -Wstrict-prototypes -Werror
+
+ifeq ($(VARIANT),native)
+CC      := clang
+OPT     := -g -O1 -fno-omit-frame-pointer \
+	-fsanitize=address,undefined -fno-sanitize-recover=all
+LDOPT   := -fsanitize=address,undefined
+EXE     :=
+else ifeq ($(VARIANT),fuzz)
+CC      := clang
+OPT     := -g -O1 -fno-omit-frame-pointer \
+	-fsanitize=address,undefined,fuzzer-no-link -fno-sanitize-recover=all
+LDOPT   := -fsanitize=address,undefined,fuzzer
+EXE     :=
+else
+CC      := emcc
+ifeq ($(VARIANT),wasm-debug)
+OPT     := -g -O1
+LDOPT   := -O1 -sASSERTIONS=2
+else
+OPT     := -Oz -DNDEBUG
+LDOPT   := -Oz
+endif
+EXE     := .js
+endif
+
+DEBUG_LEVEL ?= 5
+CFLAGS_ALL := $(OPT) -DHAVE_ARC4RANDOM
+
+RE_OBJS   := $(patsubst %.c,$(B)/obj/re/%.o,$(RE_SRCS))
+TLS_OBJS  := $(patsubst %.c,$(B)/obj/tls/%.o,$(TLS_SRCS))
+CORE_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(CORE_SRCS))
+TEST_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(TEST_SRCS))
+
+# Emscripten link: the exports list is the whole ABI (tools/exports.json)
+WASM_LD := $(LDOPT) -sMODULARIZE=1 -sEXPORT_NAME=createSipshieldCore \
+	-sENVIRONMENT=web,worker -sFILESYSTEM=0 -sALLOW_MEMORY_GROWTH=1 \
+	-sINITIAL_MEMORY=4194304 -sTOTAL_STACK=131072 \
+	-sEXPORTED_FUNCTIONS=@tools/exports.json \
+	-sEXPORTED_RUNTIME_METHODS=[] -sINCOMING_MODULE_JS_API=[sp,instantiateWasm,wasmBinary,print,printErr,onAbort] \
+	--js-library shim/core-imports.js
+
+NATIVE  := $(filter native fuzz,$(VARIANT))
+# libre calls back into our replacements (dns, stubs, websock): one group
+LIBS    := -Wl,--start-group $(B)/libcore.a $(B)/libdeps.a -Wl,--end-group
+FUZZ_SRCS := $(sort $(wildcard tests/fuzz/*.c))
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(B)/%,$(FUZZ_SRCS))
+
+.PHONY: all libs test-bin fuzz-bin
+all: libs $(if $(NATIVE),,$(B)/sipshield-core.js) \
+	$(if $(filter fuzz,$(VARIANT)),fuzz-bin,test-bin)
+fuzz-bin: $(FUZZ_BINS)
+libs: $(B)/libdeps.a $(B)/libcore.a
+test-bin: $(B)/test-c$(EXE)
+
+# Emscripten's libc has no arc4random: declare ours (wasm/crypto/crypto.c)
+$(B)/obj/re/sys/rand.o: RE_EXTRA := $(if $(NATIVE),,-include wasm/crypto/arc4random.h)
+
+$(B)/obj/re/%.o: $(RE)/src/%.c
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS_ALL) $(RE_DEFS) $(RE_EXTRA) -Wall -I$(RE)/include \
+		-c $< -o $@
+
+$(B)/obj/tls/%.o: $(TLS)/library/%.c wasm/config/mbedtls_config.h
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS_ALL) $(TLS_DEFS) -Wall -c $< -o $@
+
+$(B)/obj/%.o: %.c $(wildcard wasm/include/*.h wasm/*/*.h tests/c/*.h)
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS_ALL) $(RE_DEFS) $(WARN) $(INCS) \
+		-DDEBUG_LEVEL=$(DEBUG_LEVEL) -DSIPSHIELD_VERSION=\"0.1.0\" \
+		-c $< -o $@
+
+$(B)/libdeps.a: $(RE_OBJS) $(TLS_OBJS)
+	rm -f $@
+	$(if $(NATIVE),ar,emar) rcs $@ $^
+
+$(B)/libcore.a: $(CORE_OBJS)
+	rm -f $@
+	$(if $(NATIVE),ar,emar) rcs $@ $^
+
+$(B)/sipshield-core.js: $(B)/libcore.a $(B)/libdeps.a shim/core-imports.js tools/exports.json
+	$(CC) $(WASM_LD) $(LIBS) -o $@
+
+# The unit-test runner links the core with the fake JS imports
+# (tests/c/fake_spjs.c) instead of shim/core-imports.js.
+$(B)/test-c$(EXE): $(TEST_OBJS) $(B)/libcore.a $(B)/libdeps.a
+	$(CC) $(LDOPT) $(if $(EXE),-sENVIRONMENT=node -sNODERAWFS=1 -sEXIT_RUNTIME=1 -sALLOW_MEMORY_GROWTH=1 -sTOTAL_STACK=1048576,) \
+		$(TEST_OBJS) $(LIBS) -o $@
+
+# libFuzzer targets: one file each, linked with the fake JS imports
+$(B)/fuzz_%: $(B)/obj/tests/fuzz/fuzz_%.o $(B)/obj/tests/c/fake_spjs.o \
+		$(B)/libcore.a $(B)/libdeps.a
+	$(CC) $(LDOPT) $(filter %.o,$^) $(LIBS) -o $@

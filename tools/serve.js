@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+// @file serve.js  Static server for the demo and the browser tests: 127.0.0.1 only,
+// only web/, shim/ and dist/, with the right MIME types (application/wasm for the core).
+//   node tools/serve.js PORT [CONFIG_JSON]   (CONFIG_JSON is served as /demo-config.json)
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const ALLOWED = ['web', 'shim', 'dist'];
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8', '.wasm': 'application/wasm',
+  '.css': 'text/css; charset=utf-8', '.json': 'application/json', '.map': 'application/json',
+};
+
+const port = Number(process.argv[2] || 8080);
+const config = process.argv[3] || '{}';
+
+const server = http.createServer((req, res) => {
+  const url = new URL(req.url || '/', 'http://127.0.0.1');
+  if (url.pathname === '/') {
+    res.writeHead(302, { location: '/web/demo/' });
+    res.end();
+    return;
+  }
+  if (url.pathname === '/demo-config.json') {
+    res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+    res.end(config);
+    return;
+  }
+  let rel = decodeURIComponent(url.pathname).replace(/^\/+/, '');
+  if (rel.endsWith('/') || rel === '') rel += 'index.html';
+  const file = path.resolve(ROOT, rel);
+  const top = path.relative(ROOT, file).split(path.sep)[0];
+  if (!file.startsWith(ROOT + path.sep) || !ALLOWED.includes(top)) {
+    res.writeHead(404).end('not found');
+    return;
+  }
+  fs.readFile(file, (err, data) => {
+    if (err) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    res.writeHead(200, {
+      'content-type': TYPES[path.extname(file)] || 'application/octet-stream',
+      'cache-control': 'no-store',
+    });
+    res.end(data);
+  });
+});
+server.listen(port, '127.0.0.1', () => {
+  process.stdout.write(`serving on http://127.0.0.1:${port}/\n`);
+});
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => server.close(() => process.exit(0)));

@@ -1,0 +1,416 @@
+/**
+ * @file abi.c  The exported functions: commands in, events out
+ *
+ * Commands arrive as JSON through sp_cmd():
+ *   {"v":1,"id":7,"cmd":"phone.new","config":{...}}
+ * every command is answered by exactly one reply, emitted synchronously:
+ *   {"id":7,"err":null,"phone":1}  or  {"id":7,"err":"invalid-config",
+ *                                       "message":"what to fix"}
+ * Events carry "ev" instead of "id" (see shim/abi.js for the schema).
+ * Objects cross as integer handles; a stale handle is "not-found".
+ * No logic lives here: decode, dispatch, encode.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <re.h>
+#include "spjs.h"
+#include "abi.h"
+#include "check.h"
+#include "crypto.h"
+#include "transport.h"
+#include "ua.h"
+
+
+#define DEBUG_MODULE "abi"
+#include <re_dbg.h>
+
+
+enum {
+	PHONE_MAX   = 16,
+	CMD_MAX     = 65536,
+	JSON_DEPTH  = 8,
+	JSON_HASHSZ = 16,
+};
+
+struct list *tmrl_get(void);
+
+static struct ua *phones[PHONE_MAX];
+static int next_handle = 1;
+static bool inited;
+
+
+static void log_handler(int level, const char *p, size_t len, void *arg)
+{
+	int l;
+	(void)arg;
+
+	/* re_dbg levels: 3 error, 4 warning, 5 notice, 6 info, 7 debug */
+	if (level <= DBG_ERR)
+		l = 3;
+	else if (level <= DBG_WARNING)
+		l = 2;
+	else if (level <= DBG_INFO)
+		l = 1;
+	else
+		l = 0;
+
+	while (len && (p[len - 1] == '\n' || p[len - 1] == '\r'))
+		--len;
+
+	spjs_log(l, p, len);
+}
+
+
+/**
+ * Initialise the core once
+ *
+ * @param log_level 0 silent (default), 1 errors, 2 warnings, 3 info,
+ *                  4 debug: libre's own debug text included
+ *
+ * @return 0 if success, otherwise errorcode
+ */
+int sp_init(int log_level)
+{
+	static const int map[] = {
+		DBG_EMERG, DBG_ERR, DBG_WARNING, DBG_INFO, DBG_DEBUG
+	};
+
+	if (log_level < 0 || log_level > 4)
+		return EINVAL;
+
+	dbg_init(map[log_level], 0);
+	dbg_handler_set(log_handler, NULL);
+	inited = true;
+
+	return 0;
+}
+
+
+static struct ua *phone_lookup(int handle)
+{
+	struct ua *ua;
+
+	if (handle <= 0)
+		return NULL;
+
+	ua = phones[handle % PHONE_MAX];
+
+	return ua_handle(ua) == handle ? ua : NULL;
+}
+
+
+/** Release every phone and the random generator: a fresh core after */
+void sp_close(void)
+{
+	size_t i;
+
+	for (i = 0; i < PHONE_MAX; i++)
+		phones[i] = mem_deref(phones[i]);
+
+	crypto_close();
+	next_handle = 1;
+	inited = false;
+}
+
+
+static void reply_err(uint64_t id, const char *code, const char *message)
+{
+	abi_emitf("{\"id\":%llu,\"err\":%H,\"message\":%H}",
+		  (unsigned long long)id, abi_json_str, code,
+		  abi_json_str, message);
+}
+
+
+static void reply_ok(uint64_t id)
+{
+	abi_emitf("{\"id\":%llu,\"err\":null}", (unsigned long long)id);
+}
+
+
+static const char *errno_code(int err)
+{
+	switch (err) {
+
+	case ENOENT:          return "not-found";
+	case EALREADY:        return "busy";
+	case ENOMEM:          return "no-memory";
+	case ENOTCONN:        return "transport-closed";
+	case ECONNRESET:      return "transport-closed";
+	case EPROTONOSUPPORT: return "insecure-transport";
+	case ETIMEDOUT:       return "timeout";
+	case EINVAL:          return "invalid-argument";
+	default:              return "internal";
+	}
+}
+
+
+static void ua_event_handler(struct ua *ua, enum ua_event ev,
+			     const struct ua_evinfo *info, void *arg)
+{
+	int h = ua_handle(ua);
+	(void)arg;
+
+	switch (ev) {
+
+	case UA_EV_TRANSPORT:
+		abi_emitf("{\"ev\":\"transport\",\"phone\":%d,"
+			  "\"state\":%H,\"code\":%d}",
+			  h, abi_json_str, info->state, info->wscode);
+		break;
+
+	case UA_EV_REGISTERED:
+		abi_emitf("{\"ev\":\"registered\",\"phone\":%d,"
+			  "\"expires\":%u,\"status\":%u}",
+			  h, info->expires, info->status);
+		break;
+
+	case UA_EV_UNREGISTERED:
+		abi_emitf("{\"ev\":\"unregistered\",\"phone\":%d}", h);
+		break;
+
+	case UA_EV_REGISTRATION_FAILED:
+		abi_emitf("{\"ev\":\"registration-failed\",\"phone\":%d,"
+			  "\"code\":%H,\"status\":%u,\"reason\":%H}",
+			  h, abi_json_str, info->code, info->status,
+			  abi_json_pl, &info->reason);
+		break;
+	}
+}
+
+
+/* Secrets in the decoded config are wiped once the UA has its copy */
+static void wipe_str(const struct odict *o, const char *key)
+{
+	const struct odict_entry *e = odict_lookup(o, key);
+
+	if (e && e->type == ODICT_STRING && e->u.str)
+		crypto_zeroize(e->u.str, strlen(e->u.str));
+}
+
+
+static void wipe_secrets(const struct odict *cfg)
+{
+	const struct odict_entry *ha1 = odict_lookup(cfg, "ha1");
+
+	wipe_str(cfg, "password");
+	if (ha1 && ha1->type == ODICT_OBJECT) {
+		wipe_str(ha1->u.odict, "md5");
+		wipe_str(ha1->u.odict, "sha256");
+		wipe_str(ha1->u.odict, "sha512_256");
+	}
+}
+
+
+static void cmd_phone_new(uint64_t id, const struct odict *cmd)
+{
+	const struct odict_entry *cfg = odict_lookup(cmd, "config");
+	const char *code = NULL, *reason = NULL;
+	struct ua *ua = NULL;
+	int i, h = 0, err;
+
+	if (!cfg || cfg->type != ODICT_OBJECT) {
+		reply_err(id, "invalid-config", "config must be an object");
+		return;
+	}
+
+	for (i = 0; i < PHONE_MAX; i++) {
+		int cand = next_handle++;
+
+		if (next_handle > 0x3fffffff)
+			next_handle = 1;
+		if (!phones[cand % PHONE_MAX]) {
+			h = cand;
+			break;
+		}
+	}
+	if (!h) {
+		wipe_secrets(cfg->u.odict);
+		reply_err(id, "busy", "too many phones: close one first");
+		return;
+	}
+
+	err = ua_alloc(&ua, cfg->u.odict, ua_event_handler, NULL,
+		       &code, &reason);
+	wipe_secrets(cfg->u.odict);
+	if (err) {
+		reply_err(id, code, reason);
+		return;
+	}
+
+	ua_set_handle(ua, h);
+	phones[h % PHONE_MAX] = ua;
+
+	abi_emitf("{\"id\":%llu,\"err\":null,\"phone\":%d}",
+		  (unsigned long long)id, h);
+}
+
+
+static void cmd_phone(uint64_t id, const char *name, const struct odict *cmd)
+{
+	uint64_t h = 0;
+	struct ua *ua;
+	int err;
+
+	if (!odict_get_number(cmd, &h, "phone") || h > 0x3fffffff ||
+	    !(ua = phone_lookup((int)h))) {
+		reply_err(id, "not-found", "no such phone (closed?)");
+		return;
+	}
+
+	if (!strcmp(name, "phone.register"))
+		err = ua_register(ua);
+	else if (!strcmp(name, "phone.unregister")) {
+		err = ua_unregister(ua);
+		if (err == EALREADY) {
+			reply_ok(id);
+			abi_emitf("{\"ev\":\"unregistered\",\"phone\":%d}",
+				  (int)h);
+			return;
+		}
+	}
+	else if (!strcmp(name, "phone.close")) {
+		phones[h % PHONE_MAX] = mem_deref(ua);
+		err = 0;
+	}
+	else {
+		reply_err(id, "bad-command", "unknown command");
+		return;
+	}
+
+	if (err)
+		reply_err(id, errno_code(err), "command failed");
+	else
+		reply_ok(id);
+}
+
+
+/**
+ * Run one command (JSON); the reply is emitted before this returns
+ *
+ * @return 0 if a reply was emitted for a well-formed command, else errno
+ */
+int sp_cmd(const char *json, size_t len)
+{
+	struct odict *cmd = NULL;
+	const char *name;
+	uint64_t id = 0, v = 0;
+	int err;
+
+	if (!json || len == 0 || len > CMD_MAX) {
+		reply_err(0, "bad-command", "empty or oversize command");
+		return EINVAL;
+	}
+
+	if (!inited) {
+		reply_err(0, "not-initialized", "call sp_init first");
+		return EINVAL;
+	}
+
+	err = json_decode_odict(&cmd, JSON_HASHSZ, json, len, JSON_DEPTH);
+	if (err) {
+		reply_err(0, "bad-command", "command is not valid JSON");
+		return EBADMSG;
+	}
+
+	(void)odict_get_number(cmd, &id, "id");
+	name = odict_string(cmd, "cmd");
+	if (!odict_get_number(cmd, &v, "v") || v != 1 || !name) {
+		reply_err(id, "bad-command", "need {v:1, id, cmd}");
+		err = EPROTO;
+		goto out;
+	}
+
+	if (!strcmp(name, "phone.new"))
+		cmd_phone_new(id, cmd);
+	else if (!strncmp(name, "phone.", 6))
+		cmd_phone(id, name, cmd);
+	else {
+		reply_err(id, "bad-command", "unknown command");
+		err = EPROTO;
+	}
+
+ out:
+	mem_deref(cmd);
+
+	return err;
+}
+
+
+/**
+ * Run due timers
+ *
+ * @param now_ms Ignored (libre reads the clock); kept for the ABI
+ *
+ * @return ms until the next timer, or -1 if none is pending
+ */
+int sp_tick(double now_ms)
+{
+	uint64_t next;
+	(void)now_ms;
+
+	tmr_poll(tmrl_get());
+
+	if (!list_head(tmrl_get()))
+		return -1;
+
+	next = tmr_next_timeout(tmrl_get());
+
+	return next > 0x7fffffff ? 0x7fffffff : (int)next;
+}
+
+
+/** One WebSocket message arrived on connection @p conn */
+int sp_ws_rx(int conn, const uint8_t *buf, size_t len)
+{
+	return transport_rx(conn, buf, len);
+}
+
+
+/** The WebSocket of @p conn opened (1) or closed (2, with @p code) */
+int sp_ws_state(int conn, int state, int code)
+{
+	if (state != TRANSPORT_OPEN && state != TRANSPORT_CLOSED)
+		return EINVAL;
+
+	return transport_state_set(conn, (enum transport_state)state, code);
+}
+
+
+void *sp_malloc(size_t size)
+{
+	return size ? malloc(size) : NULL;
+}
+
+
+void sp_free(void *p)
+{
+	free(p);
+}
+
+
+/**
+ * Check one SIP message with the core's parser (the CLI and benchmark)
+ *
+ * @param verbose 1: emit the JSON verdict through spjs_emit
+ *
+ * @return 0 if accepted, otherwise the errno of the refusal
+ */
+int sp_sip_check(const uint8_t *buf, size_t len, int verbose)
+{
+	struct mbuf *mb;
+	uint32_t cseq;
+	int err;
+
+	if (!verbose)
+		return check_sip_fast(buf, len, &cseq);
+
+	mb = mbuf_alloc(512);
+	if (!mb)
+		return ENOMEM;
+
+	err = check_sip(mb, buf, len);
+	spjs_emit((const char *)mb->buf, mb->end);
+	mem_deref(mb);
+
+	return err;
+}

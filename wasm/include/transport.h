@@ -1,0 +1,26 @@
+/**
+ * @file transport.h  SIP over the JS-owned WebSocket (RFC 7118)
+ *
+ * libre's websock module is replaced by wasm/transport/websock.c: the
+ * socket is the browser's WebSocket, opened, fed and closed by the shim.
+ * Connections cross the boundary as integer handles.
+ */
+
+struct sip;
+
+/** WebSocket states reported by the shim through sp_ws_state() */
+enum transport_state {
+	TRANSPORT_OPEN = 1,
+	TRANSPORT_CLOSED = 2,
+};
+
+typedef void (transport_event_h)(enum transport_state state, int code,
+				 void *arg);
+
+int  transport_attach(struct sip *sip, const char *url,
+		      transport_event_h *eventh, void *arg);
+void transport_set_owner(struct sip *sip, int owner);
+int  transport_rx(int conn, const uint8_t *buf, size_t len);
+int  transport_state_set(int conn, enum transport_state state, int code);
+void transport_placeholder_laddr(struct sa *sa);
+const char *transport_via_host(void);

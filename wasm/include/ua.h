@@ -1,0 +1,32 @@
+/**
+ * @file ua.h  The user agent: one account, its SIP stack and its flow
+ */
+
+struct ua;
+struct odict;
+
+enum ua_event {
+	UA_EV_TRANSPORT,          /* state = "open" | "closed", code       */
+	UA_EV_REGISTERED,         /* expires, status                       */
+	UA_EV_UNREGISTERED,
+	UA_EV_REGISTRATION_FAILED /* code, status, reason                 */
+};
+
+struct ua_evinfo {
+	const char *state;
+	const char *code;
+	int wscode;
+	uint32_t expires;
+	uint16_t status;
+	struct pl reason;
+};
+
+typedef void (ua_event_h)(struct ua *ua, enum ua_event ev,
+			  const struct ua_evinfo *info, void *arg);
+
+int  ua_alloc(struct ua **uap, const struct odict *cfg, ua_event_h *eh,
+	      void *arg, const char **codep, const char **reasonp);
+int  ua_register(struct ua *ua);
+int  ua_unregister(struct ua *ua);
+void ua_set_handle(struct ua *ua, int handle);
+int  ua_handle(const struct ua *ua);

@@ -1,0 +1,193 @@
+/**
+ * @file transport.c  Transport policy: signalling only over wss://
+ *
+ * The server URL is parsed here, in C, before any socket exists.  Only
+ * "wss://host[:port][/path]" passes (RFC 7118 section 4; RFC 6455 section
+ * 3).  A known insecure or non-WebSocket scheme (ws, http, https, sip,
+ * sips, tcp, udp, tls) is EPROTONOSUPPORT ("insecure-transport"); anything
+ * malformed is EINVAL ("invalid-config").  The reason string says what to
+ * fix and never echoes the URL (it may carry credentials).
+ */
+#include <string.h>
+#include <ctype.h>
+#include <re.h>
+#include "policy.h"
+
+
+static void slice(struct pl *pl, const char *p, size_t n)
+{
+	pl->p = p;
+	pl->l = n;
+}
+
+
+static bool host_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '-' || c == '.' || c == '_';
+}
+
+
+static bool scheme_is(const struct pl *scheme, const char *name)
+{
+	return 0 == pl_strcasecmp(scheme, name);
+}
+
+
+/**
+ * Check a signalling server URL against the transport policy
+ *
+ * @param url    Parsed URL on success (slices into @p str); may be NULL
+ * @param str    The URL as configured
+ * @param reason Set to a human-readable reason on failure; may be NULL
+ *
+ * @return 0 if allowed, EPROTONOSUPPORT if insecure, EINVAL if malformed
+ */
+int policy_transport_check(struct policy_url *url, const char *str,
+			   const char **reason)
+{
+	static const char *insecure[] = {
+		"ws", "http", "https", "sip", "sips", "tcp", "udp", "tls"
+	};
+	struct policy_url u;
+	struct pl scheme;
+	const char *p, *end, *r = NULL;
+	size_t n, i;
+	int err = EINVAL;
+
+	if (!str) {
+		r = "no server URL: use a wss:// server URL";
+		goto out;
+	}
+
+	n = strlen(str);
+	if (n == 0 || n > POLICY_URL_MAX) {
+		r = "server URL is empty or too long: use a wss:// URL";
+		goto out;
+	}
+
+	for (i = 0; i < n; i++) {
+		if ((unsigned char)str[i] <= 0x20 || str[i] == 0x7f) {
+			r = "server URL contains spaces or control characters";
+			goto out;
+		}
+	}
+
+	p = strchr(str, ':');
+	if (!p || p == str) {
+		r = "server URL has no scheme: use wss://host/path";
+		goto out;
+	}
+
+	slice(&scheme, str, p - str);
+	for (i = 0; i < scheme.l; i++) {
+		if (!isalpha((unsigned char)scheme.p[i])) {
+			r = "server URL has no scheme: use wss://host/path";
+			goto out;
+		}
+	}
+
+	if (!scheme_is(&scheme, "wss")) {
+		for (i = 0; i < ARRAY_SIZE(insecure); i++) {
+			if (scheme_is(&scheme, insecure[i])) {
+				err = EPROTONOSUPPORT;
+				r = "only wss:// signalling is allowed:"
+				    " use a wss:// server URL";
+				goto out;
+			}
+		}
+		r = "unknown URL scheme: use a wss:// server URL";
+		goto out;
+	}
+
+	if (strncmp(p, "://", 3)) {
+		r = "malformed server URL: use wss://host[:port]/path";
+		goto out;
+	}
+	p += 3;
+
+	memset(&u, 0, sizeof(u));
+	end = p + strcspn(p, "/?#");
+
+	if (memchr(p, '@', end - p)) {
+		r = "server URL must not carry user info: give credentials"
+		    " in the config";
+		goto out;
+	}
+
+	if (*p == '[') {
+		const char *rb = memchr(p, ']', end - p);
+
+		if (!rb || rb == p + 1) {
+			r = "malformed IPv6 literal in server URL";
+			goto out;
+		}
+		for (i = 1; p + i < rb; i++) {
+			if (!isxdigit((unsigned char)p[i]) && p[i] != ':'
+			    && p[i] != '.') {
+				r = "malformed IPv6 literal in server URL";
+				goto out;
+			}
+		}
+		slice(&u.host, p + 1, rb - p - 1);
+		p = rb + 1;
+	}
+	else {
+		const char *h = p;
+
+		while (p < end && host_char(*p))
+			++p;
+		slice(&u.host, h, p - h);
+	}
+
+	if (!u.host.l || u.host.l > 253) {
+		r = "server URL has no host: use wss://host[:port]/path";
+		goto out;
+	}
+
+	if (p < end && *p == ':') {
+		uint32_t port = 0;
+
+		++p;
+		if (p == end || end - p > 5) {
+			r = "malformed port in server URL";
+			goto out;
+		}
+		for (; p < end; p++) {
+			if (!isdigit((unsigned char)*p)) {
+				r = "malformed port in server URL";
+				goto out;
+			}
+			port = port * 10 + (uint32_t)(*p - '0');
+		}
+		if (port == 0 || port > 65535) {
+			r = "port out of range in server URL";
+			goto out;
+		}
+		u.port = (uint16_t)port;
+	}
+
+	if (p != end) {
+		r = "malformed host in server URL";
+		goto out;
+	}
+
+	if (*p == '#') {
+		r = "server URL must not have a fragment";
+		goto out;
+	}
+
+	if (*p)
+		pl_set_str(&u.path, p);
+	else
+		pl_set_str(&u.path, "/");
+
+	if (url)
+		*url = u;
+	err = 0;
+
+ out:
+	if (reason)
+		*reason = r;
+
+	return err;
+}

@@ -1,0 +1,408 @@
+/**
+ * @file reg.c  REGISTER client on libre's sip core (RFC 3261 section 10)
+ *
+ * Not libre's sipreg: that one cannot tell when an un-REGISTER completed
+ * and answers every 401 again (an endless loop on a wrong password).
+ * Here: one dialog (Call-ID, CSeq) per registration, refresh at 90% of
+ * the granted time, 423 Min-Expires honoured once per request, at most
+ * two digest answers per request (one stale=true retry, RFC 7616 3.3),
+ * then a final "auth-failed".  Every outcome reaches the handler once.
+ */
+#include <string.h>
+#include <re.h>
+#include "auth.h"
+#include "transport.h"
+#include "reg.h"
+
+
+#define DEBUG_MODULE "reg"
+#include <re_dbg.h>
+
+
+enum {
+	REG_AUTH_MAX        = 2,
+	REG_MINEXP_MAX      = 1,
+	REG_EXPIRES_MIN     = 30,
+	REG_EXPIRES_MAX     = 86400,
+	REG_REFRESH_PERCENT = 90,
+};
+
+enum reg_state {
+	REG_IDLE,
+	REG_REGISTERING,
+	REG_REGISTERED,
+	REG_UNREGISTERING,
+};
+
+struct reg {
+	struct sip *sip;
+	struct sip_dialog *dlg;
+	struct sip_auth *auth;
+	struct auth_creds *creds;
+	struct sip_request *req;
+	struct tmr tmr;
+	char *cuser;
+	uint32_t expires;     /* what we ask for   */
+	uint32_t granted;     /* what we were given */
+	enum reg_state state;
+	unsigned authc;
+	unsigned minexpc;
+	reg_event_h *eh;
+	void *arg;
+};
+
+
+static int send_request(struct reg *reg, bool fresh);
+
+
+static void destructor(void *arg)
+{
+	struct reg *reg = arg;
+
+	tmr_cancel(&reg->tmr);
+	reg->req = mem_deref(reg->req);
+	mem_deref(reg->dlg);
+	mem_deref(reg->auth);
+	mem_deref(reg->creds);
+	mem_deref(reg->cuser);
+	mem_deref(reg->sip);
+}
+
+
+static void emit(struct reg *reg, enum reg_event ev, uint16_t status,
+		 const char *code, const struct sip_msg *msg)
+{
+	struct reg_info info;
+
+	memset(&info, 0, sizeof(info));
+	info.expires = reg->granted;
+	info.status  = status;
+	info.code    = code;
+	if (msg)
+		info.reason = msg->reason;
+
+	reg->eh(ev, &info, reg->arg);
+}
+
+
+static void refresh_handler(void *arg)
+{
+	struct reg *reg = arg;
+	int err;
+
+	err = send_request(reg, true);
+	if (err) {
+		reg->state = REG_IDLE;
+		emit(reg, REG_EV_FAILED, 0, "transport-closed", NULL);
+	}
+}
+
+
+/* The expiry the registrar granted our binding (RFC 3261 10.2.4) */
+static bool contact_handler(const struct sip_hdr *hdr,
+			    const struct sip_msg *msg, void *arg)
+{
+	struct reg *reg = arg;
+	struct sip_addr c;
+	struct pl pval;
+	(void)msg;
+
+	if (sip_addr_decode(&c, &hdr->val))
+		return false;
+
+	if (pl_strcasecmp(&c.uri.host, transport_via_host()) &&
+	    pl_strcmp(&c.uri.user, reg->cuser))
+		return false;
+
+	if (!msg_param_decode(&c.params, "expires", &pval))
+		reg->granted = pl_u32(&pval);
+
+	return true;
+}
+
+
+static const char *fail_code(const struct reg *reg)
+{
+	enum auth_fail f = auth_creds_failure(reg->creds);
+
+	return auth_fail_name(f != AUTH_FAIL_NONE ? f : AUTH_FAIL_REJECTED);
+}
+
+
+static void response_handler(int err, const struct sip_msg *msg, void *arg)
+{
+	struct reg *reg = arg;
+	const struct sip_hdr *minexp;
+	bool unreg = reg->state == REG_UNREGISTERING;
+
+	if (err || !msg) {
+		reg->state = REG_IDLE;
+		emit(reg, REG_EV_FAILED, 0,
+		     err == ETIMEDOUT ? "timeout" : "transport-closed", NULL);
+		return;
+	}
+
+	if (msg->scode < 200)
+		return;
+
+	if (msg->scode < 300) {
+
+		if (unreg) {
+			reg->state = REG_IDLE;
+			reg->granted = 0;
+			emit(reg, REG_EV_UNREGISTERED, msg->scode, NULL, msg);
+			return;
+		}
+
+		reg->granted = pl_isset(&msg->expires)
+			? pl_u32(&msg->expires) : reg->expires;
+		(void)sip_msg_hdr_apply(msg, true, SIP_HDR_CONTACT,
+					contact_handler, reg);
+		if (!reg->granted) {
+			reg->state = REG_IDLE;
+			emit(reg, REG_EV_FAILED, msg->scode, "rejected", msg);
+			return;
+		}
+
+		reg->state = REG_REGISTERED;
+		tmr_start(&reg->tmr, (uint64_t)reg->granted * 10 *
+			  REG_REFRESH_PERCENT, refresh_handler, reg);
+		emit(reg, REG_EV_REGISTERED, msg->scode, NULL, msg);
+		return;
+	}
+
+	switch (msg->scode) {
+
+	case 401:
+	case 407:
+		if (reg->authc >= REG_AUTH_MAX) {
+			err = EAUTH;
+			break;
+		}
+		err = sip_auth_authenticate(reg->auth, msg);
+		if (err)
+			break;
+
+		++reg->authc;
+		err = send_request(reg, false);
+		if (!err)
+			return;
+		break;
+
+	case 423:
+		/* RFC 3261 10.2.8: honour Min-Expires, once, within bounds */
+		minexp = sip_msg_hdr(msg, SIP_HDR_MIN_EXPIRES);
+		if (!minexp || unreg || reg->minexpc >= REG_MINEXP_MAX)
+			break;
+		if (pl_u32(&minexp->val) <= reg->expires ||
+		    pl_u32(&minexp->val) > REG_EXPIRES_MAX)
+			break;
+
+		reg->expires = pl_u32(&minexp->val);
+		++reg->minexpc;
+		err = send_request(reg, false);
+		if (!err)
+			return;
+		break;
+
+	default:
+		break;
+	}
+
+	reg->state = REG_IDLE;
+	tmr_cancel(&reg->tmr);
+
+	if (msg->scode == 401 || msg->scode == 407)
+		emit(reg, REG_EV_FAILED, msg->scode, fail_code(reg), msg);
+	else if (msg->scode == 403)
+		emit(reg, REG_EV_FAILED, msg->scode, "auth-failed", msg);
+	else if (msg->scode == 408)
+		emit(reg, REG_EV_FAILED, msg->scode, "timeout", msg);
+	else
+		emit(reg, REG_EV_FAILED, msg->scode, "rejected", msg);
+}
+
+
+static int send_handler(enum sip_transp tp, const struct sa *src,
+			const struct sa *dst, struct mbuf *mb, void *arg)
+{
+	struct reg *reg = arg;
+	(void)dst;
+
+	/* websock.c turns the placeholder address into the .invalid host */
+	return mbuf_printf(mb, "Contact: <sip:%s@%J%s>;expires=%u\r\n",
+			   reg->cuser, src, sip_transp_param(tp),
+			   reg->state == REG_UNREGISTERING ? 0 : reg->expires);
+}
+
+
+static int send_request(struct reg *reg, bool fresh)
+{
+	bool unreg = reg->state == REG_UNREGISTERING;
+
+	if (fresh) {
+		reg->authc = 0;
+		reg->minexpc = 0;
+		auth_creds_reset_failure(reg->creds);
+		sip_auth_reset(reg->auth);
+	}
+
+	reg->req = mem_deref(reg->req);
+
+	return sip_drequestf(&reg->req, reg->sip, true, "REGISTER", reg->dlg,
+			     0, reg->auth, send_handler, response_handler,
+			     reg,
+			     "Expires: %u\r\n"
+			     "Content-Length: 0\r\n"
+			     "\r\n",
+			     unreg ? 0 : reg->expires);
+}
+
+
+/**
+ * Allocate a registration client for one address of record
+ *
+ * @param regp    Pointer to allocated registration
+ * @param sip     SIP stack
+ * @param aor     Address of record, e.g. "sip:alice@example.com"
+ * @param display Display name (optional)
+ * @param expires Requested expiry in seconds
+ * @param creds   Digest credentials (referenced)
+ * @param eh      Event handler
+ * @param arg     Handler argument
+ *
+ * @return 0 if success, otherwise errorcode
+ */
+int reg_alloc(struct reg **regp, struct sip *sip, const char *aor,
+	      const char *display, uint32_t expires,
+	      struct auth_creds *creds, reg_event_h *eh, void *arg)
+{
+	struct sip_addr addr;
+	struct reg *reg;
+	struct pl pl;
+	char *ruri = NULL;
+	int err;
+
+	if (!regp || !sip || !aor || !creds || !eh)
+		return EINVAL;
+
+	if (expires < REG_EXPIRES_MIN || expires > REG_EXPIRES_MAX)
+		return EINVAL;
+
+	pl_set_str(&pl, aor);
+	if (sip_addr_decode(&addr, &pl))
+		return EINVAL;
+	if (!pl_isset(&addr.uri.user) || !pl_isset(&addr.uri.host))
+		return EINVAL;
+
+	reg = mem_zalloc(sizeof(*reg), destructor);
+	if (!reg)
+		return ENOMEM;
+
+	tmr_init(&reg->tmr);
+	reg->sip     = mem_ref(sip);
+	reg->creds   = mem_ref(creds);
+	reg->expires = expires;
+	reg->eh      = eh;
+	reg->arg     = arg;
+
+	err = pl_strdup(&reg->cuser, &addr.uri.user);
+	if (err)
+		goto out;
+
+	/* RFC 3261 10.2: the Request-URI is the domain of the AOR */
+	err = re_sdprintf(&ruri, "sip:%r", &addr.uri.host);
+	if (err)
+		goto out;
+
+	err = sip_dialog_alloc(&reg->dlg, ruri, aor, display, aor, NULL, 0);
+	if (err)
+		goto out;
+
+	err = sip_auth_alloc(&reg->auth, auth_creds_h, creds, false);
+
+ out:
+	mem_deref(ruri);
+	if (err)
+		mem_deref(reg);
+	else
+		*regp = reg;
+
+	return err;
+}
+
+
+/**
+ * Register (or re-register now); outcome via the event handler
+ *
+ * @return 0 if the REGISTER was sent, otherwise errorcode
+ */
+int reg_register(struct reg *reg)
+{
+	int err;
+
+	if (!reg)
+		return EINVAL;
+
+	if (reg->state == REG_REGISTERING || reg->state == REG_UNREGISTERING)
+		return EALREADY;
+
+	tmr_cancel(&reg->tmr);
+	reg->state = REG_REGISTERING;
+
+	err = send_request(reg, true);
+	if (err)
+		reg->state = REG_IDLE;
+
+	return err;
+}
+
+
+/**
+ * Remove the binding (REGISTER with Expires: 0)
+ *
+ * @return 0 if sent, EALREADY if not registered (nothing to remove)
+ */
+int reg_unregister(struct reg *reg)
+{
+	int err;
+
+	if (!reg)
+		return EINVAL;
+
+	tmr_cancel(&reg->tmr);
+
+	if (reg->state == REG_IDLE)
+		return EALREADY;
+
+	reg->state = REG_UNREGISTERING;
+	err = send_request(reg, true);
+	if (err)
+		reg->state = REG_IDLE;
+
+	return err;
+}
+
+
+/**
+ * The flow closed: a request in progress can get no answer, so it fails
+ * now rather than at timer F (32 s); a binding over that flow is lost.
+ */
+void reg_transport_closed(struct reg *reg)
+{
+	if (!reg || reg->state == REG_IDLE)
+		return;
+
+	tmr_cancel(&reg->tmr);
+	reg->req = mem_deref(reg->req);
+	reg->state = REG_IDLE;
+	reg->granted = 0;
+	emit(reg, REG_EV_FAILED, 0, "transport-closed", NULL);
+}
+
+
+/** True while a binding is in place */
+bool reg_registered(const struct reg *reg)
+{
+	return reg && reg->state == REG_REGISTERED;
+}

@@ -1,0 +1,376 @@
+/**
+ * @file ua.c  The user agent: config, SIP stack, WebSocket flow, account
+ *
+ * Config keys (JSON object from the shim, see shim/abi.js PhoneConfig):
+ *   server           wss:// URL (policy/transport.c; required)
+ *   uri              address of record, sip:user@domain (required)
+ *   username         digest user name (default: user part of uri)
+ *   password         digest password            } one of the two
+ *   ha1              {md5, sha256, sha512_256}  } (ha1 needs realm)
+ *   realm            pin the digest realm (challenges for others refused)
+ *   minAlgorithm     "MD5" | "SHA-256" | "SHA-512-256"
+ *   registerExpires  seconds, 30..86400 (default 600)
+ *   displayName      From display name
+ *
+ * The password and HA1 values are copied into the auth module's
+ * credentials (zeroized when freed) and wiped from the decoded config.
+ */
+#include <string.h>
+#include <re.h>
+#include "auth.h"
+#include "policy.h"
+#include "reg.h"
+#include "transport.h"
+#include "ua.h"
+
+
+#define DEBUG_MODULE "ua"
+#include <re_dbg.h>
+
+
+enum {
+	UA_EXPIRES_DEFAULT = 600,
+	UA_HASH_SIZE = 16,
+	UA_STR_MAX = 512,
+};
+
+struct ua {
+	int handle;
+	struct sip *sip;
+	struct auth_creds *creds;
+	struct reg *reg;
+	ua_event_h *eh;
+	void *arg;
+};
+
+
+static void destructor(void *arg)
+{
+	struct ua *ua = arg;
+
+	ua->reg = mem_deref(ua->reg);
+	if (ua->sip)
+		sip_close(ua->sip, true);
+	ua->sip = mem_deref(ua->sip);
+	ua->creds = mem_deref(ua->creds);
+}
+
+
+static void transport_handler(enum transport_state state, int code,
+			      void *arg)
+{
+	struct ua *ua = arg;
+	struct ua_evinfo info;
+
+	memset(&info, 0, sizeof(info));
+	info.state  = state == TRANSPORT_OPEN ? "open" : "closed";
+	info.wscode = code;
+
+	ua->eh(ua, UA_EV_TRANSPORT, &info, ua->arg);
+
+	if (state == TRANSPORT_CLOSED)
+		reg_transport_closed(ua->reg);
+}
+
+
+static void reg_handler(enum reg_event ev, const struct reg_info *ri,
+			void *arg)
+{
+	struct ua *ua = arg;
+	struct ua_evinfo info;
+
+	memset(&info, 0, sizeof(info));
+	info.expires = ri->expires;
+	info.status  = ri->status;
+	info.code    = ri->code;
+	info.reason  = ri->reason;
+
+	switch (ev) {
+
+	case REG_EV_REGISTERED:
+		ua->eh(ua, UA_EV_REGISTERED, &info, ua->arg);
+		break;
+
+	case REG_EV_UNREGISTERED:
+		ua->eh(ua, UA_EV_UNREGISTERED, &info, ua->arg);
+		break;
+
+	case REG_EV_FAILED:
+		ua->eh(ua, UA_EV_REGISTRATION_FAILED, &info, ua->arg);
+		break;
+	}
+}
+
+
+static const char *cfg_str(const struct odict *cfg, const char *key)
+{
+	return odict_string(cfg, key);
+}
+
+
+/* A config value that is present must have the right type */
+static bool cfg_bad_type(const struct odict *cfg, const char *key,
+			 enum odict_type type)
+{
+	const struct odict_entry *e = odict_lookup(cfg, key);
+
+	return e && e->type != type;
+}
+
+
+static int creds_from_config(struct auth_creds **credsp,
+			     const struct odict *cfg, const char *user,
+			     const char **reasonp)
+{
+	static const struct {
+		const char *key;
+		enum auth_alg alg;
+	} ha1keys[] = {
+		{"md5",        AUTH_ALG_MD5},
+		{"sha256",     AUTH_ALG_SHA256},
+		{"sha512_256", AUTH_ALG_SHA512_256},
+	};
+	const struct odict_entry *ha1 = odict_lookup(cfg, "ha1");
+	const char *password = cfg_str(cfg, "password");
+	const char *realm = cfg_str(cfg, "realm");
+	const char *minalg = cfg_str(cfg, "minAlgorithm");
+	struct auth_creds *creds = NULL;
+	bool have_ha1 = false;
+	size_t i;
+	int err;
+
+	if (ha1 && ha1->type != ODICT_OBJECT) {
+		*reasonp = "ha1 must be an object {md5, sha256, sha512_256}";
+		return EINVAL;
+	}
+
+	err = auth_creds_alloc(&creds, user);
+	if (err)
+		return err;
+
+	if (password) {
+		err = auth_creds_set_password(creds, password);
+		if (err) {
+			*reasonp = "password is not acceptable";
+			goto out;
+		}
+	}
+
+	for (i = 0; ha1 && i < ARRAY_SIZE(ha1keys); i++) {
+		const char *hex = cfg_str(ha1->u.odict,
+					  ha1keys[i].key);
+
+		if (!hex)
+			continue;
+
+		err = auth_creds_set_ha1(creds, ha1keys[i].alg, hex);
+		if (err) {
+			*reasonp = "ha1 value is not a hex digest of the"
+				   " algorithm's length";
+			goto out;
+		}
+		have_ha1 = true;
+	}
+
+	if (!password && !have_ha1) {
+		*reasonp = "give a password or ha1";
+		err = EINVAL;
+		goto out;
+	}
+
+	if (have_ha1 && !realm) {
+		*reasonp = "ha1 needs realm: an HA1 is bound to one realm";
+		err = EINVAL;
+		goto out;
+	}
+
+	if (realm) {
+		err = auth_creds_set_realm(creds, realm);
+		if (err)
+			goto out;
+	}
+
+	if (minalg) {
+		enum auth_alg alg;
+
+		err = auth_alg_decode(&alg, minalg);
+		if (err) {
+			*reasonp = "minAlgorithm must be MD5, SHA-256 or"
+				   " SHA-512-256";
+			goto out;
+		}
+		auth_creds_set_min_alg(creds, alg);
+	}
+
+ out:
+	if (err)
+		mem_deref(creds);
+	else
+		*credsp = creds;
+
+	return err;
+}
+
+
+/**
+ * Create a user agent from its config
+ *
+ * @param uap     Pointer to allocated user agent
+ * @param cfg     Decoded config object
+ * @param eh      Event handler
+ * @param arg     Handler argument
+ * @param codep   Set to a stable error code on failure
+ * @param reasonp Set to what to fix on failure
+ *
+ * @return 0 if success, otherwise errorcode
+ */
+int ua_alloc(struct ua **uap, const struct odict *cfg, ua_event_h *eh,
+	     void *arg, const char **codep, const char **reasonp)
+{
+	const char *server, *uri, *user, *display;
+	const char *reason = NULL, *code = "invalid-config";
+	struct sip_addr aor;
+	struct sa laddr;
+	struct pl pl;
+	struct ua *ua = NULL;
+	char *userbuf = NULL;
+	uint64_t expires = UA_EXPIRES_DEFAULT;
+	int err = EINVAL;
+
+	if (!uap || !cfg || !eh)
+		goto out;
+
+	if (cfg_bad_type(cfg, "server", ODICT_STRING) ||
+	    cfg_bad_type(cfg, "uri", ODICT_STRING) ||
+	    cfg_bad_type(cfg, "username", ODICT_STRING) ||
+	    cfg_bad_type(cfg, "password", ODICT_STRING) ||
+	    cfg_bad_type(cfg, "realm", ODICT_STRING) ||
+	    cfg_bad_type(cfg, "minAlgorithm", ODICT_STRING) ||
+	    cfg_bad_type(cfg, "displayName", ODICT_STRING) ||
+	    cfg_bad_type(cfg, "registerExpires", ODICT_INT)) {
+		reason = "a config value has the wrong type";
+		goto out;
+	}
+
+	/* Transport policy first: nothing is allocated for a bad URL */
+	server = cfg_str(cfg, "server");
+	err = policy_transport_check(NULL, server, &reason);
+	if (err) {
+		if (err == EPROTONOSUPPORT)
+			code = "insecure-transport";
+		goto out;
+	}
+	err = EINVAL;
+
+	uri = cfg_str(cfg, "uri");
+	if (!uri || strlen(uri) > UA_STR_MAX) {
+		reason = "uri is required: sip:user@domain";
+		goto out;
+	}
+	pl_set_str(&pl, uri);
+	if (sip_addr_decode(&aor, &pl) || !pl_isset(&aor.uri.user) ||
+	    !pl_isset(&aor.uri.host) ||
+	    (pl_strcasecmp(&aor.uri.scheme, "sip") &&
+	     pl_strcasecmp(&aor.uri.scheme, "sips"))) {
+		reason = "uri must be sip:user@domain";
+		goto out;
+	}
+
+	(void)odict_get_number(cfg, &expires, "registerExpires");
+	if (expires < 30 || expires > 86400) {
+		reason = "registerExpires must be 30..86400 seconds";
+		goto out;
+	}
+
+	display = cfg_str(cfg, "displayName");
+	if (display && strlen(display) > UA_STR_MAX) {
+		reason = "displayName is too long";
+		goto out;
+	}
+
+	user = cfg_str(cfg, "username");
+	if (!user) {
+		err = pl_strdup(&userbuf, &aor.uri.user);
+		if (err)
+			goto out;
+		user = userbuf;
+	}
+
+	ua = mem_zalloc(sizeof(*ua), destructor);
+	if (!ua) {
+		err = ENOMEM;
+		goto out;
+	}
+	ua->eh  = eh;
+	ua->arg = arg;
+
+	err = creds_from_config(&ua->creds, cfg, user, &reason);
+	if (err)
+		goto out;
+
+	err = sip_alloc(&ua->sip, NULL, 32, 32, 4, "sipshield/" SIPSHIELD_VERSION,
+			NULL, NULL);
+	if (err)
+		goto out;
+
+	transport_placeholder_laddr(&laddr);
+	err = sip_transp_add_websock(ua->sip, SIP_TRANSP_WSS, &laddr, false,
+				     NULL);
+	if (err)
+		goto out;
+
+	err = transport_attach(ua->sip, server, transport_handler, ua);
+	if (err)
+		goto out;
+
+	err = reg_alloc(&ua->reg, ua->sip, uri, display,
+			(uint32_t)expires, ua->creds, reg_handler, ua);
+	if (err)
+		goto out;
+
+ out:
+	mem_deref(userbuf);
+	if (err) {
+		mem_deref(ua);
+		if (err == ENOMEM)
+			code = "no-memory";
+		if (codep)
+			*codep = code;
+		if (reasonp)
+			*reasonp = reason ? reason : "invalid config";
+	}
+	else
+		*uap = ua;
+
+	return err;
+}
+
+
+/** Register the account; outcome as UA_EV_REGISTERED / _FAILED */
+int ua_register(struct ua *ua)
+{
+	return ua ? reg_register(ua->reg) : EINVAL;
+}
+
+
+/** Remove the registration; outcome as UA_EV_UNREGISTERED */
+int ua_unregister(struct ua *ua)
+{
+	return ua ? reg_unregister(ua->reg) : EINVAL;
+}
+
+
+void ua_set_handle(struct ua *ua, int handle)
+{
+	if (!ua)
+		return;
+
+	ua->handle = handle;
+	transport_set_owner(ua->sip, handle);
+}
+
+
+int ua_handle(const struct ua *ua)
+{
+	return ua ? ua->handle : 0;
+}
