@@ -149,6 +149,7 @@ $(B)/sipshield-core.js: $(B)/libcore.a $(B)/libdeps.a shim/core-imports.js tools
 $(B)/test-c$(EXE): $(TEST_OBJS) $(B)/libcore.a $(B)/libdeps.a
 	$(CC) $(LDOPT) $(if $(EXE),-sENVIRONMENT=node -sNODERAWFS=1 -sEXIT_RUNTIME=1 -sALLOW_MEMORY_GROWTH=1 -sTOTAL_STACK=1048576,) \
 		$(TEST_OBJS) $(LIBS) -o $@
+	$(if $(EXE),cp $@ $(B)/test-c.cjs)  # package.json says "type": "module"
 
 # libFuzzer targets: one file each, linked with the fake JS imports
 $(B)/fuzz_%: $(B)/obj/tests/fuzz/fuzz_%.o $(B)/obj/tests/c/fake_spjs.o \

@@ -59,7 +59,9 @@ if build native $mk VARIANT=native; then
 fi
 
 if build wasm-debug $mk VARIANT=wasm-debug; then
-	suite c-wasm node build/wasm-debug/test-c.js -d tests/vectors
+	# Emscripten's node glue fetch()es its .wasm if fetch exists (node 20)
+	suite c-wasm node --no-experimental-fetch build/wasm-debug/test-c.cjs \
+		-d tests/vectors
 fi
 
 if build dist make --no-print-directory dist; then

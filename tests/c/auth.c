@@ -25,6 +25,15 @@
 #include <re_dbg.h>
 
 
+/* sip_auth_authenticate()'s result; ENOMEM ends the test (OOM mode) */
+#define AUTH_EQUALS(expected, aerr)					\
+	if ((aerr) == ENOMEM && (expected) != ENOMEM) {			\
+		err = ENOMEM;						\
+		goto out;						\
+	}								\
+	TEST_EQUALS((expected), (aerr))
+
+
 enum {
 	VEC_LINE  = 2048,
 	VEC_CHALL = 4,
@@ -512,7 +521,7 @@ int test_auth_rfc7616_md5(void)
 
 	err = chall(&aerr, auth, hdr401);
 	TEST_ERR(err);
-	TEST_ERR(aerr);
+	AUTH_EQUALS(0, aerr);
 
 	err = request(&hdrs, auth, v.method, v.uri);
 	TEST_ERR(err);
@@ -579,7 +588,7 @@ int test_auth_rfc7616_sha256(void)
 
 	err = chall(&aerr, auth, hdr401);
 	TEST_ERR(err);
-	TEST_ERR(aerr);
+	AUTH_EQUALS(0, aerr);
 
 	err = request(&hdrs, auth, v.method, v.uri);
 	TEST_ERR(err);
@@ -663,7 +672,7 @@ int test_auth_sha512_256(void)
 
 	err = chall(&aerr, auth, hdr401);
 	TEST_ERR(err);
-	TEST_ERR(aerr);
+	AUTH_EQUALS(0, aerr);
 
 	err = request(&hdrs, auth, v.method, v.uri);
 	TEST_ERR(err);
@@ -933,7 +942,7 @@ int test_auth_strongest_wins(void)
 		err = answer(&hdrs, &aerr, creds, 401, testv[i].hdrs,
 			     strlen(testv[i].hdrs));
 		TEST_ERR(err);
-		TEST_ERR(aerr);
+		AUTH_EQUALS(0, aerr);
 
 		TEST_EQUALS(1, count_lines(hdrs, "Authorization: "));
 		TEST_EQUALS(0, count_lines(hdrs, "Proxy-Authorization: "));
@@ -955,7 +964,7 @@ int test_auth_strongest_wins(void)
 	err = answer(&hdrs, &aerr, creds, 401, two_realms,
 		     strlen(two_realms));
 	TEST_ERR(err);
-	TEST_ERR(aerr);
+	AUTH_EQUALS(0, aerr);
 	TEST_EQUALS(1, count_lines(hdrs, "Authorization: "));
 	TEST_EQUALS(1, count_lines(hdrs, "Proxy-Authorization: "));
 
@@ -1011,7 +1020,7 @@ int test_auth_realm_pinned(void)
 	/* another realm: nothing is sent */
 	err = answer(&hdrs, &aerr, creds, 401, evil, strlen(evil));
 	TEST_ERR(err);
-	TEST_EQUALS(EAUTH, aerr);
+	AUTH_EQUALS(EAUTH, aerr);
 	TEST_STRCMP("", hdrs);
 	TEST_EQUALS(AUTH_FAIL_REALM, auth_creds_failure(creds));
 	TEST_STRCMP("realm-mismatch",
@@ -1021,14 +1030,14 @@ int test_auth_realm_pinned(void)
 	/* RFC 2617 1.2: realms compare case-sensitively */
 	err = answer(&hdrs, &aerr, creds, 401, evil_case, strlen(evil_case));
 	TEST_ERR(err);
-	TEST_EQUALS(EAUTH, aerr);
+	AUTH_EQUALS(EAUTH, aerr);
 	TEST_STRCMP("", hdrs);
 	hdrs = mem_deref(hdrs);
 
 	/* only the pinned realm is answered */
 	err = answer(&hdrs, &aerr, creds, 407, both, strlen(both));
 	TEST_ERR(err);
-	TEST_ERR(aerr);
+	AUTH_EQUALS(0, aerr);
 	TEST_EQUALS(1, count_lines(hdrs, "Authorization: "));
 	TEST_EQUALS(0, count_lines(hdrs, "Proxy-Authorization: "));
 	err = hdr_param(realm, sizeof(realm), hdrs, "realm");
@@ -1051,7 +1060,7 @@ int test_auth_realm_pinned(void)
 	TEST_ERR(err);
 	err = answer(&hdrs, &aerr, creds, 401, evil, strlen(evil));
 	TEST_ERR(err);
-	TEST_ERR(aerr);
+	AUTH_EQUALS(0, aerr);
 	TEST_EQUALS(1, count_lines(hdrs, "Authorization: "));
 
  out:
@@ -1087,7 +1096,7 @@ int test_auth_min_algorithm(void)
 	/* no algorithm: MD5 (RFC 7616 3.3), below the minimum */
 	err = answer(&hdrs, &aerr, creds, 401, md5_only, strlen(md5_only));
 	TEST_ERR(err);
-	TEST_EQUALS(EAUTH, aerr);
+	AUTH_EQUALS(EAUTH, aerr);
 	TEST_STRCMP("", hdrs);
 	TEST_EQUALS(AUTH_FAIL_ALGORITHM, auth_creds_failure(creds));
 	TEST_STRCMP("algorithm-refused",
@@ -1097,7 +1106,7 @@ int test_auth_min_algorithm(void)
 	err = answer(&hdrs, &aerr, creds, 401, md5_sha256,
 		     strlen(md5_sha256));
 	TEST_ERR(err);
-	TEST_ERR(aerr);
+	AUTH_EQUALS(0, aerr);
 	err = hdr_param(alg, sizeof(alg), hdrs, "algorithm");
 	TEST_ERR(err);
 	TEST_STRCMP("SHA-256", alg);
@@ -1107,7 +1116,7 @@ int test_auth_min_algorithm(void)
 	err = answer(&hdrs, &aerr, creds, 401, md5_sha256,
 		     strlen(md5_sha256));
 	TEST_ERR(err);
-	TEST_EQUALS(EAUTH, aerr);
+	AUTH_EQUALS(EAUTH, aerr);
 	TEST_STRCMP("", hdrs);
 	TEST_EQUALS(AUTH_FAIL_ALGORITHM, auth_creds_failure(creds));
 
@@ -1163,7 +1172,7 @@ int test_auth_ha1(void)
 	err = answer(&hha1, &aerr, ha1c, 401, rfc_401_sha256_md5,
 		     strlen(rfc_401_sha256_md5));
 	TEST_ERR(err);
-	TEST_EQUALS(EAUTH, aerr);
+	AUTH_EQUALS(EAUTH, aerr);
 	TEST_STRCMP("", hha1);
 	TEST_EQUALS(AUTH_FAIL_NOCREDS, auth_creds_failure(ha1c));
 	hha1 = mem_deref(hha1);
@@ -1174,11 +1183,11 @@ int test_auth_ha1(void)
 	err = answer(&hpw, &aerr, pwc, 401, rfc_401_sha256_md5,
 		     strlen(rfc_401_sha256_md5));
 	TEST_ERR(err);
-	TEST_ERR(aerr);
+	AUTH_EQUALS(0, aerr);
 	err = answer(&hha1, &aerr, ha1c, 401, rfc_401_sha256_md5,
 		     strlen(rfc_401_sha256_md5));
 	TEST_ERR(err);
-	TEST_ERR(aerr);
+	AUTH_EQUALS(0, aerr);
 
 	/* both answers verify with the one HA1 of the password */
 	err = response_check(hpw, AUTH_ALG_SHA256, false, v.ha1, "REGISTER",
@@ -1200,7 +1209,7 @@ int test_auth_ha1(void)
 	err = answer(&hha1, &aerr, ha1c, 401, rfc_401_sha256_md5,
 		     strlen(rfc_401_sha256_md5));
 	TEST_ERR(err);
-	TEST_ERR(aerr);
+	AUTH_EQUALS(0, aerr);
 	err = hdr_param(alg, sizeof(alg), hha1, "algorithm");
 	TEST_ERR(err);
 	TEST_STRCMP("MD5", alg);
@@ -1285,7 +1294,7 @@ static int stale_test(bool reset)
 
 	err = stale_chall(&aerr, auth, "n1", false);
 	TEST_ERR(err);
-	TEST_ERR(aerr);
+	AUTH_EQUALS(0, aerr);
 	err = request_check(auth, "n1", "00000001");
 	TEST_ERR(err);
 
@@ -1294,7 +1303,7 @@ static int stale_test(bool reset)
 		sip_auth_reset(auth);
 	err = stale_chall(&aerr, auth, "n2", true);
 	TEST_ERR(err);
-	TEST_ERR(aerr);
+	AUTH_EQUALS(0, aerr);
 	err = request_check(auth, "n2", "00000001");
 	TEST_ERR(err);
 
@@ -1303,7 +1312,7 @@ static int stale_test(bool reset)
 		sip_auth_reset(auth);
 	err = stale_chall(&aerr, auth, "n3", true);
 	TEST_ERR(err);
-	TEST_EQUALS(EAUTH, aerr);
+	AUTH_EQUALS(EAUTH, aerr);
 	TEST_EQUALS(AUTH_FAIL_REJECTED, auth_creds_failure(creds));
 
 	/* a nonce that worked for a while may go stale again */
@@ -1312,20 +1321,20 @@ static int stale_test(bool reset)
 	TEST_ERR(err);
 	err = stale_chall(&aerr, auth, "m1", false);
 	TEST_ERR(err);
-	TEST_ERR(aerr);
+	AUTH_EQUALS(0, aerr);
 	err  = request_check(auth, "m1", "00000001");
 	err |= request_check(auth, "m1", "00000002");
 	TEST_ERR(err);
 	err = stale_chall(&aerr, auth, "m2", true);
 	TEST_ERR(err);
-	TEST_ERR(aerr);
+	AUTH_EQUALS(0, aerr);
 	err  = request_check(auth, "m2", "00000001");
 	err |= request_check(auth, "m2", "00000002");
 	err |= request_check(auth, "m2", "00000003");
 	TEST_ERR(err);
 	err = stale_chall(&aerr, auth, "m3", true);
 	TEST_ERR(err);
-	TEST_ERR(aerr);
+	AUTH_EQUALS(0, aerr);
 	err = request_check(auth, "m3", "00000001");
 	TEST_ERR(err);
 	TEST_EQUALS(AUTH_FAIL_NONE, auth_creds_failure(creds));
@@ -1366,7 +1375,7 @@ static int rejected_test(bool reset)
 
 	err = stale_chall(&aerr, auth, "n1", false);
 	TEST_ERR(err);
-	TEST_ERR(aerr);
+	AUTH_EQUALS(0, aerr);
 	err = request_check(auth, "n1", "00000001");
 	TEST_ERR(err);
 
@@ -1375,7 +1384,7 @@ static int rejected_test(bool reset)
 		sip_auth_reset(auth);
 	err = stale_chall(&aerr, auth, "n2", false);
 	TEST_ERR(err);
-	TEST_EQUALS(EAUTH, aerr);
+	AUTH_EQUALS(EAUTH, aerr);
 	TEST_EQUALS(AUTH_FAIL_REJECTED, auth_creds_failure(creds));
 	TEST_STRCMP("auth-failed", auth_fail_name(auth_creds_failure(creds)));
 
@@ -1386,7 +1395,7 @@ static int rejected_test(bool reset)
 	TEST_STRCMP("", hdrs);
 	err = stale_chall(&aerr, auth, "n3", false);
 	TEST_ERR(err);
-	TEST_ERR(aerr);
+	AUTH_EQUALS(0, aerr);
 	err = request_check(auth, "n3", "00000001");
 	TEST_ERR(err);
 
@@ -1433,7 +1442,7 @@ int test_auth_rejected_no_loop(void)
 		mem_deref(req);
 		TEST_ERR(err);
 	}
-	TEST_EQUALS(EAUTH, aerr);
+	AUTH_EQUALS(EAUTH, aerr);
 	TEST_ASSERT(i <= 8);
 	TEST_EQUALS(AUTH_FAIL_REJECTED, auth_creds_failure(creds));
 
@@ -1443,7 +1452,7 @@ int test_auth_rejected_no_loop(void)
 	TEST_ERR(err);
 	err = stale_chall(&aerr, auth, "n1", false);
 	TEST_ERR(err);
-	TEST_EQUALS(EAUTH, aerr);
+	AUTH_EQUALS(EAUTH, aerr);
 
 	TEST_EQUALS(EINVAL, sip_auth_alloc(NULL, NULL, NULL, false));
 	TEST_EQUALS(EINVAL, sip_auth_authenticate(NULL, NULL));
@@ -1468,7 +1477,7 @@ static int hostile_check(struct auth_creds *creds, uint16_t scode,
 
 	err = answer(&out, &aerr, creds, scode, hdrs, len);
 	TEST_ERR(err);
-	TEST_EQUALS(EAUTH, aerr);
+	AUTH_EQUALS(EAUTH, aerr);
 	TEST_STRCMP("", out);
 	TEST_EQUALS(fail, auth_creds_failure(creds));
 
@@ -1604,7 +1613,10 @@ int test_auth_hostile_challenges(void)
 
 	/* a 10 KB realm */
 	mb = mbuf_alloc(16384);
-	TEST_ASSERT(mb != NULL);
+	if (!mb) {
+		err = ENOMEM;
+		goto out;
+	}
 	err = mbuf_write_str(mb, "WWW-Authenticate: Digest realm=\"");
 	for (i = 0; i < 10240; i++)
 		err |= mbuf_write_u8(mb, 'a' + i % 26);
@@ -1704,7 +1716,7 @@ int test_auth_no_qop(void)
 
 	err = chall(&aerr, auth, hdrs401);
 	TEST_ERR(err);
-	TEST_ERR(aerr);
+	AUTH_EQUALS(0, aerr);
 	err = request(&hdrs, auth, v.method, v.uri);
 	TEST_ERR(err);
 
@@ -1750,7 +1762,7 @@ int test_auth_qop(void)
 
 	err = answer(&hdrs, &aerr, creds, 401, both, strlen(both));
 	TEST_ERR(err);
-	TEST_ERR(aerr);
+	AUTH_EQUALS(0, aerr);
 	err = hdr_param(val, sizeof(val), hdrs, "qop");
 	TEST_ERR(err);
 	TEST_STRCMP("auth", val);
@@ -1760,7 +1772,7 @@ int test_auth_qop(void)
 	err = answer(&hdrs, &aerr, creds, 401, int_only_stronger,
 		     strlen(int_only_stronger));
 	TEST_ERR(err);
-	TEST_ERR(aerr);
+	AUTH_EQUALS(0, aerr);
 	err = hdr_param(val, sizeof(val), hdrs, "algorithm");
 	TEST_ERR(err);
 	TEST_STRCMP("SHA-256", val);
@@ -1768,7 +1780,7 @@ int test_auth_qop(void)
 
 	err = answer(&hdrs, &aerr, creds, 401, int_only, strlen(int_only));
 	TEST_ERR(err);
-	TEST_EQUALS(EAUTH, aerr);
+	AUTH_EQUALS(EAUTH, aerr);
 	TEST_STRCMP("", hdrs);
 	TEST_EQUALS(AUTH_FAIL_QOP, auth_creds_failure(creds));
 	TEST_STRCMP("auth-failed", auth_fail_name(AUTH_FAIL_QOP));
@@ -1818,7 +1830,7 @@ int test_auth_plain_handler(void)
 	TEST_ERR(err);
 	err = chall(&aerr, auth, rfc_401_sha256_md5);
 	TEST_ERR(err);
-	TEST_ERR(aerr);
+	AUTH_EQUALS(0, aerr);
 	TEST_EQUALS(1, calls);
 	err = request(&hdrs, auth, v.method, v.uri);
 	TEST_ERR(err);
@@ -1834,13 +1846,13 @@ int test_auth_plain_handler(void)
 	err = chall(&aerr, auth, "WWW-Authenticate: Digest realm=\"refused\","
 		    " nonce=\"n\"\r\n");
 	TEST_ERR(err);
-	TEST_EQUALS(EACCES, aerr);
+	AUTH_EQUALS(EACCES, aerr);
 
 	/* a username that would inject a header is refused */
 	err = chall(&aerr, auth, "WWW-Authenticate: Digest realm=\"inject\","
 		    " nonce=\"n\"\r\n");
 	TEST_ERR(err);
-	TEST_EQUALS(EINVAL, aerr);
+	AUTH_EQUALS(EINVAL, aerr);
 	hdrs = mem_deref(hdrs);
 	err = request(&hdrs, auth, v.method, v.uri);
 	TEST_ERR(err);
@@ -1878,7 +1890,7 @@ int test_auth_two_proxies(void)
 
 	err = chall_apply(&aerr, auth, 407, atlanta, strlen(atlanta));
 	TEST_ERR(err);
-	TEST_ERR(aerr);
+	AUTH_EQUALS(0, aerr);
 	err = request(&hdrs, auth, "INVITE", "sip:bob@biloxi.example.com");
 	TEST_ERR(err);
 	TEST_EQUALS(1, count_lines(hdrs, "Proxy-Authorization: "));
@@ -1887,7 +1899,7 @@ int test_auth_two_proxies(void)
 
 	err = chall_apply(&aerr, auth, 407, biloxi, strlen(biloxi));
 	TEST_ERR(err);
-	TEST_ERR(aerr);
+	AUTH_EQUALS(0, aerr);
 	err = request(&hdrs, auth, "INVITE", "sip:bob@biloxi.example.com");
 	TEST_ERR(err);
 	TEST_EQUALS(2, count_lines(hdrs, "Proxy-Authorization: "));
@@ -1960,8 +1972,13 @@ int test_auth_secrets(void)
 	err = auth_digest_ha1(ha1, AUTH_ALG_SHA256, v.username, v.realm, pw);
 	TEST_ERR(err);
 
+	/* everything logged, at the most verbose level, is captured */
 	log = mbuf_alloc(1024);
-	TEST_ASSERT(log != NULL);
+	if (!log) {
+		err = ENOMEM;
+		goto out;
+	}
+	dbg_init(DBG_DEBUG, 0);
 	dbg_handler_set(log_handler, log);
 
 	err = creds_make(&pwc, v.username, pw);
@@ -1978,7 +1995,7 @@ int test_auth_secrets(void)
 	TEST_ERR(err);
 	err = chall(&aerr, auth, rfc_401_sha256_md5);
 	TEST_ERR(err);
-	TEST_ERR(aerr);
+	AUTH_EQUALS(0, aerr);
 	err = request(&hdrs, auth, v.method, v.uri);
 	TEST_ERR(err);
 	err = hdr_param(resp, sizeof(resp), hdrs, "response");
@@ -1988,14 +2005,14 @@ int test_auth_secrets(void)
 	hdrs = mem_deref(hdrs);
 	err = chall(&aerr, auth, rfc_401_sha256_md5);
 	TEST_ERR(err);
-	TEST_EQUALS(EAUTH, aerr);
+	AUTH_EQUALS(EAUTH, aerr);
 	auth = mem_deref(auth);
 
 	err = sip_auth_alloc(&auth, auth_creds_h, ha1c, false);
 	TEST_ERR(err);
 	err = chall(&aerr, auth, rfc_401_sha256_md5);
 	TEST_ERR(err);
-	TEST_ERR(aerr);
+	AUTH_EQUALS(0, aerr);
 	err = request(&hdrs, auth, v.method, v.uri);
 	TEST_ERR(err);
 	TEST_ASSERT(!contains(hdrs, strlen(hdrs), pw));
@@ -2003,13 +2020,13 @@ int test_auth_secrets(void)
 	err = chall(&aerr, auth, "WWW-Authenticate: Digest realm=\"other\","
 		    " nonce=\"n\", qop=\"auth-int\"\r\n");
 	TEST_ERR(err);
-	TEST_EQUALS(EAUTH, aerr);
+	AUTH_EQUALS(EAUTH, aerr);
 
 	/* more challenges than read: a warning */
 	mbuf_reset(log);
 	err = chall(&aerr, auth, many);
 	TEST_ERR(err);
-	TEST_EQUALS(EAUTH, aerr);
+	AUTH_EQUALS(EAUTH, aerr);
 
 	TEST_ASSERT(log->end > 0);
 	TEST_ASSERT(!contains((char *)log->buf, log->end, pw));
@@ -2017,7 +2034,9 @@ int test_auth_secrets(void)
 	TEST_ASSERT(!contains((char *)log->buf, log->end, resp));
 
  out:
+	/* libre's defaults; the runner's sp_init() sets its own */
 	dbg_handler_set(NULL, NULL);
+	dbg_init(DBG_INFO, DBG_ANSI);
 	mem_deref(log);
 	mem_deref(hdrs);
 	mem_deref(auth);

@@ -203,7 +203,10 @@ int test_crypto_rand(void)
 	TEST_ASSERT(memcmp(a, zero, sizeof(a)));
 
 	big = mem_zalloc(BIG, NULL);
-	TEST_ASSERT(big != NULL);
+	if (!big) {
+		err = ENOMEM;
+		goto out;
+	}
 	err = crypto_rand(big, BIG);
 	TEST_ERR(err);
 
@@ -221,6 +224,9 @@ int test_crypto_rand(void)
 
 	TEST_EQUALS(0, crypto_rand(NULL, 0));
 	TEST_EQUALS(EINVAL, crypto_rand(NULL, 1));
+
+	/* libre's rand (arc4random: glibc natively, crypto.c in wasm) */
+	TEST_ASSERT(rand_u64() != rand_u64());
 
 	crypto_zeroize(a, sizeof(a));
 	TEST_ASSERT(!memcmp(a, zero, sizeof(a)));

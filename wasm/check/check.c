@@ -183,18 +183,18 @@ static const struct {
 	const char *name;
 	char compact;
 } hdrv[HDR_OTHER] = {
-	[HDR_VIA]    = {"Via",            'v'},
-	[HDR_FROM]   = {"From",           'f'},
-	[HDR_TO]     = {"To",             't'},
-	[HDR_CALLID] = {"Call-ID",        'i'},
-	[HDR_CSEQ]   = {"CSeq",           0},
-	[HDR_MAXFWD] = {"Max-Forwards",   0},
-	[HDR_CLEN]   = {"Content-Length", 'l'},
-	[HDR_CTYPE]  = {"Content-Type",   'c'},
-	[HDR_CONTACT] = {"Contact",       'm'},
-	[HDR_DATE]   = {"Date",           0},
-	[HDR_ROUTE]  = {"Route",          0},
-	[HDR_RROUTE] = {"Record-Route",   0},
+	[HDR_VIA]     = {"Via",            'v'},
+	[HDR_FROM]    = {"From",           'f'},
+	[HDR_TO]      = {"To",             't'},
+	[HDR_CALLID]  = {"Call-ID",        'i'},
+	[HDR_CSEQ]    = {"CSeq",           0},
+	[HDR_MAXFWD]  = {"Max-Forwards",   0},
+	[HDR_CLEN]    = {"Content-Length", 'l'},
+	[HDR_CTYPE]   = {"Content-Type",   'c'},
+	[HDR_CONTACT] = {"Contact",        'm'},
+	[HDR_DATE]    = {"Date",           0},
+	[HDR_ROUTE]   = {"Route",          0},
+	[HDR_RROUTE]  = {"Record-Route",   0},
 };
 
 #define BIT(h) (1u << (h))
@@ -665,8 +665,8 @@ static const char *addr_check(const struct pl *val, int flags)
 				return "URI not enclosed in <>";
 
 			if (!scheme_ok(p, e - p, &slen))
-				return "display name is neither tokens nor "
-					"a quoted string";
+				return "neither name-addr nor addr-spec "
+					"(display name: tokens or quoted)";
 
 			for (; p < e && !lws(*p) && *p != ';'; p++) {
 
