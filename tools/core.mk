@@ -47,7 +47,7 @@ RE_DEFS := -std=gnu99 -DRELEASE -DOS=\"$(if $(filter native fuzz,$(VARIANT)),lin
 
 # --- mbedTLS: crypto only, configured by wasm/config/mbedtls_config.h ---
 TLS_SRCS := aes.c cipher.c cipher_wrap.c gcm.c md.c md5.c sha256.c \
-	sha512.c hkdf.c entropy.c entropy_poll.c ctr_drbg.c platform.c \
+	sha512.c hkdf.c entropy.c entropy_poll.c hmac_drbg.c platform.c \
 	platform_util.c constant_time.c
 TLS_DEFS := -DMBEDTLS_CONFIG_FILE='"mbedtls_config.h"' -Iwasm/config \
 	-I$(TLS)/include
@@ -77,8 +77,8 @@ ifeq ($(VARIANT),wasm-debug)
 OPT     := -g -O1
 LDOPT   := -O1 -sASSERTIONS=2
 else
-OPT     := -Oz -DNDEBUG
-LDOPT   := -Oz
+OPT     := -Oz -flto -DNDEBUG
+LDOPT   := -Oz -flto -sMALLOC=emmalloc
 endif
 EXE     := .js
 endif
@@ -110,7 +110,7 @@ all: libs $(if $(NATIVE),,$(B)/sipshield-core.js) \
 	$(if $(filter fuzz,$(VARIANT)),fuzz-bin,test-bin)
 fuzz-bin: $(FUZZ_BINS)
 libs: $(B)/libdeps.a $(B)/libcore.a
-test-bin: $(B)/test-c$(EXE)
+test-bin: $(B)/test-c$(EXE) $(if $(NATIVE),,$(B)/test-c.cjs)
 
 # Emscripten's libc has no arc4random: declare ours (wasm/crypto/crypto.c)
 $(B)/obj/re/sys/rand.o: RE_EXTRA := $(if $(NATIVE),,-include wasm/crypto/arc4random.h)
@@ -149,7 +149,10 @@ $(B)/sipshield-core.js: $(B)/libcore.a $(B)/libdeps.a shim/core-imports.js tools
 $(B)/test-c$(EXE): $(TEST_OBJS) $(B)/libcore.a $(B)/libdeps.a
 	$(CC) $(LDOPT) $(if $(EXE),-sENVIRONMENT=node -sNODERAWFS=1 -sEXIT_RUNTIME=1 -sALLOW_MEMORY_GROWTH=1 -sTOTAL_STACK=1048576,) \
 		$(TEST_OBJS) $(LIBS) -o $@
-	$(if $(EXE),cp $@ $(B)/test-c.cjs)  # package.json says "type": "module"
+
+# node reads .js as ES modules here ("type": "module"); the glue is CommonJS
+$(B)/test-c.cjs: $(B)/test-c.js
+	cp $< $@
 
 # libFuzzer targets: one file each, linked with the fake JS imports
 $(B)/fuzz_%: $(B)/obj/tests/fuzz/fuzz_%.o $(B)/obj/tests/c/fake_spjs.o \

@@ -19,20 +19,20 @@ export ASAN_OPTIONS=detect_leaks=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 passed=0
 failed=0
-mkdir -p build/fuzz/crashes
+mkdir -p build/fuzz/crashes build/fuzz/logs
 
-for bin in build/fuzz/fuzz_*; do
+for bin in $(find build/fuzz -maxdepth 1 -name "fuzz_*" -type f -perm -u+x | sort); do
 	name=$(basename "$bin")
 	reg=tests/fuzz/regressions/$name
 	corpus=build/fuzz/corpus-$name
 	mkdir -p "$corpus" "$reg"
 
 	if ls "$reg"/* >/dev/null 2>&1; then
-		if "$bin" -runs=0 "$reg"/* >build/fuzz/$name-regressions.log 2>&1; then
+		if "$bin" -runs=0 "$reg"/* >build/fuzz/logs/$name-regressions.log 2>&1; then
 			echo "ok $name regressions ($(ls "$reg" | wc -l) inputs)"
 			passed=$((passed + 1))
 		else
-			tail -30 build/fuzz/$name-regressions.log
+			tail -30 build/fuzz/logs/$name-regressions.log
 			echo "not ok $name regressions"
 			failed=$((failed + 1))
 		fi
@@ -45,12 +45,12 @@ for bin in build/fuzz/fuzz_*; do
 	if timeout $((secs + 60)) "$bin" -max_total_time="$secs" -max_len=8192 \
 		-rss_limit_mb=2048 -artifact_prefix=build/fuzz/crashes/"$name"- \
 		-print_final_stats=1 "$corpus" "${existing[@]}" \
-		>build/fuzz/$name.log 2>&1; then
-		runs=$(sed -n 's/^stat::number_of_executed_units: *//p' build/fuzz/$name.log)
+		>build/fuzz/logs/$name.log 2>&1; then
+		runs=$(sed -n 's/^stat::number_of_executed_units: *//p' build/fuzz/logs/$name.log)
 		echo "ok $name ${secs}s, ${runs:-?} inputs"
 		passed=$((passed + 1))
 	else
-		tail -40 build/fuzz/$name.log
+		tail -40 build/fuzz/logs/$name.log
 		echo "not ok $name: crash kept in build/fuzz/crashes/"
 		failed=$((failed + 1))
 	fi

@@ -15,21 +15,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct mbuf *json = mbuf_alloc(512);
+	struct mbuf *mb = mbuf_alloc(size ? size : 1);
 	struct sip_msg *msg = NULL;
-	struct mbuf mb;
 
-	if (!json)
-		return 0;
+	if (!json || !mb)
+		goto out;
 
 	(void)check_sip(json, data, size);
-	mem_deref(json);
 
-	mb.buf  = (uint8_t *)(uintptr_t)data;
-	mb.size = size;
-	mb.pos  = 0;
-	mb.end  = size;
-	if (!sip_msg_decode(&msg, &mb))
+	/* the decoder keeps a reference: a real (mem_alloc'd) mbuf */
+	(void)mbuf_write_mem(mb, data, size);
+	mb->pos = 0;
+	if (!sip_msg_decode(&msg, mb))
 		mem_deref(msg);
+
+ out:
+	mem_deref(json);
+	mem_deref(mb);
 
 	return 0;
 }

@@ -2,7 +2,7 @@
  * @file mbedtls_config.h  The mbedTLS 2.28 subset sipshield builds: crypto only
  *
  * TLS is the browser's (wss://); mbedTLS gives digest hashes, HMAC,
- * AES-GCM, HKDF and a CTR-DRBG.  Entropy comes only from the "hardware"
+ * AES-GCM, HKDF and an HMAC-DRBG.  Entropy comes only from the "hardware"
  * poll, which is crypto.getRandomValues() in the browser (wasm/crypto/).
  */
 #ifndef SIPSHIELD_MBEDTLS_CONFIG_H
@@ -28,9 +28,9 @@
 #define MBEDTLS_CIPHER_C
 #define MBEDTLS_GCM_C
 
-/* Random: entropy pool feeding a CTR-DRBG */
+/* Random: entropy pool feeding an HMAC-DRBG (SHA-256: no AES needed) */
 #define MBEDTLS_ENTROPY_C
-#define MBEDTLS_CTR_DRBG_C
+#define MBEDTLS_HMAC_DRBG_C
 
 #include "mbedtls/check_config.h"
 

@@ -1,11 +1,12 @@
 /**
- * @file crypto.c  mbedTLS adapter: digest hashes, CTR-DRBG, zeroization
+ * @file crypto.c  mbedTLS adapter: digest hashes, HMAC-DRBG, zeroization
  *
  * Hashes: MD5, SHA-256 and SHA-512/256 (FIPS 180-4 5.3.6.2 and 6.7;
  * mbedTLS 2.28 has no SHA-512/256, so it is SHA-512 started from the
  * SHA-512/256 initial hash value, truncated to 256 bits).
  *
- * Random: one CTR_DRBG (NIST SP 800-90A) seeded and reseeded from an
+ * Random: one HMAC_DRBG with SHA-256 (NIST SP 800-90A; no AES code in
+ * the module) seeded and reseeded from an
  * entropy pool whose only source is mbedtls_hardware_poll(), that is
  * spjs_random(): crypto.getRandomValues() in the browser, getrandom() in
  * the native tests.  Set up on first use, torn down by crypto_close().
@@ -21,7 +22,7 @@
 #include <mbedtls/sha512.h>
 #include <mbedtls/entropy.h>
 #include <mbedtls/entropy_poll.h>
-#include <mbedtls/ctr_drbg.h>
+#include <mbedtls/hmac_drbg.h>
 #include <mbedtls/platform_util.h>
 #include "spjs.h"
 #include "crypto.h"
@@ -60,7 +61,7 @@ static const char rand_pers[] = "sipshield crypto_rand";
 
 static struct {
 	mbedtls_entropy_context entropy;
-	mbedtls_ctr_drbg_context drbg;
+	mbedtls_hmac_drbg_context drbg;
 	bool ready;
 } rng;
 
@@ -77,12 +78,12 @@ static int map_err(int ret, const char *what)
 	case MBEDTLS_ERR_ENTROPY_SOURCE_FAILED:
 	case MBEDTLS_ERR_ENTROPY_NO_SOURCES_DEFINED:
 	case MBEDTLS_ERR_ENTROPY_NO_STRONG_SOURCE:
-	case MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED:
+	case MBEDTLS_ERR_HMAC_DRBG_ENTROPY_SOURCE_FAILED:
 		err = EIO;
 		break;
 
-	case MBEDTLS_ERR_CTR_DRBG_REQUEST_TOO_BIG:
-	case MBEDTLS_ERR_CTR_DRBG_INPUT_TOO_BIG:
+	case MBEDTLS_ERR_HMAC_DRBG_REQUEST_TOO_BIG:
+	case MBEDTLS_ERR_HMAC_DRBG_INPUT_TOO_BIG:
 		err = EINVAL;
 		break;
 
@@ -365,15 +366,16 @@ static int drbg_init(void)
 	int err;
 
 	mbedtls_entropy_init(&rng.entropy);
-	mbedtls_ctr_drbg_init(&rng.drbg);
+	mbedtls_hmac_drbg_init(&rng.drbg);
 
-	err = map_err(mbedtls_ctr_drbg_seed(&rng.drbg, mbedtls_entropy_func,
-					    &rng.entropy,
-					    (const unsigned char *)rand_pers,
-					    sizeof(rand_pers) - 1),
+	err = map_err(mbedtls_hmac_drbg_seed(&rng.drbg,
+				mbedtls_md_info_from_type(MBEDTLS_MD_SHA256),
+				mbedtls_entropy_func, &rng.entropy,
+				(const unsigned char *)rand_pers,
+				sizeof(rand_pers) - 1),
 		      "drbg seed");
 	if (err) {
-		mbedtls_ctr_drbg_free(&rng.drbg);
+		mbedtls_hmac_drbg_free(&rng.drbg);
 		mbedtls_entropy_free(&rng.entropy);
 		return err;
 	}
@@ -385,7 +387,7 @@ static int drbg_init(void)
 
 
 /**
- * Fill a buffer with random bytes from the CTR-DRBG (seeded on first use)
+ * Fill a buffer with random bytes from the HMAC-DRBG (seeded on first use)
  *
  * @param buf Buffer
  * @param n   Number of bytes
@@ -408,10 +410,10 @@ int crypto_rand(uint8_t *buf, size_t n)
 
 	while (done < n) {
 		const size_t chunk = min(n - done,
-					 (size_t)MBEDTLS_CTR_DRBG_MAX_REQUEST);
+					 (size_t)MBEDTLS_HMAC_DRBG_MAX_REQUEST);
 
-		err = map_err(mbedtls_ctr_drbg_random(&rng.drbg, buf + done,
-						      chunk),
+		err = map_err(mbedtls_hmac_drbg_random(&rng.drbg, buf + done,
+						       chunk),
 			      "drbg random");
 		if (err)
 			goto out;
@@ -435,7 +437,7 @@ void crypto_close(void)
 	if (!rng.ready)
 		return;
 
-	mbedtls_ctr_drbg_free(&rng.drbg);
+	mbedtls_hmac_drbg_free(&rng.drbg);
 	mbedtls_entropy_free(&rng.entropy);
 	rng.ready = false;
 }
@@ -464,7 +466,7 @@ void crypto_zeroize(void *p, size_t n)
  */
 
 /**
- * A random 32-bit number from the CTR-DRBG; aborts if none can be made
+ * A random 32-bit number from the HMAC-DRBG; aborts if none can be made
  *
  * @return Random number
  */
@@ -479,7 +481,7 @@ uint32_t arc4random(void)
 
 
 /**
- * Fill a buffer from the CTR-DRBG; aborts if no randomness can be made
+ * Fill a buffer from the HMAC-DRBG; aborts if no randomness can be made
  *
  * @param buf Buffer
  * @param n   Number of bytes
