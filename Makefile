@@ -27,7 +27,7 @@ wasm-debug: deps
 	@$(SUBMAKE) VARIANT=wasm-debug
 
 wasm-release: deps
-	@$(SUBMAKE) VARIANT=wasm-release
+	@$(SUBMAKE) VARIANT=wasm-release build/wasm-release/sipshield-core.js
 
 # dist/: the wasm, its glue as ES module and as CommonJS, the CJS bundle
 dist: wasm-release

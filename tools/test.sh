@@ -5,7 +5,9 @@
 #   2. the same C unit tests as wasm (debug build, ASSERTIONS=2) in node
 #   3. node tests: shim + real wasm (fake socket), and integration against
 #      real Kamailio over WSS (tests start and stop their own servers)
-#   4. libFuzzer targets, a bounded run each (make fuzz runs longer)
+#   4. browser end-to-end: the demo page in headless Chromium against
+#      real Kamailio
+#   5. libFuzzer targets, a bounded run each (make fuzz runs longer)
 # Ends with "N passed, N failed" summed over the suites.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -66,6 +68,7 @@ fi
 
 if build dist make --no-print-directory dist; then
 	suite node node --test --test-concurrency=1 tests/node/
+	suite e2e node --test --test-concurrency=1 tests/e2e/
 fi
 
 if [ -x tools/fuzz.sh ]; then

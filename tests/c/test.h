@@ -85,6 +85,7 @@ const char *fake_spjs_sent(int i);
 	X(test_auth_creds)			\
 	X(test_policy_transport)		\
 	X(test_transport_websock)		\
+	X(test_transport_ntop)			\
 	X(test_abi_misuse)			\
 	X(test_abi_json)			\
 	X(test_sipcheck_vectors)		\

@@ -271,3 +271,48 @@ int test_transport_websock(void)
 	mem_deref(big);
 	return err;
 }
+
+
+/* inet_ntop is ours in wasm (wasm/transport/inet.c), glibc's natively:
+ * both must print RFC 5952 text */
+int test_transport_ntop(void)
+{
+	static const struct {
+		const char *in;
+		const char *out;
+	} v[] = {
+		{"192.0.2.9",               "192.0.2.9"},
+		{"0.0.0.0",                 "0.0.0.0"},
+		{"255.255.255.255",         "255.255.255.255"},
+		{"::1",                     "::1"},
+		{"::",                      "::"},
+		{"2001:db8::1",             "2001:db8::1"},
+		{"2001:db8:0:0:1:0:0:1",    "2001:db8::1:0:0:1"},
+		{"2001:0:0:1:0:0:0:1",      "2001:0:0:1::1"},
+		{"2001:db8:0:1:1:1:1:1",    "2001:db8:0:1:1:1:1:1"},
+		{"fe80::abcd:ef01",         "fe80::abcd:ef01"},
+		{"1:2:3:4:5:6:7:8",         "1:2:3:4:5:6:7:8"},
+	};
+	char buf[64];
+	struct sa sa;
+	size_t i;
+	int err = 0;
+
+	for (i = 0; i < ARRAY_SIZE(v); i++) {
+		err = sa_set_str(&sa, v[i].in, 0);
+		TEST_ERR(err);
+		err = sa_ntop(&sa, buf, sizeof(buf));
+		TEST_ERR(err);
+		TEST_STRCMP(v[i].out, buf);
+	}
+
+	/* too small a buffer is never overrun */
+	memset(buf, 'x', sizeof(buf));
+	(void)sa_set_str(&sa, "2001:db8::1", 0);
+	(void)sa_ntop(&sa, buf, 5);
+	TEST_ASSERT(buf[5] == 'x' && buf[6] == 'x');
+	err = 0;
+
+ out:
+	return err;
+}

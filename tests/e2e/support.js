@@ -1,0 +1,43 @@
+// E2E support: headless Debian Chromium driven by playwright-core, and the page server
+// (tools/serve.js) on 127.0.0.1, both started and stopped by the tests.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { ROOT, freePort } from '../node/support/servers.js';
+
+export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+
+/** Flags that work on this kind of machine (see shared DESIGN.md). */
+export const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--ignore-certificate-errors', '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
+  '--autoplay-policy=no-user-gesture-required', '--allow-loopback-in-peer-connection',
+  '--proxy-server=http://127.0.0.1:9',
+  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1',
+];
+
+export async function launchBrowser() {
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30000 });
+}
+
+/** Serve web/, shim/, dist/ on 127.0.0.1; `config` becomes /demo-config.json. */
+export async function startPageServer(config = {}) {
+  const port = await freePort();
+  const child = spawn(process.execPath, [path.join(ROOT, 'tools/serve.js'), String(port), JSON.stringify(config)],
+    { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error('page server did not start in 10 s')), 10000);
+    child.stdout.on('data', (d) => { if (String(d).includes('serving on')) { clearTimeout(t); resolve(); } });
+    child.once('exit', (code) => { clearTimeout(t); reject(new Error(`page server exited ${code}`)); });
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: () => new Promise((resolve) => {
+      if (child.exitCode !== null) { resolve(); return; }
+      const t = setTimeout(() => child.kill('SIGKILL'), 3000);
+      child.once('exit', () => { clearTimeout(t); resolve(); });
+      child.kill('SIGTERM');
+    }),
+  };
+}
