@@ -705,6 +705,16 @@ int test_sipcheck_json(void)
 }
 
 
+/* The result of a check, where only ENOMEM may stand in for it */
+#define EXPECT_CHECK(expected, call)					\
+	e = (call);							\
+	if (e == ENOMEM) {						\
+		err = e;						\
+		goto out;						\
+	}								\
+	TEST_EQUALS((expected), e)
+
+
 /* A message of exactly len octets: an OPTIONS padded with its body */
 static int sized_msg(struct mbuf *mb, size_t len)
 {
@@ -747,7 +757,7 @@ int test_sipcheck_misuse(void)
 	const uint8_t *g = (const uint8_t *)good;
 	struct mbuf *json = NULL, *big = NULL;
 	uint32_t cseq = 0;
-	int err = 0;
+	int err = 0, e;
 
 	json = mbuf_alloc(128);
 	big = mbuf_alloc(CHECK_SIZE_MAX + 1);
@@ -757,18 +767,18 @@ int test_sipcheck_misuse(void)
 	}
 
 	/* no JSON buffer: just the verdict */
-	TEST_EQUALS(0, check_sip(NULL, g, sizeof(good) - 1));
-	TEST_EQUALS(EBADMSG, check_sip(NULL, g, sizeof(good) - 3));
-	TEST_EQUALS(EINVAL, check_sip(NULL, NULL, 10));
+	EXPECT_CHECK(0, check_sip(NULL, g, sizeof(good) - 1));
+	EXPECT_CHECK(EBADMSG, check_sip(NULL, g, sizeof(good) - 3));
+	EXPECT_CHECK(EINVAL, check_sip(NULL, NULL, 10));
 
-	TEST_EQUALS(0, check_sip_fast(g, sizeof(good) - 1, &cseq));
+	EXPECT_CHECK(0, check_sip_fast(g, sizeof(good) - 1, &cseq));
 	TEST_EQUALS(4711, cseq);
-	TEST_EQUALS(0, check_sip_fast(g, sizeof(good) - 1, NULL));
-	TEST_EQUALS(EINVAL, check_sip_fast(NULL, 0, &cseq));
-	TEST_EQUALS(EBADMSG, check_sip_fast(g, 0, &cseq));
+	EXPECT_CHECK(0, check_sip_fast(g, sizeof(good) - 1, NULL));
+	EXPECT_CHECK(EINVAL, check_sip_fast(NULL, 0, &cseq));
+	EXPECT_CHECK(EBADMSG, check_sip_fast(g, 0, &cseq));
 
 	/* NULL buffer, with a JSON buffer */
-	TEST_EQUALS(EINVAL, check_sip(json, NULL, 0));
+	EXPECT_CHECK(EINVAL, check_sip(json, NULL, 0));
 	TEST_ASSERT(json_object(json));
 	TEST_ASSERT(json->end > sizeof(inval) &&
 		    !memcmp(json->buf, inval, sizeof(inval) - 1));
@@ -777,7 +787,7 @@ int test_sipcheck_misuse(void)
 	mbuf_rewind(json);
 	err = mbuf_write_str(json, "[");
 	TEST_ERR(err);
-	TEST_EQUALS(0, check_sip(json, g, sizeof(good) - 1));
+	EXPECT_CHECK(0, check_sip(json, g, sizeof(good) - 1));
 	TEST_ASSERT(json->end > 2 && !memcmp(json->buf, "[{\"ok\":true,", 12));
 	TEST_EQUALS('}', json->buf[json->end - 1]);
 
@@ -785,15 +795,15 @@ int test_sipcheck_misuse(void)
 	err = sized_msg(big, CHECK_SIZE_MAX);
 	TEST_ERR(err);
 	TEST_EQUALS(CHECK_SIZE_MAX, big->end);
-	TEST_EQUALS(0, check_sip_fast(big->buf, big->end, &cseq));
+	EXPECT_CHECK(0, check_sip_fast(big->buf, big->end, &cseq));
 	TEST_EQUALS(2, cseq);
 
 	err = sized_msg(big, CHECK_SIZE_MAX + 1);
 	TEST_ERR(err);
-	TEST_EQUALS(EMSGSIZE, check_sip_fast(big->buf, big->end, &cseq));
+	EXPECT_CHECK(EMSGSIZE, check_sip_fast(big->buf, big->end, &cseq));
 
-	/* the verdict never depends on bytes past len */
-	TEST_EQUALS(EBADMSG, check_sip_fast(g, 40, NULL));
+	/* only len octets are read: a prefix is judged on its own */
+	EXPECT_CHECK(EBADMSG, check_sip_fast(g, 40, NULL));
 
  out:
 	mem_deref(big);

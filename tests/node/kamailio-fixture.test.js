@@ -2,66 +2,21 @@
 // SIP client: digest REGISTER per algorithm (MD5, SHA-256), wrong password, 423, 407 routing.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
+import { startKamailio, within, USERS, REALM } from './support/servers.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const SCRIPT = path.join(ROOT, 'tools/servers/kamailio.sh');
-const REALM = 'sipshield.test';
 const WAIT_MS = 4000;
 
-// accounts: "USERNAME PASSWORD" per line (never printed)
-const USERS = new Map(
-  fs.readFileSync(path.join(ROOT, 'tools/servers/users'), 'utf8')
-    .split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'))
-    .map((l) => l.split(/\s+/)),
-);
-
-let dir;
 const instances = [
-  { alg: 'MD5', port: 0 },
-  { alg: 'SHA-256', port: 0 },
+  { alg: 'MD5', port: 0, server: null },
+  { alg: 'SHA-256', port: 0, server: null },
 ];
 const openSockets = new Set();
-
-function run(args, timeout = 15000) {
-  return new Promise((resolve, reject) => {
-    execFile('bash', [SCRIPT, ...args], { timeout }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`kamailio.sh ${args[0]} failed: ${err.message}\n${stderr}`));
-      else resolve(stdout);
-    });
-  });
-}
-
-function portFree(port) {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.once('error', () => resolve(false));
-    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-  });
-}
-
-async function pickPort(taken) {
-  for (let i = 0; i < 50; i++) {
-    const p = 20000 + crypto.randomInt(40000);
-    if (!taken.includes(p) && (await portFree(p))) return p;
-  }
-  throw new Error('no free port found');
-}
-
-function withTimeout(promise, ms, what) {
-  let timer;
-  return Promise.race([
-    promise,
-    new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`timeout: ${what}`)), ms); }),
-  ]).finally(() => clearTimeout(timer));
-}
+const withTimeout = within;
 
 const rnd = (n = 8) => crypto.randomBytes(n).toString('hex');
 
@@ -256,7 +211,7 @@ async function client(port, user) {
 
 function logTail(inst) {
   try {
-    return fs.readFileSync(path.join(dir, `kamailio-${inst.port}.log`), 'utf8').split('\n').slice(-25).join('\n');
+    return inst.server.log().split('\n').slice(-25).join('\n');
   } catch { return '(no log)'; }
 }
 
@@ -277,21 +232,16 @@ function withServer(inst, fn) {
 }
 
 before(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sipshield-kamailio-'));
-  const taken = [];
   for (const inst of instances) {
-    inst.port = await pickPort(taken);
-    taken.push(inst.port);
+    inst.server = await startKamailio({ alg: inst.alg });
+    inst.port = inst.server.port;
   }
-  await Promise.all(instances.map((inst) => run(['start', dir, String(inst.port), inst.alg])
-    .then(() => { inst.started = true; })));
 });
 
 after(async () => {
   for (const ws of openSockets) ws.terminate();
-  await Promise.all(instances.filter((i) => i.port).map((inst) => run(['stop', dir, String(inst.port)])
+  await Promise.all(instances.filter((i) => i.server).map((inst) => inst.server.stop()
     .catch((e) => console.error(e.message))));
-  if (dir && !process.env.KEEP_KAMAILIO_DIR) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 for (const inst of instances) {

@@ -8,7 +8,8 @@
  * 4475 3.1.1.8).  libre's sip_msg_decode runs on every message that the
  * checks before it let through, as it does for a received frame; around
  * it go the checks its lenient decoder leaves out.  They run in the order
- * of this table; the first that fails gives the (stable) reason code:
+ * of this table (too-long where the part it measures is read); the first
+ * that fails gives the (stable) reason code:
  *
  *   code                 errno            refused when
  *   -------------------- ---------------- --------------------------------
@@ -57,8 +58,8 @@
  *                                         a folded line before the first
  *                                         header (RFC 3261 7.3.1)
  *   missing-header       EBADMSG          no (or an empty) Via, From, To,
- *                                         Call-ID or CSeq (RFC 3261 8.1.1,
- *                                         8.2.2.2); the detail names them
+ *                                         Call-ID or CSeq (RFC 3261 8.1.1);
+ *                                         the detail names them
  *   duplicate-header     EBADMSG          more than one Call-ID, From, To,
  *                                         CSeq, Max-Forwards,
  *                                         Content-Length or Content-Type
@@ -91,8 +92,10 @@
  *                                         3.1.2.2)
  *
  * Not checked: Max-Forwards (a UA may get requests without it, RFC 2543),
- * the syntax of other header fields, and every Via value but the top one
- * (RFC 3261 8.1.3.3: a UAC reads the top Via).
+ * the syntax of other header fields, and every Via value but the top one.
+ * A response with more than one Via is accepted ("via" counts them): a UAC
+ * discards it (RFC 3261 8.1.3.3), but that is the transaction layer's
+ * call, and captures taken between proxies have several.
  *
  * JSON (RFC 8259): strings are copied as UTF-8; '"' and '\' are escaped,
  * control characters (and DEL) become \u00XX, and each octet that does
