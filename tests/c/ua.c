@@ -251,11 +251,17 @@ int test_transport_websock(void)
 	TEST_ERR(err);
 
 	/* garbage and oversize frames are dropped; the flow goes on */
-	TEST_EQUALS(0, sp_ws_rx(fake_spjs.last_conn, junk, sizeof(junk)));
+	TEST_EQUALS(EBADMSG, sp_ws_rx(fake_spjs.last_conn, junk, sizeof(junk)));
+	TEST_EQUALS(0, sp_ws_rx(fake_spjs.last_conn,
+				(const uint8_t *)"\r\n\r\n", 4));
 	big = mem_zalloc(70000, NULL);
 	TEST_ASSERT(big != NULL);
 	TEST_EQUALS(EMSGSIZE, sp_ws_rx(fake_spjs.last_conn, big, 70000));
 	TEST_EQUALS(EINVAL, sp_ws_rx(fake_spjs.last_conn, NULL, 10));
+
+	/* a 200 libre would take but the check refuses (two Call-IDs) */
+	TEST_EQUALS(EBADMSG, answer(200, "OK", "Call-ID: second@x\r\n"));
+	TEST_ASSERT(!fake_spjs_event("{\"ev\":\"registered\""));
 
 	err = answer(200, "OK", NULL);
 	TEST_ERR(err);

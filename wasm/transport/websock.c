@@ -16,6 +16,7 @@
 #include <re.h>
 #include <sip.h>
 #include "spjs.h"
+#include "check.h"
 #include "transport.h"
 
 
@@ -362,15 +363,21 @@ struct tcp_conn *websock_tcp(const struct websock_conn *conn)
 
 
 /**
- * One WebSocket frame arrived from the shim: hand it to libre's SIP
+ * One WebSocket frame arrived from the shim: check it, hand it to libre
  *
- * @return 0, ENOENT for a stale handle, EMSGSIZE for an oversize frame
+ * Every frame passes the strict message check (wasm/check/) first: what
+ * it refuses (malformed, duplicate or missing headers, oversize values
+ * that make libre's regex decoder slow) never reaches the SIP stack.
+ *
+ * @return 0, ENOENT for a stale handle, EMSGSIZE for an oversize frame,
+ *         the check's errno for a refused message (dropped)
  */
 int transport_rx(int handle, const uint8_t *buf, size_t len)
 {
 	struct websock_conn *conn = conn_lookup(handle);
 	struct websock_hdr hdr;
 	struct mbuf *mb;
+	int err;
 
 	if (!conn || conn->handle != handle)
 		return ENOENT;
@@ -383,6 +390,16 @@ int transport_rx(int handle, const uint8_t *buf, size_t len)
 
 	if (!conn->open || !conn->recvh)
 		return ENOTCONN;
+
+	/* RFC 7118 5: keep-alive CRLFs are not messages */
+	if (len <= 4)
+		return 0;
+
+	err = check_sip_fast(buf, len, NULL);
+	if (err) {
+		DEBUG_WARNING("dropped a refused message (%m)\n", err);
+		return err;
+	}
 
 	mb = mbuf_alloc(len ? len : 1);
 	if (!mb)
