@@ -1,0 +1,26 @@
+// The package from CommonJS: require('sipshield') resolves to dist/cjs/index.cjs and
+// loads the same wasm core.
+import { it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { spawnSync } from 'node:child_process';
+import { ROOT } from './support/servers.js';
+
+it('require() gives Phone and PhoneError, and the core refuses ws://', () => {
+  // a fresh process: CommonJS only, resolving through package.json "exports"
+  const script = `
+    const { Phone, PhoneError } = require('sipshield');
+    Phone.create({ server: 'ws://127.0.0.1', uri: 'sip:a@b.example', password: 'x', WebSocket: class {} })
+      .then(() => { console.log('accepted'); process.exit(1); },
+            (e) => { console.log(e instanceof PhoneError, e.code); });
+  `;
+  const r = spawnSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8', timeout: 20000,
+    env: { ...process.env, NODE_PATH: '' } });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim(), 'true insecure-transport');
+});
+
+it('the CommonJS entry is the one package.json names', () => {
+  const require = createRequire(`${ROOT}/package.json`);
+  assert.match(require.resolve('sipshield'), /dist\/cjs\/index\.cjs$/);
+});
