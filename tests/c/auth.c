@@ -233,6 +233,10 @@ static int vec_check(const struct vec *v)
 }
 
 
+/* The method of the challenged request (CSeq of the 401) */
+static const char *cseq_method = "REGISTER";
+
+
 /* A 401 (or 407) response carrying hdrs, as libre decodes it */
 static int msg_make(struct sip_msg **msgp, uint16_t scode, const char *hdrs,
 		    size_t len)
@@ -251,12 +255,12 @@ static int msg_make(struct sip_msg **msgp, uint16_t scode, const char *hdrs,
 			  "From: <sip:alice@example.org>;tag=a73kszlfl\r\n"
 			  "To: <sip:alice@example.org>;tag=1410948204\r\n"
 			  "Call-ID: 1j9FpLxk3uxtm8tn@df7jal23ls0d.invalid\r\n"
-			  "CSeq: 1 REGISTER\r\n"
+			  "CSeq: 1 %s\r\n"
 			  "%b"
 			  "Content-Length: 0\r\n"
 			  "\r\n",
 			  scode, scode == 407 ? "Proxy Authentication Required"
-			  : "Unauthorized", hdrs, len);
+			  : "Unauthorized", cseq_method, hdrs, len);
 	if (err)
 		goto out;
 
@@ -1573,8 +1577,7 @@ int test_auth_hostile_challenges(void)
 		 " algorithm=MD6\r\n"
 		 "WWW-Authenticate: Digest realm=\"x\", nonce=\"n\","
 		 " algorithm=SHA-256-foo\r\n", AUTH_FAIL_ALGORITHM},
-		{"WWW-Authenticate: Digest realm=\"x\", nonce=\"n\","
-		 " qop=\"auth-int\"\r\n",                    AUTH_FAIL_QOP},
+		/* auth-int alone: test_auth_qop (answerable for REGISTER) */
 		{"WWW-Authenticate: Digest realm=\"x\", nonce=\"n\","
 		 " qop=\"auth-conf\"\r\n",                   AUTH_FAIL_QOP},
 		{"WWW-Authenticate: Digest realm=\"x\", nonce=\"n\","
@@ -1739,6 +1742,43 @@ int test_auth_no_qop(void)
 }
 
 
+/* RFC 7616 3.4.3 recomputed with the hash alone: qop=auth-int over an
+ * empty body, SHA-256, alice/secret, REGISTER sip:example.org, nonce n */
+static int auth_int_check(const char *hdrs)
+{
+	uint8_t h[CRYPTO_HASH_MAX_SIZE];
+	char ha1[65], hbody[65], ha2[65], want[65];
+	char cnonce[64], nc[16], got[80];
+	int err;
+
+	err  = hdr_param(cnonce, sizeof(cnonce), hdrs, "cnonce");
+	err |= hdr_param(nc, sizeof(nc), hdrs, "nc");
+	err |= hdr_param(got, sizeof(got), hdrs, "response");
+	if (err)
+		return EINVAL;
+
+	err  = crypto_hash_printf(CRYPTO_HASH_SHA256, h,
+				  "alice:example.org:secret");
+	(void)re_snprintf(ha1, sizeof(ha1), "%w", h, (size_t)32);
+	err |= crypto_hash(CRYPTO_HASH_SHA256, h, NULL, 0);
+	(void)re_snprintf(hbody, sizeof(hbody), "%w", h, (size_t)32);
+	err |= crypto_hash_printf(CRYPTO_HASH_SHA256, h,
+				  "REGISTER:sip:example.org:%s", hbody);
+	(void)re_snprintf(ha2, sizeof(ha2), "%w", h, (size_t)32);
+	err |= crypto_hash_printf(CRYPTO_HASH_SHA256, h,
+				  "%s:n:%s:%s:auth-int:%s",
+				  ha1, nc, cnonce, ha2);
+	(void)re_snprintf(want, sizeof(want), "%w", h, (size_t)32);
+	if (err)
+		return err;
+
+	TEST_STRCMP(want, got);
+
+ out:
+	return err;
+}
+
+
 int test_auth_qop(void)
 {
 	static const char both[] =
@@ -1768,7 +1808,28 @@ int test_auth_qop(void)
 	TEST_STRCMP("auth", val);
 	hdrs = mem_deref(hdrs);
 
-	/* auth-int cannot be answered (no body): the next best is */
+	/* a REGISTER has no body: auth-int alone is answerable, H("") */
+	err = answer(&hdrs, &aerr, creds, 401, int_only_stronger,
+		     strlen(int_only_stronger));
+	TEST_ERR(err);
+	AUTH_EQUALS(0, aerr);
+	err = hdr_param(val, sizeof(val), hdrs, "algorithm");
+	TEST_ERR(err);
+	TEST_STRCMP("SHA-512-256", val);
+	err = hdr_param(val, sizeof(val), hdrs, "qop");
+	TEST_ERR(err);
+	TEST_STRCMP("auth-int", val);
+	hdrs = mem_deref(hdrs);
+
+	err = answer(&hdrs, &aerr, creds, 401, int_only, strlen(int_only));
+	TEST_ERR(err);
+	AUTH_EQUALS(0, aerr);
+	err = auth_int_check(hdrs);
+	TEST_ERR(err);
+	hdrs = mem_deref(hdrs);
+
+	/* a request with a body (INVITE): auth-int is not answerable */
+	cseq_method = "INVITE";
 	err = answer(&hdrs, &aerr, creds, 401, int_only_stronger,
 		     strlen(int_only_stronger));
 	TEST_ERR(err);
@@ -1786,6 +1847,7 @@ int test_auth_qop(void)
 	TEST_STRCMP("auth-failed", auth_fail_name(AUTH_FAIL_QOP));
 
  out:
+	cseq_method = "REGISTER";
 	mem_deref(hdrs);
 	mem_deref(creds);
 

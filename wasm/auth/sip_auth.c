@@ -25,10 +25,11 @@
  *    first in header order on a tie.  RFC 8760 has a UAC take the topmost
  *    supported one; taking the strongest means reordering the challenges
  *    cannot downgrade us.  Unknown algorithms are ignored;
- *  - qop=auth; auth-int is never answered because sip_auth_encode() is
- *    called before the body is formatted (sip/request.c), so a challenge
- *    offering only auth-int is unanswerable (AUTH_FAIL_QOP); no qop:
- *    the RFC 2069 response;
+ *  - qop=auth; auth-int (RFC 7616 3.4.3) only when it is the only qop
+ *    offered and the request has no body: sip_auth_encode() runs before
+ *    libre formats a body (sip/request.c), so only a bodiless request
+ *    (REGISTER, BYE here: H(entity-body) of nothing) can be answered;
+ *    otherwise AUTH_FAIL_QOP; no qop: the RFC 2069 response;
  *  - with auth_creds_h as handler: realm pinning, minimum algorithm, HA1
  *    instead of the password, failure reasons (auth.h).  Any other
  *    handler gives username and password per realm, as in libre;
@@ -86,6 +87,7 @@ struct realm {
 	enum auth_alg alg;
 	bool sess;
 	bool qop;             /* qop=auth, else RFC 2069                 */
+	bool qop_int;         /* qop=auth-int (bodiless request)         */
 	bool stale;           /* the nonce came from a stale=true        */
 	uint32_t nc;          /* next nonce-count                        */
 	unsigned uses;        /* requests that carried this nonce        */
@@ -104,6 +106,7 @@ struct collect {
 	size_t chc;
 	bool overflow;
 	enum auth_fail fail;  /* the weightiest reason not to answer     */
+	bool bodiless;        /* the challenged request carries no body  */
 	int err;
 };
 
@@ -236,7 +239,7 @@ static bool username_valid(const char *user)
 
 
 static enum auth_fail chall_usable(const struct sip_auth *auth,
-				   const struct chall *c)
+				   const struct chall *c, bool bodiless)
 {
 	enum auth_fail fail;
 
@@ -247,6 +250,8 @@ static enum auth_fail chall_usable(const struct sip_auth *auth,
 	}
 
 	if (c->ch.qop && !c->ch.qop_auth) {
+		if (c->ch.qop_auth_int && bodiless)
+			return AUTH_FAIL_NONE;
 		if (c->ch.qop_auth_int)
 			DEBUG_NOTICE("realm \"%s\" offers only qop=auth-int,"
 				     " which needs the body: not answered\n",
@@ -336,6 +341,7 @@ static int realm_update(struct sip_auth *auth, struct collect *col,
 	rl->alg   = c->ch.alg;
 	rl->sess  = c->ch.sess;
 	rl->qop   = c->ch.qop;
+	rl->qop_int = c->ch.qop && !c->ch.qop_auth;
 	rl->stale = old && old->uses && c->ch.stale;
 	rl->nc    = 1;
 
@@ -383,7 +389,7 @@ static int realm_answer(struct sip_auth *auth, struct collect *col,
 
 		c->done = true;
 
-		fail = chall_usable(auth, c);
+		fail = chall_usable(auth, c, col->bodiless);
 		if (fail != AUTH_FAIL_NONE) {
 			fail_note(&col->fail, fail);
 			continue;
@@ -427,6 +433,10 @@ int sip_auth_authenticate(struct sip_auth *auth, const struct sip_msg *msg)
 		return EINVAL;
 
 	memset(&col, 0, sizeof(col));
+
+	/* the requests this UA sends without a body (reg/reg.c, BYE) */
+	col.bodiless = !pl_strcmp(&msg->cseq.met, "REGISTER") ||
+		       !pl_strcmp(&msg->cseq.met, "BYE");
 
 	auth->rounds = auth->sent > 1 ? 1 : auth->rounds + 1;
 	auth->sent = 0;
@@ -535,7 +545,7 @@ static int realm_encode(struct mbuf *mb, struct realm *rl, const char *met,
 	dg.nonce  = rl->nonce;
 	dg.cnonce = rl->qop ? cnonce : NULL;
 	dg.nc     = rl->nc;
-	dg.qop    = rl->qop ? "auth" : NULL;
+	dg.qop    = !rl->qop ? NULL : rl->qop_int ? "auth-int" : "auth";
 	dg.method = met;
 	dg.uri    = uri;
 
@@ -556,8 +566,8 @@ static int realm_encode(struct mbuf *mb, struct realm *rl, const char *met,
 	err |= mbuf_printf(mb, ", nonce=\"%H\"", quoted_print, rl->nonce);
 
 	if (rl->qop)
-		err |= mbuf_printf(mb, ", nc=%08x, cnonce=\"%s\", qop=auth",
-				   rl->nc, cnonce);
+		err |= mbuf_printf(mb, ", nc=%08x, cnonce=\"%s\", qop=%s",
+				   rl->nc, cnonce, dg.qop);
 
 	err |= mbuf_printf(mb, ", response=\"%s\"", resp);
 
