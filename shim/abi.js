@@ -42,7 +42,7 @@
  * @typedef {{ ev: 'transport', phone: number, state: 'open' | 'closed', code: number }
  *   | { ev: 'registered', phone: number, expires: number, status: number }
  *   | { ev: 'unregistered', phone: number }
- *   | { ev: 'registration-failed', phone: number, code: string, status: number, reason: string | null }
+ *   | { ev: 'registration-failed', phone: number, code: string, status: number, reason: string | null, retryIn: number }
  *   | { ev: 'core-failed', phone: number }} CoreEvent
  */
 

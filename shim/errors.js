@@ -30,7 +30,7 @@ export class PhoneError extends Error {
   /**
    * @param {ErrorCode | string} code
    * @param {string} [message]
-   * @param {{ status?: number, reason?: string, cause?: unknown }} [details]
+   * @param {{ status?: number, reason?: string, retryIn?: number, cause?: unknown }} [details]
    */
   constructor(code, message, details = {}) {
     super(`${code}: ${message || HINTS[code] || 'failed'}`, details.cause !== undefined ? { cause: details.cause } : undefined);
@@ -41,5 +41,7 @@ export class PhoneError extends Error {
     this.status = details.status || undefined;
     /** @type {string | undefined} SIP reason phrase */
     this.reason = details.reason || undefined;
+    /** @type {number | undefined} ms until the phone retries by itself (a lost registration) */
+    this.retryIn = details.retryIn || undefined;
   }
 }

@@ -11,7 +11,9 @@
  *    ^  ^                  |                  |        | refresh 2xx
  *    |  +---- failure -----+                  |<-------+
  *    |                                        | unregister()   failure /
- *    +------------- 2xx ---- unregistering <--+   transport-closed -> idle
+ *    +------------- 2xx ---- unregistering <--+   transport-closed ->
+ *                                                 registering (retried with
+ *                                                 back-off until 2xx or 4xx)
  *   close() from any state -> closed (final)
  * ```
  */
@@ -233,9 +235,10 @@ export class Phone extends Emitter {
         this.emit('unregistered', {});
         break;
       case 'registration-failed':
-        this.#state = 'idle';
+        // a lost registration is retried by the core (retryIn ms)
+        this.#state = ev.retryIn > 0 ? 'registering' : 'idle';
         this.emit('registration-failed', new PhoneError(ev.code, undefined,
-          { status: ev.status, reason: ev.reason ?? undefined }));
+          { status: ev.status, reason: ev.reason ?? undefined, retryIn: ev.retryIn }));
         break;
       case 'core-failed':
         this.#state = 'closed';

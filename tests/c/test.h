@@ -94,7 +94,8 @@ const char *fake_spjs_sent(int i);
 	X(test_sipcheck_misuse)			\
 	X(test_ua_register_flow)		\
 	X(test_ua_register_auth_failed)		\
-	X(test_ua_no_ip_in_headers)
+	X(test_ua_no_ip_in_headers)		\
+	X(test_ua_register_recovers)
 
 #define X(name) int name(void);
 TESTS(X)

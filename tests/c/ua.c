@@ -322,3 +322,82 @@ int test_transport_ntop(void)
  out:
 	return err;
 }
+
+
+/* Run timers for up to @p ms (real time) until @p done says so */
+static bool wait_for(int ms, bool (*done)(void))
+{
+	uint64_t until = tmr_jiffies() + (uint64_t)ms;
+
+	while (tmr_jiffies() < until) {
+		(void)sp_tick(0);
+		if (done())
+			return true;
+	}
+
+	return done();
+}
+
+
+static bool reopened(void)
+{
+	return fake_spjs.opens >= 2;
+}
+
+
+static int count_events(const char *needle)
+{
+	int i, n = 0;
+
+	for (i = 0; i < fake_spjs.nevents && i < 64; i++) {
+		if (strstr(fake_spjs.events[i], needle))
+			++n;
+	}
+
+	return n;
+}
+
+
+int test_ua_register_recovers(void)
+{
+	const char *ev;
+	int err;
+
+	err = open_and_register();
+	TEST_ERR(err);
+	err = answer(200, "OK", NULL);
+	TEST_ERR(err);
+	TEST_ASSERT(fake_spjs_event("{\"ev\":\"registered\""));
+
+	/* the flow is lost: reported once, with the first retry's delay */
+	err = sp_ws_state(fake_spjs.last_conn, 2, 1006);
+	TEST_ERR(err);
+	ev = fake_spjs_event("{\"ev\":\"registration-failed\"");
+	TEST_ASSERT(ev && strstr(ev, "\"code\":\"transport-closed\""));
+	TEST_ASSERT(!strstr(ev, "\"retryIn\":0}"));
+
+	/* the retry opens a new flow (1 s +-20%) and registers again */
+	TEST_ASSERT(wait_for(3000, reopened));
+	err = sp_ws_state(fake_spjs.last_conn, 1, 0);
+	TEST_ERR(err);
+	settle();
+	TEST_ASSERT(strstr(fake_spjs_sent(fake_spjs.nsent - 1), "REGISTER "));
+	TEST_EQUALS(1, count_events("\"ev\":\"registered\""));
+	err = answer(200, "OK", NULL);
+	TEST_ERR(err);
+	TEST_EQUALS(2, count_events("\"ev\":\"registered\""));
+	TEST_EQUALS(1, count_events("\"ev\":\"registration-failed\""));
+
+	/* unregistering stops recovery: no timer is left behind */
+	err = cmd("{\"v\":1,\"id\":9,\"cmd\":\"phone.unregister\","
+		  "\"phone\":1}");
+	TEST_ERR(err);
+	err = sp_ws_state(fake_spjs.last_conn, 2, 1006);
+	TEST_ERR(err);
+	TEST_ASSERT(fake_spjs_event("{\"ev\":\"unregistered\""));
+	err = cmd("{\"v\":1,\"id\":10,\"cmd\":\"phone.close\",\"phone\":1}");
+	TEST_ERR(err);
+
+ out:
+	return err;
+}

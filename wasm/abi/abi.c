@@ -170,9 +170,10 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev,
 
 	case UA_EV_REGISTRATION_FAILED:
 		abi_emitf("{\"ev\":\"registration-failed\",\"phone\":%d,"
-			  "\"code\":%H,\"status\":%u,\"reason\":%H}",
+			  "\"code\":%H,\"status\":%u,\"reason\":%H,"
+			  "\"retryIn\":%u}",
 			  h, abi_json_str, info->code, info->status,
-			  abi_json_pl, &info->reason);
+			  abi_json_pl, &info->reason, info->retry_in);
 		break;
 	}
 }

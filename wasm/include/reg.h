@@ -17,6 +17,7 @@ struct reg_info {
 	uint16_t status;
 	const char *code;      /* "auth-failed", "timeout", ...        */
 	struct pl reason;      /* SIP reason phrase, if any            */
+	uint32_t retry_in;     /* FAILED: ms to the automatic retry, 0 none */
 };
 
 typedef void (reg_event_h)(enum reg_event ev, const struct reg_info *info,

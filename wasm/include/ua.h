@@ -19,6 +19,7 @@ struct ua_evinfo {
 	uint32_t expires;
 	uint16_t status;
 	struct pl reason;
+	uint32_t retry_in;
 };
 
 typedef void (ua_event_h)(struct ua *ua, enum ua_event ev,

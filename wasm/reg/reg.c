@@ -7,6 +7,12 @@
  * the granted time, 423 Min-Expires honoured once per request, at most
  * two digest answers per request (one stale=true retry, RFC 7616 3.3),
  * then a final "auth-failed".  Every outcome reaches the handler once.
+ *
+ * Recovery: a registration that was in place and is lost to the network
+ * (the flow closed, a timeout, a 5xx) is retried with exponential back-off
+ * (1 s doubling to 60 s, +-20% jitter) until it succeeds, a final refusal
+ * (4xx, auth) arrives, or the application unregisters.  The loss is
+ * reported once, with the delay of the first retry; retries are silent.
  */
 #include <string.h>
 #include <re.h>
@@ -25,6 +31,8 @@ enum {
 	REG_EXPIRES_MIN     = 30,
 	REG_EXPIRES_MAX     = 86400,
 	REG_REFRESH_PERCENT = 90,
+	REG_RETRY_MIN_MS    = 1000,
+	REG_RETRY_MAX_MS    = 60000,
 };
 
 enum reg_state {
@@ -47,6 +55,8 @@ struct reg {
 	enum reg_state state;
 	unsigned authc;
 	unsigned minexpc;
+	unsigned retryc;      /* retries since the binding was lost */
+	bool recover;         /* a binding existed: retry its loss  */
 	reg_event_h *eh;
 	void *arg;
 };
@@ -70,14 +80,16 @@ static void destructor(void *arg)
 
 
 static void emit(struct reg *reg, enum reg_event ev, uint16_t status,
-		 const char *code, const struct sip_msg *msg)
+		 const char *code, const struct sip_msg *msg,
+		 uint32_t retry_in)
 {
 	struct reg_info info;
 
 	memset(&info, 0, sizeof(info));
-	info.expires = reg->granted;
-	info.status  = status;
-	info.code    = code;
+	info.expires  = reg->granted;
+	info.status   = status;
+	info.code     = code;
+	info.retry_in = retry_in;
 	if (msg)
 		info.reason = msg->reason;
 
@@ -85,16 +97,54 @@ static void emit(struct reg *reg, enum reg_event ev, uint16_t status,
 }
 
 
+static void retry_handler(void *arg);
+
+
+/* The request failed: report it, and retry a lost binding (see top) */
+static void fail(struct reg *reg, uint16_t status, const char *code,
+		 const struct sip_msg *msg)
+{
+	bool network = !status || status == 408 || status >= 500;
+	uint32_t delay = 0;
+
+	reg->state = REG_IDLE;
+	reg->granted = 0;
+	tmr_cancel(&reg->tmr);
+
+	if (reg->recover && network) {
+		delay = min(REG_RETRY_MAX_MS,
+			    REG_RETRY_MIN_MS << min(reg->retryc, 6));
+		delay = delay * 8 / 10 + (uint32_t)(rand_u32() % (delay * 4 /
+								  10 + 1));
+		tmr_start(&reg->tmr, delay, retry_handler, reg);
+		if (reg->retryc++)
+			return;
+	}
+	else {
+		reg->recover = false;
+		reg->retryc = 0;
+	}
+
+	emit(reg, REG_EV_FAILED, status, code, msg, delay);
+}
+
+
+static void retry_handler(void *arg)
+{
+	struct reg *reg = arg;
+
+	reg->state = REG_REGISTERING;
+	if (send_request(reg, true))
+		fail(reg, 0, "transport-closed", NULL);
+}
+
+
 static void refresh_handler(void *arg)
 {
 	struct reg *reg = arg;
-	int err;
 
-	err = send_request(reg, true);
-	if (err) {
-		reg->state = REG_IDLE;
-		emit(reg, REG_EV_FAILED, 0, "transport-closed", NULL);
-	}
+	if (send_request(reg, true))
+		fail(reg, 0, "transport-closed", NULL);
 }
 
 
@@ -136,9 +186,8 @@ static void response_handler(int err, const struct sip_msg *msg, void *arg)
 	bool unreg = reg->state == REG_UNREGISTERING;
 
 	if (err || !msg) {
-		reg->state = REG_IDLE;
-		emit(reg, REG_EV_FAILED, 0,
-		     err == ETIMEDOUT ? "timeout" : "transport-closed", NULL);
+		fail(reg, 0, err == ETIMEDOUT ? "timeout" : "transport-closed",
+		     NULL);
 		return;
 	}
 
@@ -150,7 +199,7 @@ static void response_handler(int err, const struct sip_msg *msg, void *arg)
 		if (unreg) {
 			reg->state = REG_IDLE;
 			reg->granted = 0;
-			emit(reg, REG_EV_UNREGISTERED, msg->scode, NULL, msg);
+			emit(reg, REG_EV_UNREGISTERED, msg->scode, NULL, msg, 0);
 			return;
 		}
 
@@ -159,15 +208,17 @@ static void response_handler(int err, const struct sip_msg *msg, void *arg)
 		(void)sip_msg_hdr_apply(msg, true, SIP_HDR_CONTACT,
 					contact_handler, reg);
 		if (!reg->granted) {
-			reg->state = REG_IDLE;
-			emit(reg, REG_EV_FAILED, msg->scode, "rejected", msg);
+			reg->recover = false;
+			fail(reg, msg->scode, "rejected", msg);
 			return;
 		}
 
 		reg->state = REG_REGISTERED;
+		reg->recover = true;
+		reg->retryc = 0;
 		tmr_start(&reg->tmr, (uint64_t)reg->granted * 10 *
 			  REG_REFRESH_PERCENT, refresh_handler, reg);
-		emit(reg, REG_EV_REGISTERED, msg->scode, NULL, msg);
+		emit(reg, REG_EV_REGISTERED, msg->scode, NULL, msg, 0);
 		return;
 	}
 
@@ -209,17 +260,14 @@ static void response_handler(int err, const struct sip_msg *msg, void *arg)
 		break;
 	}
 
-	reg->state = REG_IDLE;
-	tmr_cancel(&reg->tmr);
-
 	if (msg->scode == 401 || msg->scode == 407)
-		emit(reg, REG_EV_FAILED, msg->scode, fail_code(reg), msg);
+		fail(reg, msg->scode, fail_code(reg), msg);
 	else if (msg->scode == 403)
-		emit(reg, REG_EV_FAILED, msg->scode, "auth-failed", msg);
+		fail(reg, msg->scode, "auth-failed", msg);
 	else if (msg->scode == 408)
-		emit(reg, REG_EV_FAILED, msg->scode, "timeout", msg);
+		fail(reg, msg->scode, "timeout", msg);
 	else
-		emit(reg, REG_EV_FAILED, msg->scode, "rejected", msg);
+		fail(reg, msg->scode, "rejected", msg);
 }
 
 
@@ -349,6 +397,7 @@ int reg_register(struct reg *reg)
 
 	tmr_cancel(&reg->tmr);
 	reg->state = REG_REGISTERING;
+	reg->retryc = 0;
 
 	err = send_request(reg, true);
 	if (err)
@@ -371,6 +420,8 @@ int reg_unregister(struct reg *reg)
 		return EINVAL;
 
 	tmr_cancel(&reg->tmr);
+	reg->recover = false;
+	reg->retryc = 0;
 
 	if (reg->state == REG_IDLE)
 		return EALREADY;
@@ -393,11 +444,17 @@ void reg_transport_closed(struct reg *reg)
 	if (!reg || reg->state == REG_IDLE)
 		return;
 
-	tmr_cancel(&reg->tmr);
 	reg->req = mem_deref(reg->req);
-	reg->state = REG_IDLE;
-	reg->granted = 0;
-	emit(reg, REG_EV_FAILED, 0, "transport-closed", NULL);
+	if (reg->state == REG_UNREGISTERING) {
+		/* the binding goes with the flow (RFC 5626 5.3) */
+		reg->state = REG_IDLE;
+		reg->granted = 0;
+		tmr_cancel(&reg->tmr);
+		emit(reg, REG_EV_UNREGISTERED, 0, NULL, NULL, 0);
+		return;
+	}
+
+	fail(reg, 0, "transport-closed", NULL);
 }
 
 

@@ -84,6 +84,7 @@ static void reg_handler(enum reg_event ev, const struct reg_info *ri,
 	info.status  = ri->status;
 	info.code    = ri->code;
 	info.reason  = ri->reason;
+	info.retry_in = ri->retry_in;
 
 	switch (ev) {
 
