@@ -143,6 +143,27 @@ describe('Transport policy and a dropped WebSocket', () => {
     await within(phone.close(), T, 'close');
   });
 
+  it('a lost registration comes back by itself when the server does', async () => {
+    kam ??= await startKamailio({ alg: 'MD5' });
+    const phone = await Phone.create({
+      server: kam.url, uri: `sip:bob@${REALM}`, password: USERS.get('bob'), WebSocket: TestWebSocket,
+    });
+    await within(phone.register(), T, 'register');
+    const lost = nextEvent(phone, 'registration-failed', T);
+    const back = nextEvent(phone, 'registered', 20000);
+    const samePort = kam.port;
+    await kam.stop();
+    const err = await lost;
+    assert.equal(err.code, 'transport-closed');
+    assert.ok(err.retryIn >= 800 && err.retryIn <= 1200, `retryIn ${err.retryIn}`);
+    assert.equal(phone.state, 'registering');
+    kam = await startKamailio({ alg: 'MD5', port: samePort });
+    const again = await back;
+    assert.ok(again.expires > 0);
+    assert.equal(phone.state, 'registered');
+    await within(phone.close(), T, 'close');
+  });
+
   it('a server that is not there fails with transport-closed, not a hang', async () => {
     const phone = await Phone.create({
       server: 'wss://127.0.0.1:9', uri: `sip:alice@${REALM}`, password: 'x', WebSocket: TestWebSocket,

@@ -71,11 +71,11 @@ export async function freePort() {
 
 /**
  * Start one Kamailio (WSS on 127.0.0.1) challenging with `alg`.
- * @param {{ alg: 'MD5' | 'SHA-256', minExpires?: number, maxExpires?: number }} opts
+ * @param {{ alg: 'MD5' | 'SHA-256', minExpires?: number, maxExpires?: number, port?: number }} opts
  */
-export async function startKamailio({ alg, minExpires, maxExpires }) {
+export async function startKamailio({ alg, minExpires, maxExpires, port: wanted }) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sipshield-kam-'));
-  const port = await freePort();
+  const port = wanted ?? await freePort();
   const env = {};
   if (minExpires) env.KAMAILIO_MIN_EXPIRES = String(minExpires);
   if (maxExpires) env.KAMAILIO_MAX_EXPIRES = String(maxExpires);
