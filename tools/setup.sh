@@ -14,6 +14,7 @@ pkgs=(
 	llvm                # llvm-symbolizer for readable sanitizer reports
 	kamailio kamailio-websocket-modules kamailio-tls-modules  # SIP server
 	openssl             # test certificates
+	coturn              # TURN for relay mode (turnserver, turnutils_uclient)
 	chromium            # browser end-to-end tests (playwright-core drives it)
 	nodejs npm          # shim, tests, benchmarks
 	patch ca-certificates

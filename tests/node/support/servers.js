@@ -95,6 +95,39 @@ export async function startKamailio({ alg, minExpires, maxExpires, port: wanted 
   };
 }
 
+const COTURN = path.join(ROOT, 'tools/servers/coturn.sh');
+
+/**
+ * TURN REST ephemeral credentials: username "EXPIRY:USER",
+ * password base64(HMAC-SHA1(secret, username)).
+ */
+export function turnCredentials(secret, user, ttlSeconds = 600) {
+  const username = `${Math.floor(Date.now() / 1000) + ttlSeconds}:${user}`;
+  const credential = crypto.createHmac('sha1', secret).update(username).digest('base64');
+  return { username, credential };
+}
+
+/** Start coturn on 127.0.0.1 (use-auth-secret, loopback peers allowed). */
+export async function startCoturn() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sipshield-turn-'));
+  const port = await freePort();
+  const secret = crypto.randomBytes(16).toString('hex');
+  await new Promise((resolve, reject) => {
+    execFile('bash', [COTURN, 'start', dir, String(port), secret], { timeout: 20000 },
+      (err, _out, stderr) => (err ? reject(new Error(`coturn.sh start failed: ${stderr}`)) : resolve()));
+  });
+  return {
+    port,
+    secret,
+    url: `turn:127.0.0.1:${port}?transport=udp`,
+    log: () => fs.readFileSync(path.join(dir, `turnserver-${port}.log`), 'utf8'),
+    async stop() {
+      await new Promise((resolve) => execFile('bash', [COTURN, 'stop', dir, String(port)], { timeout: 20000 }, () => resolve()));
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 /** Resolve with the first `name` event of `emitter`, or reject after `ms`. */
 export function nextEvent(emitter, name, ms = 5000) {
   return new Promise((resolve, reject) => {
