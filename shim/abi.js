@@ -27,7 +27,8 @@
  * @typedef {{ cmd: 'phone.new', config: Omit<PhoneConfig, 'WebSocket'> }
  *   | { cmd: 'phone.register', phone: number }
  *   | { cmd: 'phone.unregister', phone: number }
- *   | { cmd: 'phone.close', phone: number }} CoreCommand
+ *   | { cmd: 'phone.close', phone: number }
+ *   | { cmd: 'sdp.check', sdp: string, bytes: number, direction?: 'remote' | 'local', privacy?: 'mdns' | 'relay' | 'off' }} CoreCommand
  */
 
 /**
@@ -36,6 +37,11 @@
  * @property {string | null} err stable error code, or null
  * @property {string} [message] what to fix, when err is set
  * @property {number} [phone] handle, for phone.new
+ * @property {boolean} [ok] sdp.check: the policy's verdict
+ * @property {string} [reason] sdp.check: stable refusal code
+ * @property {number} [line] sdp.check: 1-based line of the offence
+ * @property {string} [detail] sdp.check: short human text
+ * @property {string} [sdp] sdp.check, local: what may leave
  */
 
 /**

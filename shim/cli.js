@@ -3,13 +3,17 @@
  * @file cli.js  `sipshield` command line: the wasm core's checks for admins
  *
  *   sipshield check-sip FILE|-    parse one SIP message with the core
+ *   sipshield check-sdp FILE|- [--remote|--local] [--privacy mdns|relay|off]
+ *                                 the DTLS-SRTP / privacy policy's verdict on
+ *                                 an SDP (--local prints what may leave)
  *
  * Prints one JSON object on stdout. Exit 0 accepted, 1 refused,
  * 2 usage or I/O error.
  */
 import { loadCore } from './core.js';
 
-const USAGE = 'usage: sipshield check-sip FILE|-';
+const USAGE = 'usage: sipshield check-sip FILE|-\n'
+  + '       sipshield check-sdp FILE|- [--remote|--local] [--privacy mdns|relay|off]';
 const MAX_INPUT = 1 << 20;
 
 /**
@@ -40,7 +44,17 @@ async function readInput(path) {
  */
 export async function main(argv) {
   const [command, file, ...rest] = argv;
-  if (command !== 'check-sip' || !file || rest.length) {
+  /** @type {{ direction: 'remote' | 'local', privacy: 'mdns' | 'relay' | 'off' }} */
+  const opts = { direction: 'remote', privacy: 'mdns' };
+  let usage = !file || (command !== 'check-sip' && command !== 'check-sdp');
+  if (command === 'check-sip' && rest.length) usage = true;
+  for (let i = 0; command === 'check-sdp' && i < rest.length; i++) {
+    if (rest[i] === '--remote' || rest[i] === '--local') opts.direction = rest[i] === '--local' ? 'local' : 'remote';
+    else if (rest[i] === '--privacy' && ['mdns', 'relay', 'off'].includes(rest[i + 1])) {
+      opts.privacy = /** @type {'mdns' | 'relay' | 'off'} */ (rest[++i]);
+    } else usage = true;
+  }
+  if (usage) {
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
@@ -52,7 +66,9 @@ export async function main(argv) {
     return 2;
   }
   const core = await loadCore();
-  const verdict = core.checkSip(bytes);
+  const verdict = command === 'check-sip'
+    ? core.checkSip(bytes)
+    : core.checkSdp(new TextDecoder().decode(bytes), opts);
   process.stdout.write(`${JSON.stringify(verdict)}\n`);
   return verdict.ok ? 0 : 1;
 }

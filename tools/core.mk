@@ -15,9 +15,9 @@ TLS     := build/src/mbedtls
 
 # --- libre: the files a SIP user agent needs; our replacements elsewhere ---
 RE_SRCS := \
-	sip/addr.c sip/contact.c sip/cseq.c sip/ctrans.c sip/dialog.c \
+	sip/contact.c sip/ctrans.c sip/dialog.c \
 	sip/keepalive.c sip/msg.c sip/reply.c sip/request.c \
-	sip/sip.c sip/strans.c sip/transp.c sip/via.c \
+	sip/sip.c sip/strans.c sip/transp.c \
 	sipreg/reg.c \
 	sipsess/sess.c sipsess/accept.c sipsess/ack.c sipsess/close.c \
 	sipsess/connect.c sipsess/info.c sipsess/listen.c sipsess/modify.c \
@@ -26,7 +26,7 @@ RE_SRCS := \
 	sipevent/subscribe.c \
 	sdp/attr.c sdp/format.c sdp/media.c sdp/msg.c sdp/session.c \
 	sdp/str.c sdp/util.c \
-	httpauth/digest.c msg/ctype.c msg/param.c uri/uri.c uri/uric.c \
+	httpauth/digest.c uri/uric.c \
 	fmt/ch.c fmt/hexdump.c fmt/pl.c fmt/print.c fmt/prm.c fmt/regex.c \
 	fmt/str.c fmt/str_error.c fmt/time.c fmt/unicode.c \
 	mbuf/mbuf.c list/list.c hash/hash.c hash/func.c \
@@ -133,13 +133,14 @@ $(B)/obj/%.o: %.c $(wildcard wasm/include/*.h wasm/*/*.h tests/c/*.h)
 		-DDEBUG_LEVEL=$(DEBUG_LEVEL) -DSIPSHIELD_VERSION=\"0.1.0\" \
 		-c $< -o $@
 
-$(B)/libdeps.a: $(RE_OBJS) $(TLS_OBJS)
+# Rebuilt when the file lists change (a file replaced by ours must leave)
+$(B)/libdeps.a: $(RE_OBJS) $(TLS_OBJS) tools/core.mk
 	rm -f $@
-	$(if $(NATIVE),ar,emar) rcs $@ $^
+	$(if $(NATIVE),ar,emar) rcs $@ $(filter %.o,$^)
 
-$(B)/libcore.a: $(CORE_OBJS)
+$(B)/libcore.a: $(CORE_OBJS) tools/core.mk
 	rm -f $@
-	$(if $(NATIVE),ar,emar) rcs $@ $^
+	$(if $(NATIVE),ar,emar) rcs $@ $(filter %.o,$^)
 
 $(B)/sipshield-core.js: $(B)/libcore.a $(B)/libdeps.a shim/core-imports.js tools/exports.json
 	$(CC) $(WASM_LD) $(LIBS) -o $@

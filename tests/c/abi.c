@@ -34,7 +34,7 @@ int test_abi_misuse(void)
 		("{\"a\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]"
 		 "]]]]]]]]}"),
 	};
-	char huge[70000];
+	char *huge = NULL;
 	size_t i;
 	int err = 0;
 
@@ -48,8 +48,10 @@ int test_abi_misuse(void)
 	}
 
 	TEST_EQUALS(EINVAL, sp_cmd(NULL, 5));
-	memset(huge, ' ', sizeof(huge));
-	TEST_EQUALS(EINVAL, sp_cmd(huge, sizeof(huge)));
+	huge = mem_alloc(300000, NULL);
+	TEST_ASSERT(huge != NULL);
+	memset(huge, ' ', 300000);
+	TEST_EQUALS(EINVAL, sp_cmd(huge, 300000));
 
 	TEST_EQUALS(EINVAL, sp_init(-1));
 	TEST_EQUALS(EINVAL, sp_init(5));
@@ -76,6 +78,7 @@ int test_abi_misuse(void)
 	err = 0;
 
  out:
+	mem_deref(huge);
 	return err;
 }
 
@@ -138,6 +141,55 @@ int test_abi_json(void)
 
 	/* nothing was opened for any refused config */
 	TEST_EQUALS(0, fake_spjs.opens);
+
+ out:
+	return err;
+}
+
+
+int test_abi_sdp_check(void)
+{
+	static const char *bad[] = {
+		"{\"v\":1,\"id\":1,\"cmd\":\"sdp.check\"}",
+		"{\"v\":1,\"id\":1,\"cmd\":\"sdp.check\",\"sdp\":\"v=0\"}",
+		"{\"v\":1,\"id\":1,\"cmd\":\"sdp.check\",\"sdp\":5,"
+		"\"bytes\":1}",
+		"{\"v\":1,\"id\":1,\"cmd\":\"sdp.check\",\"sdp\":\"v=0\","
+		"\"bytes\":3,\"direction\":\"sideways\"}",
+		"{\"v\":1,\"id\":1,\"cmd\":\"sdp.check\",\"sdp\":\"v=0\","
+		"\"bytes\":3,\"privacy\":\"none\"}",
+	};
+	const char *ev;
+	size_t i;
+	int err = 0;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		(void)cmd(bad[i]);
+		ev = fake_spjs.events[(fake_spjs.nevents - 1) % 64];
+		TEST_ASSERT(!strncmp(ev, "{\"id\":1,\"err\":\"invalid-argument\"",
+				     32));
+	}
+
+	/* a \u0000 inside the JSON string: the lengths disagree */
+	(void)cmd("{\"v\":1,\"id\":2,\"cmd\":\"sdp.check\","
+		  "\"sdp\":\"v=0\\r\\na=cr\\u0000ypto:1\\r\\n\",\"bytes\":17}");
+	TEST_ASSERT(fake_spjs_event("{\"id\":2,\"err\":null,\"ok\":false,"
+				    "\"reason\":\"malformed-sdp\""));
+
+	/* a verdict with its line, and an accepted local SDP rewritten */
+	(void)cmd("{\"v\":1,\"id\":3,\"cmd\":\"sdp.check\",\"sdp\":"
+		  "\"v=0\\r\\no=- 1 1 IN IP4 127.0.0.1\\r\\ns=-\\r\\nt=0 0\\r\\n"
+		  "m=audio 9 RTP/AVP 0\\r\\nc=IN IP4 0.0.0.0\\r\\n\","
+		  "\"bytes\":82}");
+	ev = fake_spjs_event("{\"id\":3,");
+	TEST_ASSERT(ev && strstr(ev, "\"ok\":false,\"reason\":\"plain-rtp\","
+				     "\"line\":5"));
+	(void)cmd("{\"v\":1,\"id\":4,\"cmd\":\"sdp.check\",\"sdp\":"
+		  "\"v=0\\r\\no=- 1 1 IN IP4 127.0.0.1\\r\\ns=-\\r\\nt=0 0\\r\\n\","
+		  "\"bytes\":43,\"direction\":\"local\",\"privacy\":\"off\"}");
+	ev = fake_spjs_event("{\"id\":4,");
+	TEST_ASSERT(ev && strstr(ev, "\"ok\":true,\"privacy\":\"off\","
+				     "\"sdp\":\"v=0\\u000d\\u000a"));
 
  out:
 	return err;

@@ -84,10 +84,27 @@ const char *fake_spjs_sent(int i);
 	X(test_auth_secrets)			\
 	X(test_auth_creds)			\
 	X(test_policy_transport)		\
+	X(test_policy_sdp_vectors)		\
+	X(test_policy_sdp_mdns)			\
+	X(test_policy_sdp_relay)		\
+	X(test_policy_sdp_misuse)		\
+	X(test_fastparse_uri)			\
+	X(test_fastparse_hostport)		\
+	X(test_fastparse_uri_params)		\
+	X(test_fastparse_uri_encode)		\
+	X(test_fastparse_param)			\
+	X(test_fastparse_via)			\
+	X(test_fastparse_addr)			\
+	X(test_fastparse_cseq)			\
+	X(test_fastparse_ctype)			\
+	X(test_fastparse_misuse)		\
+	X(test_fastparse_names)			\
+	X(test_fastparse_hostile)		\
 	X(test_transport_websock)		\
 	X(test_transport_ntop)			\
 	X(test_abi_misuse)			\
 	X(test_abi_json)			\
+	X(test_abi_sdp_check)			\
 	X(test_sipcheck_vectors)		\
 	X(test_sipcheck_rfc4475)		\
 	X(test_sipcheck_json)			\

@@ -17,6 +17,7 @@
 #include "abi.h"
 #include "check.h"
 #include "crypto.h"
+#include "policy.h"
 #include "transport.h"
 #include "ua.h"
 
@@ -27,7 +28,7 @@
 
 enum {
 	PHONE_MAX   = 16,
-	CMD_MAX     = 65536,
+	CMD_MAX     = 262144,
 	JSON_DEPTH  = 8,
 	JSON_HASHSZ = 16,
 };
@@ -285,6 +286,95 @@ static void cmd_phone(uint64_t id, const char *name, const struct odict *cmd)
 }
 
 
+/* {"cmd":"sdp.check","sdp":"...","bytes":N,"direction":"remote"|"local",
+ *  "privacy":"mdns"|"relay"|"off"}: the SDP policy's verdict, and for a
+ * local SDP what may leave.  The command succeeds (err null) whatever the
+ * verdict; "ok" says it.  "bytes" is the SDP's UTF-8 length as JS counted
+ * it: a JSON string may carry \u0000, which ends a C string early, so a
+ * shorter string here means a NUL byte and the SDP is malformed. */
+static void cmd_sdp_check(uint64_t id, const struct odict *cmd)
+{
+	const char *sdp = odict_string(cmd, "sdp");
+	const char *dir = odict_string(cmd, "direction");
+	const char *priv = odict_string(cmd, "privacy");
+	enum policy_privacy privacy = POLICY_PRIVACY_MDNS;
+	struct policy_verdict v;
+	struct mbuf *out = NULL;
+	uint64_t bytes = 0;
+	bool local;
+	int err;
+
+	if (!sdp || !odict_get_number(cmd, &bytes, "bytes")) {
+		reply_err(id, "invalid-argument",
+			  "sdp must be a string, bytes its UTF-8 length");
+		return;
+	}
+
+	if (bytes != strlen(sdp)) {
+		/* the string ends at the NUL: its line is the last one */
+		unsigned line = 1;
+		const char *p;
+
+		for (p = sdp; *p; p++)
+			line += *p == '\n';
+
+		abi_emitf("{\"id\":%llu,\"err\":null,\"ok\":false,"
+			  "\"reason\":\"malformed-sdp\",\"line\":%u,"
+			  "\"detail\":\"NUL byte in the SDP\"}",
+			  (unsigned long long)id, line);
+		return;
+	}
+
+	local = dir && !strcmp(dir, "local");
+	if (dir && !local && strcmp(dir, "remote")) {
+		reply_err(id, "invalid-argument",
+			  "direction must be remote or local");
+		return;
+	}
+
+	if (priv && policy_privacy_decode(&privacy, priv)) {
+		reply_err(id, "invalid-argument",
+			  "privacy must be mdns, relay or off");
+		return;
+	}
+
+	memset(&v, 0, sizeof(v));
+	if (local) {
+		out = mbuf_alloc(strlen(sdp) + 64);
+		if (!out) {
+			reply_err(id, "no-memory", "out of memory");
+			return;
+		}
+		err = policy_sdp_local(out, &v, sdp, strlen(sdp), privacy);
+	}
+	else
+		err = policy_sdp_remote(&v, sdp, strlen(sdp));
+
+	if (!err && local) {
+		struct pl pl;
+
+		pl.p = (const char *)out->buf;
+		pl.l = out->end;
+		abi_emitf("{\"id\":%llu,\"err\":null,\"ok\":true,"
+			  "\"privacy\":%H,\"sdp\":%H}",
+			  (unsigned long long)id, abi_json_str,
+			  policy_privacy_name(privacy), abi_json_pl, &pl);
+	}
+	else if (!err)
+		abi_emitf("{\"id\":%llu,\"err\":null,\"ok\":true}",
+			  (unsigned long long)id);
+	else if (v.reason)
+		abi_emitf("{\"id\":%llu,\"err\":null,\"ok\":false,"
+			  "\"reason\":%H,\"line\":%u,\"detail\":%H}",
+			  (unsigned long long)id, abi_json_str, v.reason,
+			  v.line, abi_json_str, v.detail);
+	else
+		reply_err(id, errno_code(err), "SDP check failed");
+
+	mem_deref(out);
+}
+
+
 /**
  * Run one command (JSON); the reply is emitted before this returns
  *
@@ -325,6 +415,8 @@ int sp_cmd(const char *json, size_t len)
 		cmd_phone_new(id, cmd);
 	else if (!strncmp(name, "phone.", 6))
 		cmd_phone(id, name, cmd);
+	else if (!strcmp(name, "sdp.check"))
+		cmd_sdp_check(id, cmd);
 	else {
 		reply_err(id, "bad-command", "unknown command");
 		err = EPROTO;
