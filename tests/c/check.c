@@ -21,7 +21,6 @@
 
 
 enum {
-	VEC_FILE_MAX = 1 << 20,
 	JSON_DEPTH   = 8,
 };
 
@@ -258,53 +257,6 @@ struct expect {
 };
 
 
-static int load(struct mbuf **mbp, const char *path)
-{
-	struct mbuf *mb = NULL;
-	uint8_t buf[4096];
-	FILE *f;
-	size_t n;
-	int err = 0;
-
-	f = fopen(path, "rb");
-	if (!f) {
-		(void)fprintf(stderr, "%s: cannot open\n", path);
-		return ENOENT;
-	}
-
-	mb = mbuf_alloc(sizeof(buf));
-	if (!mb) {
-		err = ENOMEM;
-		goto out;
-	}
-
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
-
-		if (mb->end + n > VEC_FILE_MAX) {
-			err = EFBIG;
-			goto out;
-		}
-
-		err = mbuf_write_mem(mb, buf, n);
-		if (err)
-			goto out;
-	}
-
-	if (ferror(f))
-		err = EIO;
-
- out:
-	(void)fclose(f);
-
-	if (err)
-		mem_deref(mb);
-	else
-		*mbp = mb;
-
-	return err;
-}
-
-
 static int reason_errno(const char *code)
 {
 	if (!strcmp(code, "too-large") || !strcmp(code, "too-long"))
@@ -465,7 +417,7 @@ static int vector_run(struct expect *x, const char *dir, const char *name,
 	if (re_snprintf(path, sizeof(path), "%s/%s", dir, name) < 0)
 		return ENAMETOOLONG;
 
-	err = load(&msg, path);
+	err = test_file_load(&msg, path);
 	if (err)
 		goto out;
 
@@ -475,7 +427,7 @@ static int vector_run(struct expect *x, const char *dir, const char *name,
 		goto out;
 	}
 
-	err = load(&side, path);
+	err = test_file_load(&side, path);
 	if (err)
 		goto out;
 

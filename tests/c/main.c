@@ -18,6 +18,56 @@ const char *test_datapath = "tests/vectors";
 
 struct list *tmrl_get(void);
 
+enum { TEST_FILE_MAX = 1 << 20 };
+
+
+int test_file_load(struct mbuf **mbp, const char *path)
+{
+	struct mbuf *mb = NULL;
+	uint8_t buf[4096];
+	FILE *f;
+	size_t n;
+	int err = 0;
+
+	f = fopen(path, "rb");
+	if (!f) {
+		(void)fprintf(stderr, "%s: cannot open\n", path);
+		return ENOENT;
+	}
+
+	mb = mbuf_alloc(sizeof(buf));
+	if (!mb) {
+		err = ENOMEM;
+		goto out;
+	}
+
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
+
+		if (mb->end + n > TEST_FILE_MAX) {
+			err = EFBIG;
+			goto out;
+		}
+
+		err = mbuf_write_mem(mb, buf, n);
+		if (err)
+			goto out;
+	}
+
+	if (ferror(f))
+		err = EIO;
+
+ out:
+	(void)fclose(f);
+
+	if (err)
+		mem_deref(mb);
+	else
+		*mbp = mb;
+
+	return err;
+}
+
+
 static const struct test {
 	const char *name;
 	int (*exec)(void);

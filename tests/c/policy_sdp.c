@@ -21,56 +21,10 @@
 
 
 enum {
-	VEC_FILE_MAX = 1 << 20,
 	EXPECT_MAX   = 96,
 };
 
 static const char *mode_name[] = {"mdns", "relay", "off"};
-
-
-static int load(struct mbuf **mbp, const char *path)
-{
-	struct mbuf *mb = NULL;
-	uint8_t buf[4096];
-	FILE *f;
-	size_t n;
-	int err = 0;
-
-	f = fopen(path, "rb");
-	if (!f)
-		return ENOENT;
-
-	mb = mbuf_alloc(sizeof(buf));
-	if (!mb) {
-		err = ENOMEM;
-		goto out;
-	}
-
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
-
-		if (mb->end + n > VEC_FILE_MAX) {
-			err = EFBIG;
-			goto out;
-		}
-
-		err = mbuf_write_mem(mb, buf, n);
-		if (err)
-			goto out;
-	}
-
-	if (ferror(f))
-		err = EIO;
-
- out:
-	(void)fclose(f);
-
-	if (err)
-		mem_deref(mb);
-	else
-		*mbp = mb;
-
-	return err;
-}
 
 
 static bool contains(const uint8_t *p, size_t n, const char *s)
@@ -225,7 +179,7 @@ static int local_check(const char *dir, const char *name, size_t baselen,
 	else {
 		(void)re_snprintf(path, sizeof(path), "%s/%b.local-%s.sdp",
 				  dir, name, baselen, mode_name[mode]);
-		err = load(&want, path);
+		err = test_file_load(&want, path);
 		if (err) {
 			(void)fprintf(stderr, "%s: %s missing\n", what, path);
 			goto out;
@@ -258,13 +212,13 @@ static int vector_run(const char *dir, const char *name, unsigned *nlocal)
 	int err;
 
 	(void)re_snprintf(path, sizeof(path), "%s/%s", dir, name);
-	err = load(&in, path);
+	err = test_file_load(&in, path);
 	if (err)
 		goto out;
 
 	(void)re_snprintf(path, sizeof(path), "%s/%b.expect", dir, name,
 			  baselen);
-	err = load(&side, path);
+	err = test_file_load(&side, path);
 	if (err) {
 		(void)fprintf(stderr, "%s: no sidecar\n", name);
 		goto out;
@@ -660,7 +614,7 @@ static int scan_fn(const char *dir, const char *name, void *arg)
 	int err, e;
 
 	(void)re_snprintf(path, sizeof(path), "%s/%s", dir, name);
-	err = load(&in, path);
+	err = test_file_load(&in, path);
 	if (err)
 		return err;
 

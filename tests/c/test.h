@@ -43,6 +43,10 @@
 /* Where the unit tests find tests/vectors (set by main.c from argv) */
 extern const char *test_datapath;
 
+/* Read a whole file (at most 1 MiB) into a new mbuf; ENOENT, EFBIG, EIO */
+struct mbuf;
+int test_file_load(struct mbuf **mbp, const char *path);
+
 /* Fake JS imports (fake_spjs.c): what the core sent and emitted */
 struct fake_spjs {
 	int opens;             /* spjs_ws_open calls             */
