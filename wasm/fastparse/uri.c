@@ -205,6 +205,38 @@ static const struct pl *litname(struct pl *name, const struct pl *pname)
 }
 
 
+/*
+ * Call ah for each name/value that prog finds in pl: as libre, each
+ * match is skipped by the length of its three captures plus the one
+ * separator, counted from where the rest starts.  name is the index of
+ * the capture that holds the name; the value is always capture 2.
+ */
+static int apply(const struct pl *pl, const uint8_t *prog,
+		 unsigned name, uri_apply_h *ah, void *arg)
+{
+	struct pl plr, v[3];
+	int err = 0;
+
+	if (!pl || !ah)
+		return EINVAL;
+
+	for (plr = *pl; plr.l > 0; ) {
+
+		err = fastparse_match(&plr, prog, NULL, NULL, v);
+		if (err)
+			break;
+
+		pl_advance(&plr, 1 + v[0].l + v[1].l + v[2].l);
+
+		err = ah(&v[name], &v[2], arg);
+		if (err)
+			break;
+	}
+
+	return err;
+}
+
+
 /**
  * Get a URI parameter and possibly the value of it
  *
@@ -238,27 +270,7 @@ int uri_param_get(const struct pl *pl, const struct pl *pname,
  */
 int uri_params_apply(const struct pl *pl, uri_apply_h *ah, void *arg)
 {
-	struct pl plr, v[3];
-	int err = 0;
-
-	if (!pl || !ah)
-		return EINVAL;
-
-	/* as libre: skip what was matched, counted from where plr starts */
-	for (plr = *pl; plr.l > 0; ) {
-
-		err = fastparse_match(&plr, param_next, NULL, NULL, v);
-		if (err)
-			break;
-
-		pl_advance(&plr, 1 + v[0].l + v[1].l + v[2].l);
-
-		err = ah(&v[0], &v[2], arg);
-		if (err)
-			break;
-	}
-
-	return err;
+	return apply(pl, param_next, 0, ah, arg);
 }
 
 
@@ -295,24 +307,5 @@ int uri_header_get(const struct pl *pl, const struct pl *hname,
  */
 int uri_headers_apply(const struct pl *pl, uri_apply_h *ah, void *arg)
 {
-	struct pl plr, v[3];
-	int err = 0;
-
-	if (!pl || !ah)
-		return EINVAL;
-
-	for (plr = *pl; plr.l > 0; ) {
-
-		err = fastparse_match(&plr, header_next, NULL, NULL, v);
-		if (err)
-			break;
-
-		pl_advance(&plr, v[0].l + v[1].l + 1 + v[2].l);
-
-		err = ah(&v[1], &v[2], arg);
-		if (err)
-			break;
-	}
-
-	return err;
+	return apply(pl, header_next, 1, ah, arg);
 }
