@@ -27,9 +27,9 @@ wasm-debug: deps
 	@$(SUBMAKE) VARIANT=wasm-debug
 
 wasm-release: deps
-	@$(SUBMAKE) VARIANT=wasm-release build/wasm-release/sipshield-core.js
+	@$(SUBMAKE) VARIANT=wasm-release build/wasm-release/sipshield-core.wasm
 
-# dist/: the wasm, its glue as ES module and as CommonJS, the CJS bundle
+# dist/: the wasm, the CommonJS bundle of the shim, the .d.ts types
 dist: wasm-release
 	@tools/dist.sh build/wasm-release dist
 

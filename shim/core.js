@@ -10,10 +10,11 @@
  * Boundary (tools/exports.json): sp_init, sp_close, sp_cmd, sp_tick,
  * sp_ws_rx, sp_ws_state, sp_malloc, sp_free, sp_sip_check.
  */
-import createSipshieldCore from '../dist/sipshield-core.mjs';
+import { instantiateCore } from './wasm.js';
 import { PhoneError } from './errors.js';
 
 /** @typedef {import('./abi.js').CoreEvent} CoreEvent */
+/** @typedef {import('./wasm.js').CoreModule} CoreModule */
 /** @typedef {import('./abi.js').CoreReply} CoreReply */
 
 /**
@@ -74,7 +75,7 @@ async function wasmBytes(options) {
 }
 
 export class Core {
-  /** @type {any} the Emscripten module */
+  /** @type {CoreModule} */
   #m;
   /** @type {Map<number, SocketOwner>} phone handle -> Phone */
   #phones = new Map();
@@ -101,9 +102,6 @@ export class Core {
     const bytes = await wasmBytes(options);
     /** @type {Core | undefined} */
     let core;
-    /** @type {(e: unknown) => void} */
-    let fail = () => {};
-    const failed = new Promise((_, reject) => { fail = reject; });
     const bridge = {
       emit: (/** @type {string} */ t) => { if (core) core.#onEmit(t); },
       wsOpen: (/** @type {number} */ c, /** @type {number} */ o, /** @type {string} */ u) => core ? core.#wsOpen(c, o, u) : 1,
@@ -111,33 +109,20 @@ export class Core {
       wsClose: (/** @type {number} */ c) => { if (core) core.#wsClose(c); },
       log: (/** @type {number} */ l, /** @type {string} */ t) => { if (core) core.#log(l, t); },
     };
-    let module;
+    let module, err;
     try {
-      module = await Promise.race([failed, createSipshieldCore({
-        sp: bridge,
-        instantiateWasm(/** @type {any} */ imports, /** @type {(i: WebAssembly.Instance) => void} */ done) {
-          WebAssembly.instantiate(/** @type {BufferSource} */ (bytes), imports)
-            .then((r) => done(r.instance), fail);
-          return {};
-        },
-        onAbort: (/** @type {unknown} */ what) => {
-          const e = new PhoneError('core-failed', `wasm core aborted: ${what}`);
-          if (core) core.#die(e); else fail(e);
-        },
-        print: () => {},
-        printErr: () => {},
-      })]);
+      module = await instantiateCore(/** @type {BufferSource} */ (bytes), bridge);
+      core = new Core(module, options);
+      err = module.sp_init(options.logLevel ?? 0);
     } catch (e) {
-      throw e instanceof PhoneError ? e : new PhoneError('core-failed', 'could not load the wasm core', { cause: e });
+      throw new PhoneError('core-failed', 'could not load the wasm core', { cause: e });
     }
-    core = new Core(module, options);
-    const err = module._sp_init(options.logLevel ?? 0);
     if (err) throw new PhoneError('core-failed', `sp_init failed (${err})`);
     return core;
   }
 
   /**
-   * @param {any} module
+   * @param {CoreModule} module
    * @param {CoreOptions} options
    */
   constructor(module, options) {
@@ -158,17 +143,17 @@ export class Core {
     const id = this.#nextId++;
     const bytes = encoder.encode(JSON.stringify({ v: 1, id, ...command }));
     const m = this.#m;
-    const ptr = m._sp_malloc(bytes.length);
+    const ptr = m.sp_malloc(bytes.length);
     if (!ptr) throw new PhoneError('no-memory', 'out of wasm memory');
     this.#reply = null;
     try {
-      m.HEAPU8.set(bytes, ptr);
-      this.#enter(() => m._sp_cmd(ptr, bytes.length));
+      m.heap.set(bytes, ptr);
+      this.#enter(() => m.sp_cmd(ptr, bytes.length));
     } finally {
       // the command may hold a password: wipe the wasm copy (and ours)
       if (!this.#dead) {
-        m.HEAPU8.fill(0, ptr, ptr + bytes.length);
-        m._sp_free(ptr);
+        m.heap.fill(0, ptr, ptr + bytes.length);
+        m.sp_free(ptr);
       }
       bytes.fill(0);
     }
@@ -188,17 +173,17 @@ export class Core {
   checkSip(bytes) {
     if (this.#dead) throw this.#dead;
     const m = this.#m;
-    const ptr = m._sp_malloc(Math.max(1, bytes.length));
+    const ptr = m.sp_malloc(Math.max(1, bytes.length));
     if (!ptr) throw new PhoneError('no-memory', 'out of wasm memory');
     /** @type {string | null} */
     let verdict = null;
     try {
-      m.HEAPU8.set(bytes, ptr);
+      m.heap.set(bytes, ptr);
       this.#captureEmit = (t) => { verdict = t; };
-      this.#enter(() => m._sp_sip_check(ptr, bytes.length, 1));
+      this.#enter(() => m.sp_sip_check(ptr, bytes.length, 1));
     } finally {
       this.#captureEmit = null;
-      m._sp_free(ptr);
+      m.sp_free(ptr);
     }
     if (verdict === null) throw new PhoneError('internal', 'no verdict from the core');
     return JSON.parse(verdict);
@@ -264,11 +249,11 @@ export class Core {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
     if (this.#dead) return;
-    const next = this.#m._sp_tick(Date.now());
+    const next = this.#m.sp_tick(Date.now());
     if (next >= 0) {
       this.#timer = setTimeout(() => {
         this.#timer = undefined;
-        if (!this.#dead) this.#enter(() => this.#m._sp_tick(Date.now()));
+        if (!this.#dead) this.#enter(() => this.#m.sp_tick(Date.now()));
       }, next);
     }
   }
@@ -305,25 +290,25 @@ export class Core {
     ws.binaryType = 'arraybuffer';
     this.#sockets.set(conn, ws);
     ws.onopen = () => {
-      if (this.#sockets.get(conn) === ws) this.#enter(() => this.#m._sp_ws_state(conn, WS_OPEN, 0));
+      if (this.#sockets.get(conn) === ws) this.#enter(() => this.#m.sp_ws_state(conn, WS_OPEN, 0));
     };
     ws.onmessage = (e) => {
       if (this.#sockets.get(conn) !== ws) return;
       const data = typeof e.data === 'string' ? encoder.encode(e.data) : new Uint8Array(e.data);
       const m = this.#m;
-      const ptr = m._sp_malloc(Math.max(1, data.length));
+      const ptr = m.sp_malloc(Math.max(1, data.length));
       if (!ptr) return;
       try {
-        m.HEAPU8.set(data, ptr);
-        this.#enter(() => m._sp_ws_rx(conn, ptr, data.length));
+        m.heap.set(data, ptr);
+        this.#enter(() => m.sp_ws_rx(conn, ptr, data.length));
       } finally {
-        if (!this.#dead) m._sp_free(ptr);
+        if (!this.#dead) m.sp_free(ptr);
       }
     };
     ws.onclose = (e) => {
       if (this.#sockets.get(conn) !== ws) return;
       this.#sockets.delete(conn);
-      this.#enter(() => this.#m._sp_ws_state(conn, WS_CLOSED, e.code || 1006));
+      this.#enter(() => this.#m.sp_ws_state(conn, WS_CLOSED, e.code || 1006));
     };
     ws.onerror = () => { /* a close event follows */ };
     return 0;

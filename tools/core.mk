@@ -33,9 +33,8 @@ RE_SRCS := \
 	mem/mem.c mem/secure.c tmr/tmr.c \
 	sa/ntop.c sa/printaddr.c sa/pton.c sa/sa.c \
 	md5/md5.c sha/sha1.c base64/b64.c sys/rand.c sys/endian.c \
-	dbg/dbg.c main/main.c main/method.c \
+	main/method.c \
 	dns/rr.c dns/rrlist.c dns/dname.c dns/cstr.c \
-	json/decode.c json/decode_odict.c json/encode.c \
 	odict/entry.c odict/get.c odict/odict.c odict/type.c
 RE_DEFS := -std=gnu99 -DRELEASE -DOS=\"$(if $(filter native fuzz,$(VARIANT)),linux,emscripten)\" \
 	-DARCH=\"$(if $(filter native fuzz,$(VARIANT)),x86_64,wasm32)\" \
@@ -91,13 +90,12 @@ TLS_OBJS  := $(patsubst %.c,$(B)/obj/tls/%.o,$(TLS_SRCS))
 CORE_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(CORE_SRCS))
 TEST_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(TEST_SRCS))
 
-# Emscripten link: the exports list is the whole ABI (tools/exports.json)
-WASM_LD := $(LDOPT) -sMODULARIZE=1 -sEXPORT_NAME=createSipshieldCore \
-	-sENVIRONMENT=web,worker -sFILESYSTEM=0 -sALLOW_MEMORY_GROWTH=1 \
-	-sINITIAL_MEMORY=4194304 -sTOTAL_STACK=131072 \
-	-sEXPORTED_FUNCTIONS=@tools/exports.json \
-	-sEXPORTED_RUNTIME_METHODS=[] -sINCOMING_MODULE_JS_API=[sp,instantiateWasm,wasmBinary,print,printErr,onAbort] \
-	--js-library shim/core-imports.js
+# Emscripten link: a standalone .wasm, no Emscripten JS.  The exports list
+# is the whole ABI (tools/exports.json); tools/imports.js names the imports,
+# which shim/wasm.js implements.
+WASM_LD := $(LDOPT) --no-entry -sSTANDALONE_WASM -sFILESYSTEM=0 \
+	-sALLOW_MEMORY_GROWTH=1 -sINITIAL_MEMORY=4194304 -sTOTAL_STACK=131072 \
+	-sEXPORTED_FUNCTIONS=@tools/exports.json --js-library tools/imports.js
 
 NATIVE  := $(filter native fuzz,$(VARIANT))
 # libre calls back into our replacements (dns, stubs, websock): one group
@@ -106,7 +104,7 @@ FUZZ_SRCS := $(sort $(wildcard tests/fuzz/*.c))
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(B)/%,$(FUZZ_SRCS))
 
 .PHONY: all libs test-bin fuzz-bin
-all: libs $(if $(NATIVE),,$(B)/sipshield-core.js) \
+all: libs $(if $(NATIVE),,$(B)/sipshield-core.wasm) \
 	$(if $(filter fuzz,$(VARIANT)),fuzz-bin,test-bin)
 fuzz-bin: $(FUZZ_BINS)
 libs: $(B)/libdeps.a $(B)/libcore.a
@@ -142,11 +140,11 @@ $(B)/libcore.a: $(CORE_OBJS) tools/core.mk
 	rm -f $@
 	$(if $(NATIVE),ar,emar) rcs $@ $(filter %.o,$^)
 
-$(B)/sipshield-core.js: $(B)/libcore.a $(B)/libdeps.a shim/core-imports.js tools/exports.json
+$(B)/sipshield-core.wasm: $(B)/libcore.a $(B)/libdeps.a tools/imports.js tools/exports.json
 	$(CC) $(WASM_LD) $(LIBS) -o $@
 
 # The unit-test runner links the core with the fake JS imports
-# (tests/c/fake_spjs.c) instead of shim/core-imports.js.
+# (tests/c/fake_spjs.c) instead of shim/wasm.js.
 $(B)/test-c$(EXE): $(TEST_OBJS) $(B)/libcore.a $(B)/libdeps.a
 	$(CC) $(LDOPT) $(if $(EXE),-sENVIRONMENT=node -sNODERAWFS=1 -sEXIT_RUNTIME=1 -sALLOW_MEMORY_GROWTH=1 -sTOTAL_STACK=1048576,) \
 		$(TEST_OBJS) $(LIBS) -o $@

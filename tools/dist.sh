@@ -1,9 +1,7 @@
 #!/usr/bin/env bash
 # @file dist.sh  Package a wasm build as dist/: what the npm package ships
 #
-#   dist/sipshield-core.wasm   the core
-#   dist/sipshield-core.mjs    Emscripten glue as an ES module
-#   dist/sipshield-core.cjs    the same glue as CommonJS
+#   dist/sipshield-core.wasm   the core (standalone: shim/wasm.js loads it)
 #   dist/cjs/index.cjs         shim/index.js bundled for require()
 #   dist/types/                .d.ts emitted from the shim's JSDoc (tsc)
 set -euo pipefail
@@ -13,21 +11,9 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$out/cjs"
 
 cp "$src/sipshield-core.wasm" "$out/sipshield-core.wasm"
-cp "$src/sipshield-core.js" "$out/sipshield-core.cjs"
-# ES module: the glue without its CommonJS/AMD export tail
-{
-	sed "/^if (typeof exports === 'object' && typeof module === 'object')/,\$d" \
-		"$src/sipshield-core.js"
-	printf 'export default createSipshieldCore;\n'
-} >"$out/sipshield-core.mjs"
-grep -q "^export default createSipshieldCore;" "$out/sipshield-core.mjs"
-
-# Types of the generated glue, so tsc need not read it
-cat >"$out/sipshield-core.d.mts" <<'DTS'
-/** Emscripten factory of the sipshield core (generated glue). */
-declare const createSipshieldCore: (moduleArg: Record<string, unknown>) => Promise<any>;
-export default createSipshieldCore;
-DTS
+# Left by the Emscripten-glue builds before the core became standalone
+rm -f "$out/sipshield-core.mjs" "$out/sipshield-core.cjs" \
+	"$out/sipshield-core.d.mts"
 
 # CommonJS: import.meta.url becomes the file URL shim/core.js would have,
 # so the .wasm is found at the same relative place.

@@ -147,6 +147,134 @@ int test_abi_json(void)
 }
 
 
+/* One decoded entry: type, and the string or integer it holds */
+static int entry_is(const struct odict *o, const char *key,
+		    enum odict_type type, const char *str, int64_t num)
+{
+	const struct odict_entry *e = odict_lookup(o, key);
+
+	if (!e || e->type != type)
+		return EINVAL;
+
+	if (type == ODICT_STRING)
+		return strcmp(e->u.str, str) ? EINVAL : 0;
+
+	if (type == ODICT_INT)
+		return e->u.integer == num ? 0 : EINVAL;
+
+	if (type == ODICT_DOUBLE)
+		return (int64_t)e->u.dbl == num ? 0 : EINVAL;
+
+	return 0;
+}
+
+
+int test_abi_json_decode(void)
+{
+	static const char good[] =
+		"{ \"s\" : \"a\\\"b\\\\c\\/d\\b\\f\\n\\r\\t\","
+		"\"u\":\"\\u00e9\\u20AC\\ud83d\\ude00\","
+		"\"lone\":\"x\\ud800y\\udc00\","
+		"\"nul\":\"ab\\u0000cd\",\"raw\":\"\xc3\xa9\","
+		"\"i\":-42,\"z\":0,\"max\":9223372036854775807,"
+		"\"big\":18446744073709551616,\"f\":1.5,\"e\":25E-1,"
+		"\"huge\":1e400,\"tiny\":-1e-400,"
+		"\"t\":true,\"n\":null,\"b\":false,"
+		"\"o\":{\"k\":[1,\"two\",{\"x\":null},[]]},\"a\":[]}\r\n";
+	static const char *bad[] = {
+		"", " ", "[]", "1", "\"s\"", "{", "}", "{\"a\"}", "{\"a\":}",
+		"{\"a\":1,}", "{,}", "{\"a\":1 \"b\":2}", "{a:1}", "{'a':1}",
+		"{\"a\":01}", "{\"a\":1.}", "{\"a\":.5}", "{\"a\":-}",
+		"{\"a\":1e}", "{\"a\":+1}", "{\"a\":0x10}", "{\"a\":tru}",
+		"{\"a\":nul}", "{\"a\":True}", "{\"a\":\"x\ny\"}",
+		"{\"a\":\"\\x\"}", "{\"a\":\"\\u12\"}", "{\"a\":\"\\u12g4\"}",
+		"{\"a\":\"open}", "{\"a\":[1,2}", "{\"a\":[1,]}",
+		"{\"a\":1} x", "{\"a\":1}{}", "{\"a\":1,\"a\":2}",
+		"{\"a\":{\"b\":{\"c\":{\"d\":{\"e\":{\"f\":{\"g\":{}}}}}}}}",
+	};
+	const struct odict_entry *e;
+	struct odict *o = NULL;
+	const struct odict *obj, *arr;
+	size_t i;
+	int err;
+
+	err = abi_json_decode(&o, 8, good, sizeof(good) - 1, 8);
+	TEST_ERR(err);
+
+	TEST_ERR(entry_is(o, "s", ODICT_STRING, "a\"b\\c/d\b\f\n\r\t", 0));
+	TEST_ERR(entry_is(o, "u", ODICT_STRING,
+			  "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80", 0));
+	TEST_ERR(entry_is(o, "lone", ODICT_STRING,
+			  "x\xef\xbf\xbdy\xef\xbf\xbd", 0));
+	TEST_ERR(entry_is(o, "nul", ODICT_STRING, "ab", 0));
+	TEST_ERR(entry_is(o, "raw", ODICT_STRING, "\xc3\xa9", 0));
+	TEST_ERR(entry_is(o, "i", ODICT_INT, NULL, -42));
+	TEST_ERR(entry_is(o, "z", ODICT_INT, NULL, 0));
+	TEST_ERR(entry_is(o, "max", ODICT_INT, NULL, INT64_MAX));
+	TEST_ERR(entry_is(o, "f", ODICT_DOUBLE, NULL, 1));
+	TEST_ERR(entry_is(o, "e", ODICT_DOUBLE, NULL, 2));
+	TEST_ERR(entry_is(o, "t", ODICT_BOOL, NULL, 0));
+	TEST_ERR(entry_is(o, "n", ODICT_NULL, NULL, 0));
+
+	/* beyond int64: a double, clamped so the conversion is defined */
+	e = odict_lookup(o, "big");
+	TEST_ASSERT(e && e->type == ODICT_DOUBLE && e->u.dbl > 9.2e18 &&
+		    e->u.dbl < 9.3e18);
+	e = odict_lookup(o, "huge");
+	TEST_ASSERT(e && e->type == ODICT_DOUBLE && e->u.dbl > 9.2e18 &&
+		    e->u.dbl < 9.3e18);
+	e = odict_lookup(o, "tiny");
+	TEST_ASSERT(e && e->type == ODICT_DOUBLE && e->u.dbl == 0);
+	e = odict_lookup(o, "f");
+	TEST_ASSERT(e->u.dbl == 1.5);
+	e = odict_lookup(o, "b");
+	TEST_ASSERT(e && e->type == ODICT_BOOL && !e->u.boolean);
+	e = odict_lookup(o, "t");
+	TEST_ASSERT(e->u.boolean);
+
+	e = odict_lookup(o, "o");
+	TEST_ASSERT(e && e->type == ODICT_OBJECT);
+	obj = e->u.odict;
+	e = odict_lookup(obj, "k");
+	TEST_ASSERT(e && e->type == ODICT_ARRAY);
+	arr = e->u.odict;
+	TEST_EQUALS(4, odict_count(arr, false));
+	TEST_ERR(entry_is(arr, "0", ODICT_INT, NULL, 1));
+	TEST_ERR(entry_is(arr, "1", ODICT_STRING, "two", 0));
+	TEST_ERR(entry_is(arr, "2", ODICT_OBJECT, NULL, 0));
+	TEST_ERR(entry_is(arr, "3", ODICT_ARRAY, NULL, 0));
+	TEST_ERR(entry_is(o, "a", ODICT_ARRAY, NULL, 0));
+	o = mem_deref(o);
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		err = abi_json_decode(&o, 8, bad[i], strlen(bad[i]), 4);
+		if (!err) {
+			(void)fprintf(stderr, "accepted: %s\n", bad[i]);
+			err = EINVAL;
+			goto out;
+		}
+		TEST_ASSERT(o == NULL);
+	}
+
+	/* the depth limit counts the top level */
+	err = abi_json_decode(&o, 8, "{\"a\":{\"b\":{}}}", 14, 3);
+	TEST_ERR(err);
+	o = mem_deref(o);
+	TEST_EQUALS(EOVERFLOW, abi_json_decode(&o, 8, "{\"a\":{\"b\":{}}}",
+						  14, 2));
+
+	/* a length shorter than the text: only that much is read */
+	TEST_EQUALS(EBADMSG, abi_json_decode(&o, 8, "{\"a\":1}", 6, 4));
+	TEST_EQUALS(EINVAL, abi_json_decode(NULL, 8, "{}", 2, 4));
+	TEST_EQUALS(EINVAL, abi_json_decode(&o, 8, NULL, 2, 4));
+	err = 0;
+
+ out:
+	mem_deref(o);
+	return err;
+}
+
+
 int test_abi_sdp_check(void)
 {
 	static const char *bad[] = {

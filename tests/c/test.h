@@ -108,6 +108,7 @@ const char *fake_spjs_sent(int i);
 	X(test_transport_ntop)			\
 	X(test_abi_misuse)			\
 	X(test_abi_json)			\
+	X(test_abi_json_decode)		\
 	X(test_abi_sdp_check)			\
 	X(test_sipcheck_vectors)		\
 	X(test_sipcheck_rfc4475)		\

@@ -19,8 +19,7 @@ switch (lib) {
 
 case 'sipshield': {
   const M = await instantiateSipshield();
-  if (typeof M._sp_init === 'function')
-    info.init = M._sp_init();
+  info.init = M.sp_init(0);
   break;
 }
 

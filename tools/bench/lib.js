@@ -3,7 +3,7 @@
  * the three libraries' receive-path parsers, and the fake sockets.
  *
  * Environment: SIPSHIELD_DIST overrides the folder holding
- * sipshield-core.mjs and sipshield-core.wasm (default <repo>/dist).
+ * sipshield-core.wasm (default <repo>/dist); its loader is shim/wasm.js.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -16,7 +16,7 @@ export const CORPUS_DIR = path.join(ROOT, 'tests', 'vectors', 'bench');
 export const OUT_DIR = path.join(ROOT, 'build', 'bench');
 export const DIST = path.resolve(process.env.SIPSHIELD_DIST ||
   path.join(ROOT, 'dist'));
-export const GLUE = path.join(DIST, 'sipshield-core.mjs');
+export const LOADER = path.join(ROOT, 'shim', 'wasm.js');
 export const WASM = path.join(DIST, 'sipshield-core.wasm');
 export const SHIM = path.join(ROOT, 'shim', 'index.js');
 export const LIBS = ['sipshield', 'JsSIP', 'SIP.js'];
@@ -31,7 +31,7 @@ const require = createRequire(path.join(ROOT, 'package.json'));
 
 /** @returns {string|null} why the sipshield build cannot be used, or null */
 export function sipshieldMissing() {
-  for (const f of [GLUE, WASM]) {
+  for (const f of [LOADER, WASM]) {
     if (!fs.existsSync(f))
       return `n/a (${path.relative(ROOT, DIST) || 'dist'}/ not ` +
         'built: run make)';
@@ -182,27 +182,15 @@ export async function loadSIPjs() {
   };
 }
 
-/** Imports the Emscripten factory and instantiates the core. */
+/** Instantiates the core with the shim's loader and a silent bridge. */
 export async function instantiateSipshield() {
-  /* Emscripten 3.1.6 glue built with -sEXPORT_ES6 -sENVIRONMENT=...node
-   * reads the CommonJS-only __dirname when it finds itself in node; with
-   * wasmBinary given that is all it needs from the node branch. */
-  if (typeof globalThis.__dirname === 'undefined')
-    globalThis.__dirname = DIST;
-  const factory = (await import(pathToFileURL(GLUE).href)).default;
-  if (typeof factory !== 'function')
-    throw new Error('sipshield-core.mjs has no default export factory');
-  return factory({
-    wasmBinary: fs.readFileSync(WASM),
-    sp: {
-      emit() {},
-      log() {},
-      wsOpen() { return 0; },
-      wsSend() { return 0; },
-      wsClose() {},
-    },
-    print() {},
-    printErr() {},
+  const { instantiateCore } = await import(pathToFileURL(LOADER).href);
+  return instantiateCore(fs.readFileSync(WASM), {
+    emit() {},
+    log() {},
+    wsOpen() { return 0; },
+    wsSend() { return 0; },
+    wsClose() {},
   });
 }
 
@@ -211,38 +199,34 @@ export async function instantiateSipshield() {
  */
 export async function loadSipshield(maxBytes) {
   const M = await instantiateSipshield();
-  for (const f of ['_sp_malloc', '_sp_free', '_sp_sip_check']) {
+  for (const f of ['sp_init', 'sp_malloc', 'sp_free', 'sp_sip_check']) {
     if (typeof M[f] !== 'function')
       throw new Error(`export ${f} missing`);
   }
-  if (!(M.HEAPU8 instanceof Uint8Array))
-    throw new Error('Module.HEAPU8 not exported');
-  let init = null;
-  if (typeof M._sp_init === 'function')
-    init = M._sp_init();
+  const init = M.sp_init(0);
   const cap = maxBytes * 3 + 16;
-  const ptr = M._sp_malloc(cap);
+  const ptr = M.sp_malloc(cap);
   if (!ptr)
-    throw new Error(`_sp_malloc(${cap}) returned 0`);
+    throw new Error(`sp_malloc(${cap}) returned 0`);
   const enc = new TextEncoder();
   const check = (text) => {
-    const heap = M.HEAPU8;
+    const heap = M.heap;
     const r = enc.encodeInto(text, heap.subarray(ptr, ptr + cap));
     if (r.read !== text.length)
       throw new Error('message larger than the buffer');
-    return M._sp_sip_check(ptr, r.written, 0);
+    return M.sp_sip_check(ptr, r.written, 0);
   };
   return {
-    entry: 'TextEncoder.encodeInto(data, HEAPU8 at one _sp_malloc ' +
-      'buffer) + _sp_sip_check(ptr, n, 0) === 0',
+    entry: 'TextEncoder.encodeInto(data, wasm memory at one sp_malloc ' +
+      'buffer) + sp_sip_check(ptr, n, 0) === 0',
     init,
     check,
     parse(text) {
       const err = check(text);
       if (err !== 0)
-        throw new Error(`_sp_sip_check returned ${err}`);
+        throw new Error(`sp_sip_check returned ${err}`);
       return 1;
     },
-    close() { M._sp_free(ptr); },
+    close() { M.sp_free(ptr); },
   };
 }

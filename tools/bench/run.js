@@ -17,7 +17,7 @@ import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import {
-  DIST, GLUE, LIBS, OUT_DIR, ROOT, SHIM, WASM, loadCorpus, loadJsSIP,
+  DIST, LIBS, OUT_DIR, ROOT, SHIM, WASM, loadCorpus, loadJsSIP,
   loadSIPjs, loadSipshield, median, pkgVersion, sipshieldMissing,
 } from './lib.js';
 
@@ -131,7 +131,7 @@ async function benchParse() {
       for (const c of corpus) {
         const err = a.check(c.text);
         if (err !== 0)
-          throw new Error(`_sp_sip_check(${c.file}) = ${err}`);
+          throw new Error(`sp_sip_check(${c.file}) = ${err}`);
       }
       return { adapter: a, init: a.init };
     },
@@ -228,7 +228,7 @@ async function benchParse() {
     [k, ...v.perRound.map(fmt2), fmt2(v.median)] :
     [k, ...Array(ROUNDS).fill(''), 'n/a']));
   if (res.libs.sipshield.spInit !== undefined)
-    console.log('  sipshield: _sp_init() returned ' +
+    console.log('  sipshield: sp_init() returned ' +
       `${res.libs.sipshield.spInit} before the rounds`);
   for (const lib of LIBS) {
     if (res.libs[lib].entry)
@@ -277,9 +277,9 @@ const gz9 = (buf) => zlib.gzipSync(buf, { level: 9 }).length;
 const slug = (lib) => lib.toLowerCase().replace(/[^a-z0-9]/g, '');
 
 /**
- * esbuild as a web app would run it. If the only failures are node builtins
- * (Emscripten glue built for node too require()s fs and path), build again
- * with those external and say so: a browser bundler hits the same errors.
+ * esbuild as a web app would run it. If the only failures are node builtins,
+ * build again with those external and say so: a browser bundler hits the
+ * same errors.
  */
 async function bundle(name, entry) {
   const outfile = path.join(OUT_DIR, 'bundles', `${name}.js`);
@@ -335,14 +335,11 @@ async function benchSize() {
   else {
     S.parts.wasm = { file: path.relative(ROOT, WASM),
       raw: fs.statSync(WASM).size, gzip9: gz9(fs.readFileSync(WASM)) };
-    let glueInBundle = false;
     if (fs.existsSync(SHIM)) {
       try {
         const b = await bundle('sipshield-shim', SHIM);
-        glueInBundle = b.inputs.includes(GLUE);
         S.parts.shim = { file: b.outfile, minified: b.minified,
-          gzip9: b.gzip9, includesGlue: glueInBundle,
-          unresolvedNodeBuiltins: b.external };
+          gzip9: b.gzip9, unresolvedNodeBuiltins: b.external };
       }
       catch (e) {
         S.parts.shim = { status: `error: ${oneLine(e)}` };
@@ -351,12 +348,7 @@ async function benchSize() {
     else {
       S.parts.shim = { status: 'n/a (shim/index.js missing)' };
     }
-    if (!glueInBundle) {
-      const g = fs.readFileSync(GLUE);
-      S.parts.glue = { file: path.relative(ROOT, GLUE), raw: g.length,
-        gzip9: gz9(g) };
-    }
-    S.core = S.parts.wasm.gzip9 + (S.parts.glue ? S.parts.glue.gzip9 : 0);
+    S.core = S.parts.wasm.gzip9;
     if (S.parts.shim.gzip9 !== undefined) {
       S.total = S.core + S.parts.shim.gzip9;
       S.withinTarget = S.total <= TARGET_KB * 1000;
@@ -378,13 +370,10 @@ async function benchSize() {
   if (S.parts.wasm) {
     rows.push(['sipshield', 'wasm', kb(S.parts.wasm.raw),
       kb(S.parts.wasm.gzip9), '']);
-    if (S.parts.glue)
-      rows.push(['', 'glue .mjs', kb(S.parts.glue.raw),
-        kb(S.parts.glue.gzip9), '']);
     const sh = S.parts.shim;
     rows.push(sh.gzip9 !== undefined ?
-      ['', sh.includesGlue ? 'shim bundle (+glue)' : 'shim bundle',
-        kb(sh.minified), kb(sh.gzip9), kb(S.total)] :
+      ['', 'shim bundle (+loader)', kb(sh.minified), kb(sh.gzip9),
+        kb(S.total)] :
       ['', sh.status, '', '', '']);
   }
   else {
@@ -400,7 +389,7 @@ async function benchSize() {
     console.log(`  sipshield total ${kb(S.total)} KB: ` +
       `${S.withinTarget ? 'within' : 'OVER'} the ${TARGET_KB} KB target`);
   else if (S.core !== undefined)
-    console.log(`  sipshield wasm + glue ${kb(S.core)} KB ` +
+    console.log(`  sipshield wasm ${kb(S.core)} KB ` +
       `(target ${TARGET_KB} KB for the whole download)`);
   return res;
 }
@@ -497,7 +486,7 @@ async function benchCold(size) {
   }));
   const sp = res.variants.sipshield;
   if (sp.spInit !== undefined)
-    console.log(`  sipshield: _sp_init() returned ${sp.spInit}`);
+    console.log(`  sipshield: sp_init() returned ${sp.spInit}`);
   return res;
 }
 
@@ -556,7 +545,7 @@ function summary(r) {
     const ss = S.total !== undefined ?
       `${kb(S.total)} (${S.withinTarget ? 'within' : 'OVER'} ` +
       `target <= ${TARGET_KB})` : S.core !== undefined ?
-      `wasm+glue ${kb(S.core)}, ${S.status}` : S.status;
+      `wasm ${kb(S.core)}, ${S.status}` : S.status;
     const v = (lib) => s.libs[lib].status === 'ok' ?
       kb(s.libs[lib].total) : s.libs[lib].status;
     console.log(`size   KB gzip -9: sipshield ${ss}  ` +

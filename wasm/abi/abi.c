@@ -35,6 +35,7 @@ enum {
 
 struct list *tmrl_get(void);
 
+static struct list tmrl;
 static struct ua *phones[PHONE_MAX];
 static int next_handle = 1;
 static bool inited;
@@ -397,7 +398,7 @@ int sp_cmd(const char *json, size_t len)
 		return EINVAL;
 	}
 
-	err = json_decode_odict(&cmd, JSON_HASHSZ, json, len, JSON_DEPTH);
+	err = abi_json_decode(&cmd, JSON_HASHSZ, json, len, JSON_DEPTH);
 	if (err) {
 		reply_err(0, "bad-command", "command is not valid JSON");
 		return EBADMSG;
@@ -426,6 +427,18 @@ int sp_cmd(const char *json, size_t len)
 	mem_deref(cmd);
 
 	return err;
+}
+
+
+/**
+ * The timer list of libre's timers.  libre's main loop (main/main.c) is
+ * not linked: JS runs the loop, through sp_tick().
+ *
+ * @return The timer list
+ */
+struct list *tmrl_get(void)
+{
+	return &tmrl;
 }
 
 

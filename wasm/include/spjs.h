@@ -1,7 +1,7 @@
 /**
  * @file spjs.h  The imports: the only functions the C core calls in JS
  *
- * In wasm they are implemented by shim/core-imports.js; in the native unit
+ * In wasm they are implemented by shim/wasm.js; in the native unit
  * tests by tests/c/fake_spjs.c.  Every pointer is borrowed for the duration
  * of the call: JS copies what it keeps.
  */

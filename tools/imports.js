@@ -1,0 +1,17 @@
+/**
+ * @file imports.js  The names of the C core's imports, for the wasm link
+ *
+ * The wasm is linked standalone (no Emscripten JS runtime); Emscripten
+ * still wants every undefined C symbol declared by a JS library, so they
+ * are declared here and become imports of module "env".  They are
+ * implemented by shim/wasm.js; their contract is wasm/include/spjs.h.
+ * A symbol missing here fails the link: no import goes unnoticed.
+ */
+mergeInto(LibraryManager.library, {
+  spjs_emit: function () {},
+  spjs_ws_open: function () {},
+  spjs_ws_send: function () {},
+  spjs_ws_close: function () {},
+  spjs_random: function () {},
+  spjs_log: function () {},
+});
