@@ -58,8 +58,14 @@ int spjs_ws_send(int conn, const uint8_t *buf, size_t len)
 {
 	(void)conn;
 
-	copy(fake_spjs.sent[fake_spjs.nsent % 16], 4096, buf, len);
+	copy(fake_spjs.sent[fake_spjs.nsent % 16], sizeof(fake_spjs.sent[0]),
+	     buf, len);
 	++fake_spjs.nsent;
+
+	/* SIPSHIELD_TEST_WIRE=1 shows what the core sends on stderr */
+	if (getenv("SIPSHIELD_TEST_WIRE"))
+		(void)fprintf(stderr, "sent: %.*s\n", (int)len,
+			      (const char *)buf);
 
 	return 0;
 }

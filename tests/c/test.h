@@ -53,7 +53,7 @@ struct fake_spjs {
 	int closes;            /* spjs_ws_close calls            */
 	int last_conn;         /* handle of the last open        */
 	char url[256];         /* URL of the last open           */
-	char sent[16][4096];   /* last SIP messages sent, ring   */
+	char sent[16][8192];   /* last SIP messages sent, ring   */
 	int nsent;
 	char events[64][1024]; /* last events emitted, ring      */
 	int nevents;
@@ -117,7 +117,11 @@ const char *fake_spjs_sent(int i);
 	X(test_ua_register_flow)		\
 	X(test_ua_register_auth_failed)		\
 	X(test_ua_no_ip_in_headers)		\
-	X(test_ua_register_recovers)
+	X(test_ua_register_recovers)		\
+	X(test_call_outgoing)			\
+	X(test_call_answer_refused)		\
+	X(test_call_relay_fails_closed)		\
+	X(test_call_incoming)
 
 #define X(name) int name(void);
 TESTS(X)

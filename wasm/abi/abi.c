@@ -18,8 +18,10 @@
 #include "check.h"
 #include "crypto.h"
 #include "policy.h"
+#include "call.h"
 #include "transport.h"
 #include "ua.h"
+#include "priv.h"
 
 
 #define DEBUG_MODULE "abi"
@@ -88,7 +90,8 @@ int sp_init(int log_level)
 }
 
 
-static struct ua *phone_lookup(int handle)
+/** The phone with @p handle, or NULL */
+struct ua *abi_phone(int handle)
 {
 	struct ua *ua;
 
@@ -115,7 +118,7 @@ void sp_close(void)
 }
 
 
-static void reply_err(uint64_t id, const char *code, const char *message)
+void abi_reply_err(uint64_t id, const char *code, const char *message)
 {
 	abi_emitf("{\"id\":%llu,\"err\":%H,\"message\":%H}",
 		  (unsigned long long)id, abi_json_str, code,
@@ -123,13 +126,13 @@ static void reply_err(uint64_t id, const char *code, const char *message)
 }
 
 
-static void reply_ok(uint64_t id)
+void abi_reply_ok(uint64_t id)
 {
 	abi_emitf("{\"id\":%llu,\"err\":null}", (unsigned long long)id);
 }
 
 
-static const char *errno_code(int err)
+const char *abi_errno_code(int err)
 {
 	switch (err) {
 
@@ -212,7 +215,7 @@ static void cmd_phone_new(uint64_t id, const struct odict *cmd)
 	int i, h = 0, err;
 
 	if (!cfg || cfg->type != ODICT_OBJECT) {
-		reply_err(id, "invalid-config", "config must be an object");
+		abi_reply_err(id, "invalid-config", "config must be an object");
 		return;
 	}
 
@@ -228,15 +231,15 @@ static void cmd_phone_new(uint64_t id, const struct odict *cmd)
 	}
 	if (!h) {
 		wipe_secrets(cfg->u.odict);
-		reply_err(id, "busy", "too many phones: close one first");
+		abi_reply_err(id, "busy", "too many phones: close one first");
 		return;
 	}
 
-	err = ua_alloc(&ua, cfg->u.odict, ua_event_handler, NULL,
-		       &code, &reason);
+	err = ua_alloc(&ua, cfg->u.odict, ua_event_handler,
+		       abi_call_event, NULL, &code, &reason);
 	wipe_secrets(cfg->u.odict);
 	if (err) {
-		reply_err(id, code, reason);
+		abi_reply_err(id, code, reason);
 		return;
 	}
 
@@ -255,8 +258,8 @@ static void cmd_phone(uint64_t id, const char *name, const struct odict *cmd)
 	int err;
 
 	if (!odict_get_number(cmd, &h, "phone") || h > 0x3fffffff ||
-	    !(ua = phone_lookup((int)h))) {
-		reply_err(id, "not-found", "no such phone (closed?)");
+	    !(ua = abi_phone((int)h))) {
+		abi_reply_err(id, "not-found", "no such phone (closed?)");
 		return;
 	}
 
@@ -265,7 +268,7 @@ static void cmd_phone(uint64_t id, const char *name, const struct odict *cmd)
 	else if (!strcmp(name, "phone.unregister")) {
 		err = ua_unregister(ua);
 		if (err == EALREADY) {
-			reply_ok(id);
+			abi_reply_ok(id);
 			abi_emitf("{\"ev\":\"unregistered\",\"phone\":%d}",
 				  (int)h);
 			return;
@@ -276,14 +279,14 @@ static void cmd_phone(uint64_t id, const char *name, const struct odict *cmd)
 		err = 0;
 	}
 	else {
-		reply_err(id, "bad-command", "unknown command");
+		abi_reply_err(id, "bad-command", "unknown command");
 		return;
 	}
 
 	if (err)
-		reply_err(id, errno_code(err), "command failed");
+		abi_reply_err(id, abi_errno_code(err), "command failed");
 	else
-		reply_ok(id);
+		abi_reply_ok(id);
 }
 
 
@@ -306,7 +309,7 @@ static void cmd_sdp_check(uint64_t id, const struct odict *cmd)
 	int err;
 
 	if (!sdp || !odict_get_number(cmd, &bytes, "bytes")) {
-		reply_err(id, "invalid-argument",
+		abi_reply_err(id, "invalid-argument",
 			  "sdp must be a string, bytes its UTF-8 length");
 		return;
 	}
@@ -328,13 +331,13 @@ static void cmd_sdp_check(uint64_t id, const struct odict *cmd)
 
 	local = dir && !strcmp(dir, "local");
 	if (dir && !local && strcmp(dir, "remote")) {
-		reply_err(id, "invalid-argument",
+		abi_reply_err(id, "invalid-argument",
 			  "direction must be remote or local");
 		return;
 	}
 
 	if (priv && policy_privacy_decode(&privacy, priv)) {
-		reply_err(id, "invalid-argument",
+		abi_reply_err(id, "invalid-argument",
 			  "privacy must be mdns, relay or off");
 		return;
 	}
@@ -343,7 +346,7 @@ static void cmd_sdp_check(uint64_t id, const struct odict *cmd)
 	if (local) {
 		out = mbuf_alloc(strlen(sdp) + 64);
 		if (!out) {
-			reply_err(id, "no-memory", "out of memory");
+			abi_reply_err(id, "no-memory", "out of memory");
 			return;
 		}
 		err = policy_sdp_local(out, &v, sdp, strlen(sdp), privacy);
@@ -370,7 +373,7 @@ static void cmd_sdp_check(uint64_t id, const struct odict *cmd)
 			  (unsigned long long)id, abi_json_str, v.reason,
 			  v.line, abi_json_str, v.detail);
 	else
-		reply_err(id, errno_code(err), "SDP check failed");
+		abi_reply_err(id, abi_errno_code(err), "SDP check failed");
 
 	mem_deref(out);
 }
@@ -389,25 +392,25 @@ int sp_cmd(const char *json, size_t len)
 	int err;
 
 	if (!json || len == 0 || len > CMD_MAX) {
-		reply_err(0, "bad-command", "empty or oversize command");
+		abi_reply_err(0, "bad-command", "empty or oversize command");
 		return EINVAL;
 	}
 
 	if (!inited) {
-		reply_err(0, "not-initialized", "call sp_init first");
+		abi_reply_err(0, "not-initialized", "call sp_init first");
 		return EINVAL;
 	}
 
 	err = abi_json_decode(&cmd, JSON_HASHSZ, json, len, JSON_DEPTH);
 	if (err) {
-		reply_err(0, "bad-command", "command is not valid JSON");
+		abi_reply_err(0, "bad-command", "command is not valid JSON");
 		return EBADMSG;
 	}
 
 	(void)odict_get_number(cmd, &id, "id");
 	name = odict_string(cmd, "cmd");
 	if (!odict_get_number(cmd, &v, "v") || v != 1 || !name) {
-		reply_err(id, "bad-command", "need {v:1, id, cmd}");
+		abi_reply_err(id, "bad-command", "need {v:1, id, cmd}");
 		err = EPROTO;
 		goto out;
 	}
@@ -418,8 +421,10 @@ int sp_cmd(const char *json, size_t len)
 		cmd_phone(id, name, cmd);
 	else if (!strcmp(name, "sdp.check"))
 		cmd_sdp_check(id, cmd);
+	else if (!strncmp(name, "call.", 5))
+		abi_call_cmd(id, name, cmd);
 	else {
-		reply_err(id, "bad-command", "unknown command");
+		abi_reply_err(id, "bad-command", "unknown command");
 		err = EPROTO;
 	}
 

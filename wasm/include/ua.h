@@ -1,5 +1,7 @@
 /**
  * @file ua.h  The user agent: one account, its SIP stack and its flow
+ *
+ * Needs call.h (and so policy.h) included first.
  */
 
 struct ua;
@@ -26,7 +28,10 @@ typedef void (ua_event_h)(struct ua *ua, enum ua_event ev,
 			  const struct ua_evinfo *info, void *arg);
 
 int  ua_alloc(struct ua **uap, const struct odict *cfg, ua_event_h *eh,
-	      void *arg, const char **codep, const char **reasonp);
+	      call_event_h *ceh, void *arg, const char **codep,
+	      const char **reasonp);
+int  ua_call(struct ua *ua, struct call **callp, const char *target,
+	     bool video);
 int  ua_register(struct ua *ua);
 int  ua_unregister(struct ua *ua);
 void ua_set_handle(struct ua *ua, int handle);

@@ -10,7 +10,9 @@
  *   realm            pin the digest realm (challenges for others refused)
  *   minAlgorithm     "MD5" | "SHA-256" | "SHA-512-256"
  *   registerExpires  seconds, 30..86400 (default 600)
- *   displayName      From display name
+ *   displayName      From display name (no quotes, backslashes or controls)
+ *   privacy          "mdns" (default) | "relay" | "off": what our SDP may
+ *                    reveal (wasm/policy/sdp.c)
  *
  * The password and HA1 values are copied into the auth module's
  * credentials (zeroized when freed) and wiped from the decoded config.
@@ -19,6 +21,7 @@
 #include <re.h>
 #include "auth.h"
 #include "policy.h"
+#include "call.h"
 #include "reg.h"
 #include "transport.h"
 #include "ua.h"
@@ -37,8 +40,14 @@ enum {
 struct ua {
 	int handle;
 	struct sip *sip;
+	struct sipsess_sock *sock;
 	struct auth_creds *creds;
 	struct reg *reg;
+	struct list calls;
+	struct call_ctx cctx;   /* what the calls need from the phone */
+	char *aor;
+	char *display;
+	char *cuser;
 	ua_event_h *eh;
 	void *arg;
 };
@@ -48,11 +57,37 @@ static void destructor(void *arg)
 {
 	struct ua *ua = arg;
 
+	call_close_all(&ua->calls);
+	ua->sock = mem_deref(ua->sock);
 	ua->reg = mem_deref(ua->reg);
 	if (ua->sip)
 		sip_close(ua->sip, true);
 	ua->sip = mem_deref(ua->sip);
 	ua->creds = mem_deref(ua->creds);
+	mem_deref(ua->aor);
+	mem_deref(ua->display);
+	mem_deref(ua->cuser);
+}
+
+
+static void conn_handler(const struct sip_msg *msg, void *arg)
+{
+	struct ua *ua = arg;
+
+	call_incoming(&ua->cctx, msg);
+}
+
+
+/* A display name goes between quotes in From: nothing may end them */
+static bool display_ok(const char *s)
+{
+	for (; *s; s++) {
+		if ((unsigned char)*s < 0x20 || *s == 0x7f || *s == '"' ||
+		    *s == '\\')
+			return false;
+	}
+
+	return true;
 }
 
 
@@ -226,9 +261,11 @@ static int creds_from_config(struct auth_creds **credsp,
  * @return 0 if success, otherwise errorcode
  */
 int ua_alloc(struct ua **uap, const struct odict *cfg, ua_event_h *eh,
-	     void *arg, const char **codep, const char **reasonp)
+	     call_event_h *ceh, void *arg, const char **codep,
+	     const char **reasonp)
 {
-	const char *server, *uri, *user, *display;
+	const char *server, *uri, *user, *display, *privacy;
+	enum policy_privacy priv = POLICY_PRIVACY_MDNS;
 	const char *reason = NULL, *code = "invalid-config";
 	struct sip_addr aor;
 	struct sa laddr;
@@ -238,7 +275,7 @@ int ua_alloc(struct ua **uap, const struct odict *cfg, ua_event_h *eh,
 	uint64_t expires = UA_EXPIRES_DEFAULT;
 	int err = EINVAL;
 
-	if (!uap || !cfg || !eh)
+	if (!uap || !cfg || !eh || !ceh)
 		goto out;
 
 	if (cfg_bad_type(cfg, "server", ODICT_STRING) ||
@@ -248,6 +285,7 @@ int ua_alloc(struct ua **uap, const struct odict *cfg, ua_event_h *eh,
 	    cfg_bad_type(cfg, "realm", ODICT_STRING) ||
 	    cfg_bad_type(cfg, "minAlgorithm", ODICT_STRING) ||
 	    cfg_bad_type(cfg, "displayName", ODICT_STRING) ||
+	    cfg_bad_type(cfg, "privacy", ODICT_STRING) ||
 	    cfg_bad_type(cfg, "registerExpires", ODICT_INT)) {
 		reason = "a config value has the wrong type";
 		goto out;
@@ -284,8 +322,15 @@ int ua_alloc(struct ua **uap, const struct odict *cfg, ua_event_h *eh,
 	}
 
 	display = cfg_str(cfg, "displayName");
-	if (display && strlen(display) > UA_STR_MAX) {
-		reason = "displayName is too long";
+	if (display && (strlen(display) > UA_STR_MAX || !display_ok(display))) {
+		reason = "displayName: at most 512 bytes, no quotes, "
+			"backslashes or control characters";
+		goto out;
+	}
+
+	privacy = cfg_str(cfg, "privacy");
+	if (privacy && policy_privacy_decode(&priv, privacy)) {
+		reason = "privacy must be \"mdns\", \"relay\" or \"off\"";
 		goto out;
 	}
 
@@ -314,6 +359,8 @@ int ua_alloc(struct ua **uap, const struct odict *cfg, ua_event_h *eh,
 	if (err)
 		goto out;
 
+	/* WSS only; a ";transport=ws" next hop (Kamailio's Record-Route)
+	 * also takes it: tools/patches/libre-request-ws-param.patch */
 	transport_placeholder_laddr(&laddr);
 	err = sip_transp_add_websock(ua->sip, SIP_TRANSP_WSS, &laddr, false,
 				     NULL);
@@ -328,6 +375,26 @@ int ua_alloc(struct ua **uap, const struct odict *cfg, ua_event_h *eh,
 			(uint32_t)expires, ua->creds, reg_handler, ua);
 	if (err)
 		goto out;
+
+	err = sipsess_listen(&ua->sock, ua->sip, 16, conn_handler, ua);
+	err |= str_dup(&ua->aor, uri);
+	err |= pl_strdup(&ua->cuser, &aor.uri.user);
+	if (display)
+		err |= str_dup(&ua->display, display);
+	if (err)
+		goto out;
+
+	ua->cctx.sip     = ua->sip;
+	ua->cctx.sock    = ua->sock;
+	ua->cctx.aor     = ua->aor;
+	ua->cctx.display = ua->display;
+	ua->cctx.cuser   = ua->cuser;
+	ua->cctx.privacy = priv;
+	ua->cctx.authh   = auth_creds_h;
+	ua->cctx.aarg    = ua->creds;
+	ua->cctx.calls   = &ua->calls;
+	ua->cctx.eh      = ceh;
+	ua->cctx.arg     = arg;
 
  out:
 	mem_deref(userbuf);
@@ -367,6 +434,7 @@ void ua_set_handle(struct ua *ua, int handle)
 		return;
 
 	ua->handle = handle;
+	ua->cctx.phone = handle;
 	transport_set_owner(ua->sip, handle);
 }
 
@@ -374,4 +442,21 @@ void ua_set_handle(struct ua *ua, int handle)
 int ua_handle(const struct ua *ua)
 {
 	return ua ? ua->handle : 0;
+}
+
+
+/**
+ * Start an outgoing call from this phone
+ *
+ * @param ua     Phone
+ * @param callp  Returns the call (owned by the phone)
+ * @param target sip:/sips: URI or a user name in the phone's domain
+ * @param video  Ask the shim for video too
+ *
+ * @return 0 if success, otherwise errorcode
+ */
+int ua_call(struct ua *ua, struct call **callp, const char *target,
+	    bool video)
+{
+	return ua ? call_connect(callp, &ua->cctx, target, video) : EINVAL;
 }

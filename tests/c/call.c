@@ -1,0 +1,542 @@
+/**
+ * @file call.c  Calls through the boundary, with a scripted peer
+ *
+ * The test plays the shim (sp_cmd with the SDP a browser would make) and
+ * the proxy + other phone (requests and responses fed with sp_ws_rx).
+ * Real browsers through Kamailio are in tests/e2e/call.test.js.
+ */
+#include <stdlib.h>
+#include <re.h>
+#include "spjs.h"
+#include "abi.h"
+#include "test.h"
+
+
+static int cmd(const char *json)
+{
+	return sp_cmd(json, strlen(json));
+}
+
+
+static void settle(void)
+{
+	int i;
+
+	for (i = 0; i < 8; i++)
+		(void)sp_tick(0);
+}
+
+
+/* A vector SDP as a JSON string value (escaped), into a new mbuf */
+static int sdp_json(struct mbuf **mbp, const char *name, size_t *bytes)
+{
+	struct mbuf *raw = NULL, *mb = NULL;
+	char path[256];
+	size_t i;
+	int err;
+
+	(void)re_snprintf(path, sizeof(path), "%s/sdp/%s", test_datapath,
+			  name);
+	err = test_file_load(&raw, path);
+	if (err)
+		return err;
+
+	mb = mbuf_alloc(raw->end * 2 + 16);
+	if (!mb) {
+		err = ENOMEM;
+		goto out;
+	}
+
+	for (i = 0; i < raw->end && !err; i++) {
+		uint8_t c = raw->buf[i];
+
+		if (c == '\r')
+			err = mbuf_write_str(mb, "\\r");
+		else if (c == '\n')
+			err = mbuf_write_str(mb, "\\n");
+		else if (c == '"' || c == '\\')
+			err = mbuf_printf(mb, "\\%c", c);
+		else
+			err = mbuf_write_u8(mb, c);
+	}
+
+	*bytes = raw->end;
+
+ out:
+	mem_deref(raw);
+	if (err)
+		mem_deref(mb);
+	else
+		*mbp = mb;
+
+	return err;
+}
+
+
+/* call.media with a vector SDP, as the shim sends what the browser made */
+static int media(int id, int call, const char *name)
+{
+	struct mbuf *sdp = NULL, *mb = NULL;
+	size_t bytes = 0;
+	int err;
+
+	err = sdp_json(&sdp, name, &bytes);
+	if (err)
+		return err;
+
+	mb = mbuf_alloc(sdp->end + 128);
+	if (!mb) {
+		err = ENOMEM;
+		goto out;
+	}
+
+	err = mbuf_printf(mb, "{\"v\":1,\"id\":%d,\"cmd\":\"call.media\","
+			  "\"call\":%d,\"sdp\":\"%b\",\"bytes\":%zu}",
+			  id, call, sdp->buf, sdp->end, bytes);
+	if (!err)
+		(void)sp_cmd((const char *)mb->buf, mb->end);
+
+	settle();
+
+ out:
+	mem_deref(sdp);
+	mem_deref(mb);
+
+	return err;
+}
+
+
+static int sent_decode(struct sip_msg **msgp, int i)
+{
+	struct mbuf *mb = mbuf_alloc(4096);
+	int err;
+
+	if (!mb)
+		return ENOMEM;
+
+	err = mbuf_write_str(mb, fake_spjs_sent(i));
+	mb->pos = 0;
+	if (!err)
+		err = sip_msg_decode(msgp, mb);
+
+	mem_deref(mb);
+
+	return err;
+}
+
+
+/* Feed the core one message; %B-style body appended with its length */
+static int rx(const char *head, const char *body)
+{
+	struct mbuf *mb = mbuf_alloc(8192);
+	int err;
+
+	if (!mb)
+		return ENOMEM;
+
+	err = mbuf_printf(mb, "%s%s"
+			  "Content-Length: %zu\r\n\r\n%s", head,
+			  body ? "Content-Type: application/sdp\r\n" : "",
+			  body ? strlen(body) : (size_t)0, body ? body : "");
+	if (!err)
+		err = sp_ws_rx(fake_spjs.last_conn, mb->buf, mb->end);
+
+	settle();
+	mem_deref(mb);
+
+	return err;
+}
+
+
+/* Answer the newest sent request (an INVITE) with a response */
+static int respond(int code, const char *reason, const char *sdp_file)
+{
+	struct sip_msg *req = NULL;
+	struct mbuf *sdp = NULL, *head = NULL;
+	char path[256];
+	int err;
+
+	err = sent_decode(&req, fake_spjs.nsent - 1);
+	if (err)
+		return err;
+
+	if (sdp_file) {
+		(void)re_snprintf(path, sizeof(path), "%s/sdp/%s",
+				  test_datapath, sdp_file);
+		err = test_file_load(&sdp, path);
+		if (err)
+			goto out;
+		err = mbuf_write_u8(sdp, 0);
+		if (err)
+			goto out;
+	}
+
+	head = mbuf_alloc(2048);
+	if (!head) {
+		err = ENOMEM;
+		goto out;
+	}
+
+	err = mbuf_printf(head,
+			  "SIP/2.0 %d %s\r\n"
+			  "Via: %r\r\n"
+			  "Record-Route: <sip:203.0.113.10;transport=ws;lr>\r\n"
+			  "From: %r\r\n"
+			  "To: %r%s\r\n"
+			  "Call-ID: %r\r\n"
+			  "CSeq: %u %r\r\n"
+			  "Contact: <sip:bob@bobhost.invalid;transport=ws>\r\n",
+			  code, reason, &sip_msg_hdr(req, SIP_HDR_VIA)->val,
+			  &req->from.val, &req->to.val,
+			  code > 100 ? ";tag=bob1" : "", &req->callid,
+			  req->cseq.num, &req->cseq.met);
+	if (err)
+		goto out;
+	err = mbuf_write_u8(head, 0);
+	if (err)
+		goto out;
+
+	err = rx((const char *)head->buf,
+		 sdp ? (const char *)sdp->buf : NULL);
+
+ out:
+	mem_deref(req);
+	mem_deref(sdp);
+	mem_deref(head);
+
+	return err;
+}
+
+
+static int phone_open(const char *privacy)
+{
+	char buf[512];
+	int err;
+
+	fake_spjs_reset();
+	(void)re_snprintf(buf, sizeof(buf),
+			  "{\"v\":1,\"id\":1,\"cmd\":\"phone.new\",\"config\":{"
+			  "\"server\":\"wss://sip.example.com:7443/ws\","
+			  "\"uri\":\"sip:alice@example.com\","
+			  "\"password\":\"alice-secret-pw\","
+			  "\"privacy\":\"%s\"}}", privacy);
+	err = cmd(buf);
+	TEST_ERR(err);
+	TEST_ASSERT(fake_spjs_event("{\"id\":1,\"err\":null,\"phone\":1}"));
+
+ out:
+	return err;
+}
+
+
+/* call.new to bob: the core asks the shim for an offer */
+static int call_new(int *callp, const char *policy)
+{
+	const char *ev;
+	int err;
+
+	err = cmd("{\"v\":1,\"id\":2,\"cmd\":\"call.new\",\"phone\":1,"
+		  "\"target\":\"bob\"}");
+	TEST_ERR(err);
+	ev = fake_spjs_event("{\"id\":2,\"err\":null,\"call\":");
+	TEST_ASSERT(ev);
+	*callp = atoi(ev + strlen("{\"id\":2,\"err\":null,\"call\":"));
+	TEST_ASSERT(*callp > 0);
+
+	ev = fake_spjs_event("{\"ev\":\"media.need\"");
+	TEST_ASSERT(ev);
+	TEST_ASSERT(strstr(ev, "\"type\":\"offer\""));
+	TEST_ASSERT(strstr(ev, policy));
+	TEST_EQUALS(0, fake_spjs.nsent);
+
+ out:
+	return err;
+}
+
+
+/* The transport opens on the first request: let it */
+static void transport_up(void)
+{
+	settle();
+	if (fake_spjs.opens && fake_spjs.last_conn)
+		(void)sp_ws_state(fake_spjs.last_conn, 1, 0);
+	settle();
+}
+
+
+int test_call_outgoing(void)
+{
+	struct sip_msg *msg = NULL;
+	const char *inv, *ev;
+	char buf[256];
+	int call = 0, n, err;
+
+	err = phone_open("mdns");
+	TEST_ERR(err);
+	err = call_new(&call, "\"iceTransportPolicy\":\"all\"");
+	TEST_ERR(err);
+
+	err = media(3, call, "chrome-audio-offer-host-ipv6-tcp.aiortc.sdp");
+	TEST_ERR(err);
+	TEST_ASSERT(fake_spjs_event("{\"id\":3,\"err\":null}"));
+	transport_up();
+	TEST_EQUALS(1, fake_spjs.nsent);
+
+	/* the INVITE: to bob in our domain, no raw IP of ours anywhere */
+	inv = fake_spjs_sent(0);
+	TEST_ASSERT(!strncmp(inv, "INVITE sip:bob@example.com SIP/2.0\r\n",
+			     36));
+	TEST_ASSERT(strstr(inv, "\r\nContent-Type: application/sdp\r\n"));
+	TEST_ASSERT(strstr(inv, "a=fingerprint:sha-256 "));
+	TEST_ASSERT(!strstr(inv, "192.168.99.58"));
+	TEST_ASSERT(!strstr(inv, "2a02:a03f"));
+	TEST_ASSERT(!strstr(inv, "192.0.2.2"));  /* transport placeholder */
+	TEST_ASSERT(strstr(inv, ".invalid;transport=wss>"));
+
+	/* 180 -> ringing; 200 with a DTLS answer -> media.remote, ACK */
+	err = respond(180, "Ringing", NULL);
+	TEST_ERR(err);
+	TEST_ASSERT(fake_spjs_event("{\"ev\":\"ringing\""));
+
+	err = respond(200, "OK", "asterisk20-audio-answer-dtls.sdp");
+	TEST_ERR(err);
+	ev = fake_spjs_event("{\"ev\":\"media.remote\"");
+	TEST_ASSERT(ev && strstr(ev, "\"type\":\"answer\""));
+	TEST_ASSERT(strstr(ev, "a=setup:active"));
+	TEST_ASSERT(fake_spjs_event("{\"ev\":\"accepted\""));
+	n = fake_spjs.nsent;
+	TEST_ASSERT(!strncmp(fake_spjs_sent(n - 1), "ACK ", 4));
+
+	/* hold: a new offer is asked for, then sent as a re-INVITE */
+	(void)re_snprintf(buf, sizeof(buf), "{\"v\":1,\"id\":4,"
+			  "\"cmd\":\"call.hold\",\"call\":%d,"
+			  "\"hold\":true}", call);
+	err = cmd(buf);
+	TEST_ERR(err);
+	ev = fake_spjs_event("{\"ev\":\"media.need\"");
+	TEST_ASSERT(ev && strstr(ev, "\"hold\":true"));
+	err = media(5, call, "chrome-audio-offer-host-ipv6-tcp.aiortc.sdp");
+	TEST_ERR(err);
+	TEST_EQUALS(n + 1, fake_spjs.nsent);
+	TEST_ASSERT(!strncmp(fake_spjs_sent(n), "INVITE ", 7));
+
+	/* refused: the hold did not happen, the call goes on */
+	err = respond(488, "Not Acceptable Here", NULL);
+	TEST_ERR(err);
+	ev = fake_spjs_event("{\"ev\":\"modify-failed\"");
+	TEST_ASSERT(ev && strstr(ev, "\"status\":488"));
+	TEST_ASSERT(strstr(ev, "\"held\":false"));
+
+	/* hang up: BYE, ended local-hangup, the handle is gone */
+	(void)re_snprintf(buf, sizeof(buf), "{\"v\":1,\"id\":6,"
+			  "\"cmd\":\"call.hangup\",\"call\":%d}", call);
+	err = cmd(buf);
+	TEST_ERR(err);
+	ev = fake_spjs_event("{\"ev\":\"ended\"");
+	TEST_ASSERT(ev && strstr(ev, "\"cause\":\"local-hangup\""));
+	TEST_ASSERT(!strncmp(fake_spjs_sent(fake_spjs.nsent - 1), "BYE ", 4));
+	buf[strlen("{\"v\":1,\"id\":")] = '7';
+	err = cmd(buf);
+	TEST_ASSERT(fake_spjs_event("{\"id\":7,\"err\":\"not-found\""));
+	err = 0;
+
+ out:
+	mem_deref(msg);
+	return err;
+}
+
+
+int test_call_answer_refused(void)
+{
+	const char *ev, *bye;
+	int call = 0, err;
+
+	err = phone_open("mdns");
+	TEST_ERR(err);
+	err = call_new(&call, "\"iceTransportPolicy\":\"all\"");
+	TEST_ERR(err);
+	err = media(3, call, "chrome-audio-offer-host-ipv6-tcp.aiortc.sdp");
+	TEST_ERR(err);
+	transport_up();
+
+	/* an SDES answer: ACK, then BYE with the reason; ended says why */
+	err = respond(200, "OK", "HOSTILE-legacy-snom-rtpsavp-sdes.sdp");
+	TEST_ERR(err);
+	TEST_ASSERT(!fake_spjs_event("{\"ev\":\"media.remote\""));
+	ev = fake_spjs_event("{\"ev\":\"ended\"");
+	TEST_ASSERT(ev && strstr(ev, "\"cause\":\"sdes-offered\""));
+	TEST_ASSERT(strstr(ev, "\"line\":7"));
+	TEST_ASSERT(!strncmp(fake_spjs_sent(fake_spjs.nsent - 2), "ACK ", 4));
+	bye = fake_spjs_sent(fake_spjs.nsent - 1);
+	TEST_ASSERT(!strncmp(bye, "BYE ", 4));
+	TEST_ASSERT(strstr(bye, "Reason: SIP ;cause=488 ;text=\"sdes-offered\""));
+
+ out:
+	return err;
+}
+
+
+int test_call_relay_fails_closed(void)
+{
+	const char *ev;
+	int call = 0, err;
+
+	err = phone_open("relay");
+	TEST_ERR(err);
+	err = call_new(&call, "\"iceTransportPolicy\":\"relay\"");
+	TEST_ERR(err);
+
+	/* an offer without relay candidates: nothing goes out */
+	err = media(3, call, "chrome-audio-offer-host-ipv6-tcp.aiortc.sdp");
+	TEST_ERR(err);
+	TEST_ASSERT(fake_spjs_event("{\"id\":3,\"err\":\"relay-unavailable\""));
+	ev = fake_spjs_event("{\"ev\":\"ended\"");
+	TEST_ASSERT(ev && strstr(ev, "\"cause\":\"relay-unavailable\""));
+	transport_up();
+	TEST_EQUALS(0, fake_spjs.nsent);
+	TEST_EQUALS(0, fake_spjs.opens);
+
+	/* bad targets never make a call */
+	err = cmd("{\"v\":1,\"id\":8,\"cmd\":\"call.new\",\"phone\":1,"
+		  "\"target\":\"sip:bob@example.com\\r\\nX-Evil: 1\"}");
+	TEST_ASSERT(fake_spjs_event("{\"id\":8,\"err\":\"invalid-target\""));
+	err = cmd("{\"v\":1,\"id\":9,\"cmd\":\"call.new\",\"phone\":1,"
+		  "\"target\":\"tel:+12025550100\"}");
+	TEST_ASSERT(fake_spjs_event("{\"id\":9,\"err\":\"invalid-target\""));
+	err = cmd("{\"v\":1,\"id\":10,\"cmd\":\"call.new\",\"phone\":1}");
+	TEST_ASSERT(fake_spjs_event("{\"id\":10,\"err\":\"invalid-target\""));
+	err = cmd("{\"v\":1,\"id\":11,\"cmd\":\"call.new\",\"phone\":7,"
+		  "\"target\":\"bob\"}");
+	TEST_ASSERT(fake_spjs_event("{\"id\":11,\"err\":\"not-found\""));
+	err = 0;
+
+ out:
+	return err;
+}
+
+
+static const char invite_head[] =
+	"INVITE sip:alice@x.invalid;transport=ws SIP/2.0\r\n"
+	"Via: SIP/2.0/WSS 203.0.113.10;branch=z9hG4bKkam1\r\n"
+	"Via: SIP/2.0/WSS bobhost.invalid;received=198.51.100.7;"
+	"branch=z9hG4bKbob1\r\n"
+	"Record-Route: <sip:203.0.113.10;transport=ws;lr>\r\n"
+	"Max-Forwards: 69\r\n"
+	"From: \"Bob\" <sip:bob@example.com>;tag=b1\r\n"
+	"To: <sip:alice@example.com>\r\n"
+	"Call-ID: in-call-1\r\n"
+	"CSeq: 1 INVITE\r\n"
+	"Contact: <sip:bob@bobhost.invalid;transport=ws>\r\n";
+
+
+static int load_sdp(struct mbuf **mbp, const char *name)
+{
+	char path[256];
+	int err;
+
+	(void)re_snprintf(path, sizeof(path), "%s/sdp/%s", test_datapath,
+			  name);
+	err = test_file_load(mbp, path);
+	if (!err)
+		err = mbuf_write_u8(*mbp, 0);
+
+	return err;
+}
+
+
+int test_call_incoming(void)
+{
+	struct mbuf *sdp = NULL;
+	struct sip_msg *ok = NULL;
+	const char *ev, *s;
+	char head[1024];
+	int call, n, err;
+
+	err = phone_open("mdns");
+	TEST_ERR(err);
+	err = cmd("{\"v\":1,\"id\":2,\"cmd\":\"phone.register\",\"phone\":1}");
+	TEST_ERR(err);
+	transport_up();
+	n = fake_spjs.nsent;
+
+	/* an SDES offer: 488 with a Warning naming the reason */
+	err = load_sdp(&sdp, "HOSTILE-legacy-snom-rtpsavp-sdes.sdp");
+	TEST_ERR(err);
+	err = rx(invite_head, (const char *)sdp->buf);
+	TEST_ERR(err);
+	TEST_EQUALS(n + 1, fake_spjs.nsent);
+	s = fake_spjs_sent(n);
+	TEST_ASSERT(!strncmp(s, "SIP/2.0 488 Not Acceptable Here\r\n", 33));
+	TEST_ASSERT(strstr(s, "\r\nWarning: 399 "));
+	TEST_ASSERT(strstr(s, " \"sdes-offered: "));
+	ev = fake_spjs_event("{\"ev\":\"call-refused\"");
+	TEST_ASSERT(ev && strstr(ev, "\"cause\":\"sdes-offered\""));
+	TEST_ASSERT(strstr(ev, "\"from\":\"sip:bob@example.com\""));
+	TEST_ASSERT(!fake_spjs_event("{\"ev\":\"incoming\""));
+	sdp = mem_deref(sdp);
+
+	/* a DTLS offer: 180, incoming, media.remote offer */
+	err = load_sdp(&sdp, "chrome120-audio-offer-mdns-lf-only.sdp");
+	TEST_ERR(err);
+	(void)re_snprintf(head, sizeof(head), "%s", invite_head);
+	memcpy(strstr(head, "in-call-1"), "in-call-2", 9);
+	memcpy(strstr(head, "bKkam1"), "bKkam9", 6);
+	err = rx(head, (const char *)sdp->buf);
+	TEST_ERR(err);
+	TEST_ASSERT(!strncmp(fake_spjs_sent(fake_spjs.nsent - 1),
+			     "SIP/2.0 180 Ringing\r\n", 21));
+	ev = fake_spjs_event("{\"ev\":\"incoming\"");
+	TEST_ASSERT(ev && strstr(ev, "\"displayName\":\"Bob\""));
+	call = atoi(strstr(ev, "\"call\":") + 7);
+	ev = fake_spjs_event("{\"ev\":\"media.remote\"");
+	TEST_ASSERT(ev && strstr(ev, "\"type\":\"offer\""));
+
+	/* answer: the shim is asked, its answer goes out in the 200 */
+	(void)re_snprintf(head, sizeof(head), "{\"v\":1,\"id\":3,"
+			  "\"cmd\":\"call.answer\",\"call\":%d}", call);
+	err = cmd(head);
+	TEST_ERR(err);
+	ev = fake_spjs_event("{\"ev\":\"media.need\"");
+	TEST_ASSERT(ev && strstr(ev, "\"type\":\"answer\""));
+	err = media(4, call, "chrome-audio-offer-host-ipv6-tcp.aiortc.sdp");
+	TEST_ERR(err);
+	TEST_ASSERT(fake_spjs_event("{\"id\":4,\"err\":null}"));
+	s = fake_spjs_sent(fake_spjs.nsent - 1);
+	TEST_ASSERT(!strncmp(s, "SIP/2.0 200 OK\r\n", 16));
+	TEST_ASSERT(!strstr(s, "192.168.99.58"));
+
+	/* the ACK establishes it; the remote BYE ends it */
+	err = sent_decode(&ok, fake_spjs.nsent - 1);
+	TEST_ERR(err);
+	(void)re_snprintf(head, sizeof(head),
+			  "ACK sip:alice@x.invalid;transport=ws SIP/2.0\r\n"
+			  "Via: SIP/2.0/WSS 203.0.113.10;branch=z9hG4bKkam2\r\n"
+			  "Max-Forwards: 69\r\n"
+			  "From: \"Bob\" <sip:bob@example.com>;tag=b1\r\n"
+			  "To: <sip:alice@example.com>;tag=%r\r\n"
+			  "Call-ID: in-call-2\r\n"
+			  "CSeq: 1 ACK\r\n", &ok->to.tag);
+	err = rx(head, NULL);
+	TEST_ERR(err);
+	TEST_ASSERT(fake_spjs_event("{\"ev\":\"accepted\""));
+
+	n = fake_spjs.nsent;
+	(void)re_snprintf(head, sizeof(head),
+			  "BYE sip:alice@x.invalid;transport=ws SIP/2.0\r\n"
+			  "Via: SIP/2.0/WSS 203.0.113.10;branch=z9hG4bKkam3\r\n"
+			  "Max-Forwards: 69\r\n"
+			  "From: \"Bob\" <sip:bob@example.com>;tag=b1\r\n"
+			  "To: <sip:alice@example.com>;tag=%r\r\n"
+			  "Call-ID: in-call-2\r\n"
+			  "CSeq: 2 BYE\r\n", &ok->to.tag);
+	err = rx(head, NULL);
+	TEST_ERR(err);
+	TEST_ASSERT(!strncmp(fake_spjs_sent(n), "SIP/2.0 200 OK\r\n", 16));
+	ev = fake_spjs_event("{\"ev\":\"ended\"");
+	TEST_ASSERT(ev && strstr(ev, "\"cause\":\"remote-hangup\""));
+
+ out:
+	mem_deref(ok);
+	mem_deref(sdp);
+	return err;
+}

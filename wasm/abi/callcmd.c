@@ -1,0 +1,277 @@
+/**
+ * @file callcmd.c  The call.* commands and the call events (see shim/abi.js)
+ *
+ * Commands:
+ *   call.new    {phone, target, video}      -> {call}
+ *   call.media  {call, sdp, bytes}          the SDP asked for by media.need
+ *   call.answer {call, video}   call.reject {call, status}
+ *   call.hangup {call}          call.hold   {call, hold}
+ *   call.info   {call, ctype, body}
+ * Events (all carry phone, and call unless refused):
+ *   incoming {from, displayName}   call-refused {from, displayName, cause,
+ *   line, detail}   media.need {type, video, hold, rtc}   media.remote
+ *   {type, sdp}   ringing   progress   accepted   hold {held}
+ *   modify-failed {status, reason, held}   info {ctype, body}
+ *   ended {cause, status, reason, line}
+ * No logic lives here: decode, dispatch, encode.
+ */
+#include <string.h>
+#include <re.h>
+#include "abi.h"
+#include "policy.h"
+#include "call.h"
+#include "ua.h"
+#include "priv.h"
+
+
+static struct call *call_arg(uint64_t id, const struct odict *cmd)
+{
+	uint64_t h = 0;
+	struct call *call = NULL;
+
+	if (odict_get_number(cmd, &h, "call") && h <= 0x3fffffff)
+		call = call_lookup((int)h);
+
+	if (!call)
+		abi_reply_err(id, "not-found", "no such call (ended?)");
+
+	return call;
+}
+
+
+static bool bool_arg(const struct odict *cmd, const char *key)
+{
+	bool b = false;
+
+	(void)odict_get_boolean(cmd, &b, key);
+
+	return b;
+}
+
+
+static void cmd_new(uint64_t id, const struct odict *cmd)
+{
+	const char *target = odict_string(cmd, "target");
+	struct call *call = NULL;
+	uint64_t h = 0;
+	struct ua *ua = NULL;
+	int err;
+
+	if (odict_get_number(cmd, &h, "phone") && h <= 0x3fffffff)
+		ua = abi_phone((int)h);
+
+	if (!ua) {
+		abi_reply_err(id, "not-found", "no such phone (closed?)");
+		return;
+	}
+
+	err = ua_call(ua, &call, target, bool_arg(cmd, "video"));
+	if (err == EINVAL)
+		abi_reply_err(id, "invalid-target",
+			      "target must be a sip:/sips: URI or a user name");
+	else if (err == EBUSY)
+		abi_reply_err(id, "busy", "too many calls at once");
+	else if (err)
+		abi_reply_err(id, abi_errno_code(err), "call failed");
+	else
+		abi_emitf("{\"id\":%llu,\"err\":null,\"call\":%d}",
+			  (unsigned long long)id, call_handle(call));
+}
+
+
+/* The SDP the shim made; "bytes" (UTF-8 length in JS) catches a \u0000 */
+static void cmd_media(uint64_t id, struct call *call,
+		      const struct odict *cmd)
+{
+	const char *sdp = odict_string(cmd, "sdp");
+	struct policy_verdict v;
+	uint64_t bytes = 0;
+	int err;
+
+	if (!sdp || !odict_get_number(cmd, &bytes, "bytes") ||
+	    bytes != strlen(sdp)) {
+		abi_reply_err(id, "invalid-argument",
+			      "sdp must be a string without NUL, bytes its "
+			      "UTF-8 length");
+		return;
+	}
+
+	memset(&v, 0, sizeof(v));
+	err = call_media(call, sdp, strlen(sdp), &v);
+	if (err == EPROTO && v.reason)
+		abi_emitf("{\"id\":%llu,\"err\":%H,\"message\":%H,"
+			  "\"line\":%u}", (unsigned long long)id,
+			  abi_json_str, v.reason, abi_json_str, v.detail,
+			  v.line);
+	else if (err == EALREADY)
+		abi_reply_err(id, "invalid-state", "no SDP was asked for");
+	else if (err)
+		abi_reply_err(id, abi_errno_code(err), "could not send");
+	else
+		abi_reply_ok(id);
+}
+
+
+static void reply(uint64_t id, int err)
+{
+	switch (err) {
+
+	case 0:
+		abi_reply_ok(id);
+		break;
+
+	case EALREADY:
+	case EPROTO:
+		abi_reply_err(id, "invalid-state",
+			      "not possible in the call's state");
+		break;
+
+	case EBUSY:
+		abi_reply_err(id, "busy", "another change is in progress");
+		break;
+
+	default:
+		abi_reply_err(id, abi_errno_code(err), "command failed");
+		break;
+	}
+}
+
+
+/**
+ * Run one call.* command; the reply is emitted before this returns
+ *
+ * @param id   Command id
+ * @param name Command name ("call.new", ...)
+ * @param cmd  The decoded command
+ */
+void abi_call_cmd(uint64_t id, const char *name, const struct odict *cmd)
+{
+	struct call *call;
+	uint64_t status = 0;
+
+	if (!strcmp(name, "call.new")) {
+		cmd_new(id, cmd);
+		return;
+	}
+
+	call = call_arg(id, cmd);
+	if (!call)
+		return;
+
+	if (!strcmp(name, "call.media"))
+		cmd_media(id, call, cmd);
+	else if (!strcmp(name, "call.answer"))
+		reply(id, call_answer(call, bool_arg(cmd, "video")));
+	else if (!strcmp(name, "call.reject")) {
+		(void)odict_get_number(cmd, &status, "status");
+		reply(id, status > 699 ? EINVAL :
+		      call_reject(call, (uint16_t)status));
+	}
+	else if (!strcmp(name, "call.hangup"))
+		reply(id, call_hangup(call));
+	else if (!strcmp(name, "call.hold"))
+		reply(id, call_hold(call, bool_arg(cmd, "hold")));
+	else if (!strcmp(name, "call.info"))
+		reply(id, call_info(call, odict_string(cmd, "ctype"),
+				    odict_string(cmd, "body")));
+	else
+		abi_reply_err(id, "bad-command", "unknown command");
+}
+
+
+/**
+ * Encode one call event for the shim (call_event_h of every phone)
+ *
+ * @param call Call, NULL for CALL_EV_REFUSED
+ * @param ev   Event
+ * @param info Its details
+ * @param arg  Unused
+ */
+void abi_call_event(struct call *call, enum call_event ev,
+		    const struct call_evinfo *info, void *arg)
+{
+	const int p = call_phone(call), c = call_handle(call);
+	(void)arg;
+
+	switch (ev) {
+
+	case CALL_EV_INCOMING:
+		abi_emitf("{\"ev\":\"incoming\",\"phone\":%d,\"call\":%d,"
+			  "\"from\":%H,\"displayName\":%H}", p, c,
+			  abi_json_pl, &info->from, abi_json_pl,
+			  &info->display);
+		break;
+
+	case CALL_EV_REFUSED:
+		abi_emitf("{\"ev\":\"call-refused\",\"phone\":%d,"
+			  "\"from\":%H,\"displayName\":%H,\"cause\":%H,"
+			  "\"line\":%u,\"detail\":%H}", info->phone,
+			  abi_json_pl, &info->from, abi_json_pl,
+			  &info->display, abi_json_str, info->cause,
+			  info->line, abi_json_pl, &info->reason);
+		break;
+
+	case CALL_EV_MEDIA_NEED:
+		abi_emitf("{\"ev\":\"media.need\",\"phone\":%d,\"call\":%d,"
+			  "\"type\":%H,\"video\":%s,\"hold\":%s,"
+			  "\"rtc\":{\"iceTransportPolicy\":\"%s\","
+			  "\"bundlePolicy\":\"max-bundle\","
+			  "\"rtcpMuxPolicy\":\"require\"}}", p, c,
+			  abi_json_str, info->sdp_type,
+			  info->video ? "true" : "false",
+			  info->held ? "true" : "false",
+			  info->relay ? "relay" : "all");
+		break;
+
+	case CALL_EV_MEDIA_REMOTE:
+		abi_emitf("{\"ev\":\"media.remote\",\"phone\":%d,\"call\":%d,"
+			  "\"type\":%H,\"sdp\":%H}", p, c,
+			  abi_json_str, info->sdp_type,
+			  abi_json_pl, &info->sdp);
+		break;
+
+	case CALL_EV_RINGING:
+		abi_emitf("{\"ev\":\"ringing\",\"phone\":%d,\"call\":%d}",
+			  p, c);
+		break;
+
+	case CALL_EV_PROGRESS:
+		abi_emitf("{\"ev\":\"progress\",\"phone\":%d,\"call\":%d}",
+			  p, c);
+		break;
+
+	case CALL_EV_ACCEPTED:
+		abi_emitf("{\"ev\":\"accepted\",\"phone\":%d,\"call\":%d}",
+			  p, c);
+		break;
+
+	case CALL_EV_HOLD:
+		abi_emitf("{\"ev\":\"hold\",\"phone\":%d,\"call\":%d,"
+			  "\"held\":%s}", p, c,
+			  info->held ? "true" : "false");
+		break;
+
+	case CALL_EV_MODIFY_FAILED:
+		abi_emitf("{\"ev\":\"modify-failed\",\"phone\":%d,"
+			  "\"call\":%d,\"status\":%u,\"reason\":%H,"
+			  "\"held\":%s}", p, c, info->status,
+			  abi_json_pl, &info->reason,
+			  info->held ? "true" : "false");
+		break;
+
+	case CALL_EV_INFO:
+		abi_emitf("{\"ev\":\"info\",\"phone\":%d,\"call\":%d,"
+			  "\"ctype\":%H,\"body\":%H}", p, c,
+			  abi_json_pl, &info->ctype, abi_json_pl,
+			  &info->body);
+		break;
+
+	case CALL_EV_ENDED:
+		abi_emitf("{\"ev\":\"ended\",\"phone\":%d,\"call\":%d,"
+			  "\"cause\":%H,\"status\":%u,\"reason\":%H,"
+			  "\"line\":%u}", p, c, abi_json_str, info->cause,
+			  info->status, abi_json_pl, &info->reason,
+			  info->line);
+		break;
+	}
+}

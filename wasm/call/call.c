@@ -1,0 +1,891 @@
+/**
+ * @file call.c  Calls on libre sipsess, every SDP through the policy
+ *
+ * A call never makes media.  It asks the shim for an SDP offer or answer
+ * (CALL_EV_MEDIA_NEED); what the shim returns (call_media()) passes the
+ * local policy (DTLS-SRTP, privacy rewrite, relay fail-closed) before it
+ * leaves, and every remote SDP passes the remote policy before the shim
+ * sees it (CALL_EV_MEDIA_REMOTE).
+ *
+ *   outgoing: OFFERING --media--> INVITING --2xx--> ESTABLISHED
+ *   incoming: RINGING --answer--> ANSWERING --media--> ESTABLISHED (ACK)
+ *   hold/unhold and a remote re-INVITE: ESTABLISHED with a modification
+ *   pending (one at a time)
+ *
+ * An incoming INVITE whose offer the policy refuses is answered 488 with
+ * a Warning naming the reason; a refused answer to our offer ends the
+ * call (libre ACKs, then sends BYE with a Reason header).  Every end is
+ * reported once, with a stable cause (call_cause() maps SIP statuses).
+ */
+#include <string.h>
+#include <re.h>
+#include "policy.h"
+#include "transport.h"
+#include "call.h"
+
+
+#define DEBUG_MODULE "call"
+#include <re_dbg.h>
+
+
+enum call_state {
+	CALL_OFFERING,     /* outgoing, waiting for the shim's offer       */
+	CALL_INVITING,     /* INVITE sent, no final response yet           */
+	CALL_RINGING,      /* incoming, waiting for the app                */
+	CALL_ANSWERING,    /* incoming, answered, waiting for the shim     */
+	CALL_ESTABLISHED,
+};
+
+enum modify {
+	MODIFY_NONE = 0,
+	MODIFY_LOCAL_NEED,   /* our re-INVITE: waiting for the shim's offer */
+	MODIFY_LOCAL_SENT,   /* our re-INVITE sent                          */
+	MODIFY_REMOTE,       /* their re-INVITE: waiting for our answer     */
+};
+
+enum {
+	TARGET_MAX = 512,
+	HANDLE_MAX = 0x3fffffff,
+};
+
+struct call {
+	struct le le;                /* in the phone's call list         */
+	int handle;
+	const struct call_ctx *ctx;  /* owned by the phone (ua.c)        */
+	struct sipsess *sess;
+	enum call_state state;
+	enum modify modify;
+	bool hold_want;              /* the pending modification holds   */
+	bool held;
+	bool video;
+	bool ended;
+	char *target;                /* outgoing: request URI            */
+	struct policy_verdict refused; /* remote SDP refused: the cause  */
+	struct tmr tmr;              /* ends the call outside a handler  */
+	uint16_t end_status;
+	const char *end_cause;
+};
+
+static struct call *calls[CALL_MAX];
+static int next_handle = 1;
+
+
+/** One table: SIP final status -> the stable cause of CALL_EV_ENDED */
+static const struct {
+	uint16_t status;
+	const char *cause;
+} causes[] = {
+	{401, "auth-failed"},
+	{403, "forbidden"},
+	{404, "not-found"},
+	{407, "auth-failed"},
+	{408, "timeout"},
+	{410, "not-found"},
+	{480, "unavailable"},
+	{484, "address-incomplete"},
+	{486, "busy"},
+	{487, "cancelled"},
+	{488, "not-acceptable"},
+	{600, "busy"},
+	{603, "declined"},
+	{604, "not-found"},
+	{606, "not-acceptable"},
+};
+
+
+/**
+ * The stable cause for a SIP final status
+ *
+ * @param status SIP status (>= 300)
+ *
+ * @return Cause code, never NULL
+ */
+const char *call_cause(uint16_t status)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(causes); i++) {
+		if (causes[i].status == status)
+			return causes[i].cause;
+	}
+
+	if (status >= 300 && status < 400)
+		return "redirected";
+	else if (status >= 500 && status < 600)
+		return "server-error";
+
+	return "rejected";
+}
+
+
+static void destructor(void *arg)
+{
+	struct call *call = arg;
+
+	tmr_cancel(&call->tmr);
+	list_unlink(&call->le);
+	if (call->handle)
+		calls[call->handle % CALL_MAX] = NULL;
+	mem_deref(call->sess);
+	mem_deref(call->target);
+}
+
+
+static void emit(struct call *call, enum call_event ev,
+		 struct call_evinfo *info)
+{
+	struct call_evinfo none;
+
+	if (!info) {
+		memset(&none, 0, sizeof(none));
+		info = &none;
+	}
+
+	call->ctx->eh(call, ev, info, call->ctx->arg);
+}
+
+
+/*
+ * Report the end once and free the call.  The session goes with it:
+ * libre sends what the state needs (CANCEL, BYE) unless it already ended.
+ */
+static void end(struct call *call, const char *cause, uint16_t status,
+		const struct pl *reason, unsigned line)
+{
+	struct call_evinfo info;
+
+	if (call->ended)
+		return;
+
+	call->ended = true;
+
+	memset(&info, 0, sizeof(info));
+	info.cause  = cause;
+	info.status = status;
+	info.line   = line;
+	if (reason)
+		info.reason = *reason;
+
+	emit(call, CALL_EV_ENDED, &info);
+	mem_deref(call);
+}
+
+
+static void end_policy(struct call *call, const struct policy_verdict *v)
+{
+	struct pl detail;
+
+	pl_set_str(&detail, v->detail ? v->detail : "");
+	end(call, v->reason, 0, &detail, v->line);
+}
+
+
+/* Ending from inside a libre handler is deferred to a 0 ms timer */
+static void end_timer(void *arg)
+{
+	struct call *call = arg;
+
+	end(call, call->end_cause, call->end_status, NULL, 0);
+}
+
+
+static void end_later(struct call *call, const char *cause, uint16_t status)
+{
+	call->end_cause  = cause;
+	call->end_status = status;
+	tmr_start(&call->tmr, 0, end_timer, call);
+}
+
+
+static int call_alloc(struct call **callp, const struct call_ctx *ctx)
+{
+	struct call *call;
+	int i, h = 0;
+
+	for (i = 0; i < CALL_MAX; i++) {
+		int cand = next_handle++;
+
+		if (next_handle > HANDLE_MAX)
+			next_handle = 1;
+		if (!calls[cand % CALL_MAX]) {
+			h = cand;
+			break;
+		}
+	}
+
+	if (!h)
+		return EBUSY;
+
+	call = mem_zalloc(sizeof(*call), destructor);
+	if (!call)
+		return ENOMEM;
+
+	call->handle = h;
+	call->ctx = ctx;
+	tmr_init(&call->tmr);
+	calls[h % CALL_MAX] = call;
+	list_append(ctx->calls, &call->le, call);
+
+	*callp = call;
+
+	return 0;
+}
+
+
+static bool is_sdp(const struct sip_msg *msg)
+{
+	return mbuf_get_left(msg->mb) > 0 &&
+		msg_ctype_cmp(&msg->ctyp, "application", "sdp");
+}
+
+
+/* The remote SDP of @p msg through the policy; v says why if refused */
+static int remote_check(struct policy_verdict *v, const struct sip_msg *msg)
+{
+	if (!is_sdp(msg)) {
+		memset(v, 0, sizeof(*v));
+		v->reason = "malformed-sdp";
+		v->detail = "no application/sdp body";
+		return EPROTO;
+	}
+
+	return policy_sdp_remote(v, (const char *)mbuf_buf(msg->mb),
+				 mbuf_get_left(msg->mb));
+}
+
+
+static void media_remote(struct call *call, const char *type,
+			 const struct sip_msg *msg)
+{
+	struct call_evinfo info;
+
+	memset(&info, 0, sizeof(info));
+	info.sdp_type = type;
+	info.sdp.p = (const char *)mbuf_buf(msg->mb);
+	info.sdp.l = mbuf_get_left(msg->mb);
+
+	emit(call, CALL_EV_MEDIA_REMOTE, &info);
+}
+
+
+static void media_need(struct call *call, const char *type)
+{
+	struct call_evinfo info;
+
+	memset(&info, 0, sizeof(info));
+	info.sdp_type = type;
+	info.video = call->video;
+	info.held  = call->modify ? call->hold_want : call->held;
+	info.relay = call->ctx->privacy == POLICY_PRIVACY_RELAY;
+
+	emit(call, CALL_EV_MEDIA_NEED, &info);
+}
+
+
+/* The Reason header of the BYE that ends a call the policy refused */
+static void close_reason(struct call *call, const struct policy_verdict *v)
+{
+	(void)sipsess_set_close_headers(call->sess,
+					"Reason: SIP ;cause=488 ;text=\"%s\"\r\n",
+					v->reason);
+}
+
+
+/* --- libre sipsess handlers ------------------------------------------ */
+
+/* Their re-INVITE: check the offer, then let the shim answer it */
+static int offer_handler(struct mbuf **descp, const struct sip_msg *msg,
+			 void *arg)
+{
+	struct call *call = arg;
+	struct policy_verdict v;
+	(void)descp;
+
+	if (call->modify != MODIFY_NONE || call->state != CALL_ESTABLISHED)
+		return EBUSY;
+
+	if (remote_check(&v, msg)) {
+		DEBUG_NOTICE("re-INVITE refused: %s\n", v.reason);
+		return EPROTO;
+	}
+
+	call->modify = MODIFY_REMOTE;
+	media_remote(call, "offer", msg);
+	media_need(call, "answer");
+
+	return EINPROGRESS;  /* answered by call_media() */
+}
+
+
+/* The answer to our offer: the 2xx of an INVITE or re-INVITE; with the
+ * sipshield patch also the failure of our re-INVITE (status >= 300) */
+static int answer_handler(const struct sip_msg *msg, void *arg)
+{
+	struct call *call = arg;
+	struct call_evinfo info;
+	struct policy_verdict v;
+
+	if (call->modify == MODIFY_LOCAL_SENT && msg->scode >= 300) {
+		call->modify = MODIFY_NONE;
+		memset(&info, 0, sizeof(info));
+		info.status = msg->scode;
+		info.reason = msg->reason;
+		info.held   = call->held;
+		emit(call, CALL_EV_MODIFY_FAILED, &info);
+		return 0;
+	}
+
+	if (remote_check(&v, msg)) {
+		call->refused = v;
+		close_reason(call, &v);
+
+		if (call->modify == MODIFY_LOCAL_SENT) {
+			/* libre ignores the error here: end after its ACK */
+			call->modify = MODIFY_NONE;
+			end_later(call, v.reason, 0);
+		}
+
+		return EPROTO;  /* initial INVITE: libre ACKs, BYE, closeh */
+	}
+
+	media_remote(call, "answer", msg);
+
+	if (call->modify == MODIFY_LOCAL_SENT) {
+		call->modify = MODIFY_NONE;
+		call->held = call->hold_want;
+		memset(&info, 0, sizeof(info));
+		info.held = call->held;
+		emit(call, CALL_EV_HOLD, &info);
+	}
+
+	return 0;
+}
+
+
+static void progress_handler(const struct sip_msg *msg, void *arg)
+{
+	struct call *call = arg;
+	struct policy_verdict v;
+
+	if (is_sdp(msg)) {
+		if (remote_check(&v, msg)) {
+			call->refused = v;
+			end_later(call, v.reason, 0);  /* CANCEL */
+			return;
+		}
+
+		media_remote(call, "pranswer", msg);
+	}
+
+	emit(call, msg->scode == 180 ? CALL_EV_RINGING : CALL_EV_PROGRESS,
+	     NULL);
+}
+
+
+static void estab_handler(const struct sip_msg *msg, void *arg)
+{
+	struct call *call = arg;
+	(void)msg;
+
+	call->state = CALL_ESTABLISHED;
+	emit(call, CALL_EV_ACCEPTED, NULL);
+}
+
+
+static void info_handler(struct sip *sip, const struct sip_msg *msg,
+			 void *arg)
+{
+	struct call *call = arg;
+	struct call_evinfo info;
+
+	(void)sip_reply(sip, msg, 200, "OK");
+
+	memset(&info, 0, sizeof(info));
+	info.ctype = msg->ctyp.type;
+	if (msg->ctyp.subtype.p) {
+		info.ctype.l = (size_t)(msg->ctyp.subtype.p + msg->ctyp.subtype.l -
+					msg->ctyp.type.p);
+	}
+	info.body.p = (const char *)mbuf_buf(msg->mb);
+	info.body.l = mbuf_get_left(msg->mb);
+
+	emit(call, CALL_EV_INFO, &info);
+}
+
+
+static void close_handler(int err, const struct sip_msg *msg, void *arg)
+{
+	struct call *call = arg;
+	const char *cause;
+	uint16_t status = 0;
+	struct pl reason = PL_INIT;
+
+	if (call->refused.reason) {
+		end_policy(call, &call->refused);
+		return;
+	}
+
+	if (msg && msg->scode >= 300) {
+		status = msg->scode;
+		reason = msg->reason;
+		cause  = call_cause(status);
+	}
+	else if (err == ECONNRESET)
+		cause = call->state == CALL_ESTABLISHED ?
+			"remote-hangup" : "cancelled";
+	else if (err == ETIMEDOUT)
+		cause = "timeout";
+	else if (err)
+		cause = "transport-closed";
+	else
+		cause = "remote-hangup";
+
+	end(call, cause, status, pl_isset(&reason) ? &reason : NULL, 0);
+}
+
+
+/* --- outgoing --------------------------------------------------------- */
+
+/* Printable ASCII without space, quotes or angle brackets: nothing that
+ * could end the Request-URI or the To header early */
+static bool uri_chars_ok(const char *s)
+{
+	for (; *s; s++) {
+		if (*s <= ' ' || *s >= 0x7f || *s == '"' || *s == '<' ||
+		    *s == '>' || *s == '\\')
+			return false;
+	}
+
+	return true;
+}
+
+
+/* sip:/sips: URI as given, or a bare user name in the phone's domain */
+static int target_make(char **targetp, const struct call_ctx *ctx,
+		       const char *target)
+{
+	struct pl pl;
+	struct uri uri;
+	size_t len = target ? strlen(target) : 0;
+
+	if (!len || len > TARGET_MAX || !uri_chars_ok(target))
+		return EINVAL;
+
+	if (!strncasecmp(target, "sip:", 4) ||
+	    !strncasecmp(target, "sips:", 5)) {
+		pl_set_str(&pl, target);
+		if (uri_decode(&uri, &pl) || !pl_isset(&uri.host))
+			return EINVAL;
+
+		return str_dup(targetp, target);
+	}
+
+	/* a user name: no scheme, no host of its own */
+	if (strchr(target, ':') || strchr(target, '@'))
+		return EINVAL;
+
+	pl_set_str(&pl, ctx->aor);
+	if (uri_decode(&uri, &pl))
+		return EINVAL;
+
+	return re_sdprintf(targetp, "sip:%s@%r", target, &uri.host);
+}
+
+
+/**
+ * Start an outgoing call: the shim is asked for an offer first
+ *
+ * @param callp  Returns the call
+ * @param ctx    The phone's context
+ * @param target sip:/sips: URI, or a user name in the phone's domain
+ * @param video  Ask for video too
+ *
+ * @return 0 if success, EINVAL for a bad target, EBUSY if too many calls
+ */
+int call_connect(struct call **callp, const struct call_ctx *ctx,
+		 const char *target, bool video)
+{
+	struct call *call = NULL;
+	char *uri = NULL;
+	int err;
+
+	if (!callp || !ctx)
+		return EINVAL;
+
+	err = target_make(&uri, ctx, target);
+	if (err)
+		return err;
+
+	err = call_alloc(&call, ctx);
+	if (err) {
+		mem_deref(uri);
+		return err;
+	}
+
+	call->target = uri;
+	call->video  = video;
+	call->state  = CALL_OFFERING;
+	*callp = call;
+
+	media_need(call, "offer");
+
+	return 0;
+}
+
+
+static int send_invite(struct call *call, struct mbuf *desc)
+{
+	const struct call_ctx *ctx = call->ctx;
+
+	return sipsess_connect(&call->sess, ctx->sock, call->target,
+			       ctx->display, ctx->aor, ctx->cuser,
+			       NULL, 0, "application/sdp", desc,
+			       ctx->authh, ctx->aarg, false,
+			       offer_handler, answer_handler,
+			       progress_handler, estab_handler,
+			       info_handler, NULL, close_handler, call,
+			       "Allow: INVITE, ACK, CANCEL, BYE, INFO, "
+			       "MESSAGE, OPTIONS\r\n");
+}
+
+
+/* --- incoming --------------------------------------------------------- */
+
+/* 488 with a Warning naming the policy reason (RFC 3261 20.43) */
+static void reply_refused(const struct call_ctx *ctx,
+			  const struct sip_msg *msg,
+			  const struct policy_verdict *v)
+{
+	(void)sip_treplyf(NULL, NULL, ctx->sip, msg, false,
+			  488, "Not Acceptable Here",
+			  "Warning: 399 %s \"%s: %s\"\r\n"
+			  "Content-Length: 0\r\n\r\n",
+			  transport_via_host(), v->reason,
+			  v->detail ? v->detail : "refused");
+}
+
+
+/**
+ * An incoming INVITE (sipsess_conn_h of the phone)
+ *
+ * @param ctx The phone's context
+ * @param msg The INVITE
+ */
+void call_incoming(const struct call_ctx *ctx, const struct sip_msg *msg)
+{
+	struct call *call = NULL;
+	struct policy_verdict v;
+	struct call_evinfo info;
+	int err;
+
+	if (remote_check(&v, msg)) {
+		reply_refused(ctx, msg, &v);
+		memset(&info, 0, sizeof(info));
+		info.phone   = ctx->phone;
+		info.from    = msg->from.auri;
+		info.display = msg->from.dname;
+		info.cause   = v.reason;
+		info.line    = v.line;
+		pl_set_str(&info.reason, v.detail ? v.detail : "");
+		ctx->eh(NULL, CALL_EV_REFUSED, &info, ctx->arg);
+		return;
+	}
+
+	err = call_alloc(&call, ctx);
+	if (err) {
+		(void)sip_treply(NULL, ctx->sip, msg, 486, "Busy Here");
+		return;
+	}
+
+	call->state = CALL_RINGING;
+
+	err = sipsess_accept(&call->sess, ctx->sock, msg, 180, "Ringing",
+			     ctx->cuser, "application/sdp", NULL,
+			     ctx->authh, ctx->aarg, false,
+			     offer_handler, answer_handler, estab_handler,
+			     info_handler, NULL, close_handler, call,
+			     "Allow: INVITE, ACK, CANCEL, BYE, INFO, "
+			     "MESSAGE, OPTIONS\r\n");
+	if (err) {
+		(void)sip_treply(NULL, ctx->sip, msg, 500, "Server Error");
+		mem_deref(call);
+		return;
+	}
+
+	memset(&info, 0, sizeof(info));
+	info.from    = msg->from.auri;
+	info.display = msg->from.dname;
+	emit(call, CALL_EV_INCOMING, &info);
+	if (!call->ended)
+		media_remote(call, "offer", msg);
+}
+
+
+/* --- commands --------------------------------------------------------- */
+
+/**
+ * The shim's SDP (offer or answer, as asked): local policy, then send
+ *
+ * @param call Call
+ * @param sdp  The SDP the browser made
+ * @param len  Its length
+ * @param v    Returns why the policy refused it
+ *
+ * @return 0 if sent, EPROTO if the policy refused it (the call ended),
+ *         EALREADY if no SDP was asked for, otherwise errorcode
+ */
+int call_media(struct call *call, const char *sdp, size_t len,
+	       struct policy_verdict *v)
+{
+	struct mbuf *desc;
+	int err;
+
+	if (!call || !sdp || !v)
+		return EINVAL;
+
+	if (!(call->state == CALL_OFFERING || call->state == CALL_ANSWERING ||
+	      call->modify == MODIFY_LOCAL_NEED ||
+	      call->modify == MODIFY_REMOTE))
+		return EALREADY;
+
+	desc = mbuf_alloc(len + 64);
+	if (!desc)
+		return ENOMEM;
+
+	err = policy_sdp_local(desc, v, sdp, len,
+			       (enum policy_privacy)call->ctx->privacy);
+	if (err) {
+		mem_deref(desc);
+		if (err != EPROTO)
+			return err;
+
+		if (call->state == CALL_ESTABLISHED && call->sess)
+			close_reason(call, v);
+		end_policy(call, v);  /* CANCEL / BYE / 4xx as the state needs */
+		return EPROTO;
+	}
+	desc->pos = 0;
+
+	switch (call->state) {
+
+	case CALL_OFFERING:
+		err = send_invite(call, desc);
+		if (!err)
+			call->state = CALL_INVITING;
+		break;
+
+	case CALL_ANSWERING:
+		err = sipsess_answer(call->sess, 200, "OK", desc,
+				     "Allow: INVITE, ACK, CANCEL, BYE, INFO, "
+				     "MESSAGE, OPTIONS\r\n");
+		break;
+
+	default:
+		if (call->modify == MODIFY_REMOTE) {
+			err = sipsess_answer(call->sess, 200, "OK", desc, NULL);
+			call->modify = MODIFY_NONE;
+		}
+		else {
+			err = sipsess_modify(call->sess, desc);
+			if (!err)
+				call->modify = MODIFY_LOCAL_SENT;
+		}
+		break;
+	}
+
+	mem_deref(desc);
+
+	return err;
+}
+
+
+/**
+ * Answer an incoming call: the shim is asked for the SDP answer
+ *
+ * @param call  Call
+ * @param video Answer with video too (if offered)
+ *
+ * @return 0 if success, EALREADY if not ringing
+ */
+int call_answer(struct call *call, bool video)
+{
+	if (!call)
+		return EINVAL;
+
+	if (call->state != CALL_RINGING)
+		return EALREADY;
+
+	call->state = CALL_ANSWERING;
+	call->video = video;
+	media_need(call, "answer");
+
+	return 0;
+}
+
+
+/**
+ * Reject an incoming call that is not answered yet
+ *
+ * @param call   Call
+ * @param status 4xx, 5xx or 6xx (486 Busy Here if 0)
+ *
+ * @return 0 if success, EALREADY if not ringing, EINVAL for a bad status
+ */
+int call_reject(struct call *call, uint16_t status)
+{
+	int err;
+
+	if (!call)
+		return EINVAL;
+
+	if (!status)
+		status = 486;
+
+	if (status < 400 || status > 699)
+		return EINVAL;
+
+	if (call->state != CALL_RINGING && call->state != CALL_ANSWERING)
+		return EALREADY;
+
+	err = sipsess_reject(call->sess, status, NULL, NULL);
+	if (err)
+		return err;
+
+	end(call, "rejected", status, NULL, 0);
+
+	return 0;
+}
+
+
+/**
+ * Hang up: CANCEL, decline (603) or BYE, as the state needs
+ *
+ * @param call Call
+ *
+ * @return 0 if success
+ */
+int call_hangup(struct call *call)
+{
+	if (!call)
+		return EINVAL;
+
+	switch (call->state) {
+
+	case CALL_RINGING:
+	case CALL_ANSWERING:
+		if (!call_reject(call, 603))
+			return 0;
+		end(call, "rejected", 0, NULL, 0);
+		return 0;
+
+	case CALL_ESTABLISHED:
+		end(call, "local-hangup", 0, NULL, 0);
+		return 0;
+
+	default:
+		end(call, "cancelled", 0, NULL, 0);
+		return 0;
+	}
+}
+
+
+/**
+ * Hold or resume: the shim is asked for a new offer, sent by re-INVITE
+ *
+ * @param call Call
+ * @param hold true to hold, false to resume
+ *
+ * @return 0 if started, EALREADY if already in that state, EBUSY if
+ *         another modification is pending, EPROTO if not established
+ */
+int call_hold(struct call *call, bool hold)
+{
+	if (!call)
+		return EINVAL;
+
+	if (call->state != CALL_ESTABLISHED)
+		return EPROTO;
+
+	if (call->modify != MODIFY_NONE)
+		return EBUSY;
+
+	if (call->held == hold)
+		return EALREADY;
+
+	call->modify = MODIFY_LOCAL_NEED;
+	call->hold_want = hold;
+	media_need(call, "offer");
+
+	return 0;
+}
+
+
+/**
+ * Send SIP INFO in the call's dialog (DTMF fallback)
+ *
+ * @param call  Call
+ * @param ctype Content type, e.g. "application/dtmf-relay"
+ * @param body  Body text
+ *
+ * @return 0 if sent
+ */
+int call_info(struct call *call, const char *ctype, const char *body)
+{
+	struct mbuf *mb;
+	int err;
+
+	if (!call || !ctype || !body)
+		return EINVAL;
+
+	if (call->state != CALL_ESTABLISHED)
+		return EPROTO;
+
+	mb = mbuf_alloc(strlen(body) + 1);
+	if (!mb)
+		return ENOMEM;
+
+	err = mbuf_write_str(mb, body);
+	mb->pos = 0;
+	if (!err)
+		err = sipsess_info(call->sess, ctype, mb, NULL, NULL);
+
+	mem_deref(mb);
+
+	return err;
+}
+
+
+/** The call with @p handle, or NULL */
+struct call *call_lookup(int handle)
+{
+	struct call *call;
+
+	if (handle <= 0)
+		return NULL;
+
+	call = calls[handle % CALL_MAX];
+
+	return call && call->handle == handle && !call->ended ? call : NULL;
+}
+
+
+int call_handle(const struct call *call)
+{
+	return call ? call->handle : 0;
+}
+
+
+int call_phone(const struct call *call)
+{
+	return call ? call->ctx->phone : 0;
+}
+
+
+/** End every call of a phone (it is closing): cause "phone-closed" */
+void call_close_all(struct list *lst)
+{
+	struct le *le;
+
+	while ((le = list_head(lst)))
+		end(le->data, "phone-closed", 0, NULL, 0);
+}
