@@ -19,8 +19,16 @@
  * @property {'MD5' | 'SHA-256' | 'SHA-512-256'} [minAlgorithm] refuse weaker digest algorithms
  * @property {number} [registerExpires] seconds, 30..86400 (default 600)
  * @property {string} [displayName]
+ * @property {'mdns' | 'relay' | 'off'} [privacy] what our SDP may reveal (default 'mdns':
+ *   no raw IP leaves; 'relay': TURN only, calls fail closed without a relay candidate)
  * @property {new (url: string, protocols?: string | string[]) => WebSocket} [WebSocket]
  *   WebSocket class (default: the global one; Node passes the `ws` package)
+ * @property {RTCIceServer[] | (() => Promise<RTCIceServer[]>)} [iceServers] STUN/TURN servers,
+ *   or an async function returning them per call (TURN REST credentials); kept in JS, never
+ *   sent to the core
+ * @property {number} [iceGatheringTimeoutMs] longest ICE gathering wait per SDP (default 3000)
+ * @property {typeof RTCPeerConnection} [RTCPeerConnection] injectable (default: the global one)
+ * @property {(c: MediaStreamConstraints) => Promise<MediaStream>} [getUserMedia] injectable
  */
 
 /**
@@ -28,7 +36,14 @@
  *   | { cmd: 'phone.register', phone: number }
  *   | { cmd: 'phone.unregister', phone: number }
  *   | { cmd: 'phone.close', phone: number }
- *   | { cmd: 'sdp.check', sdp: string, bytes: number, direction?: 'remote' | 'local', privacy?: 'mdns' | 'relay' | 'off' }} CoreCommand
+ *   | { cmd: 'sdp.check', sdp: string, bytes: number, direction?: 'remote' | 'local', privacy?: 'mdns' | 'relay' | 'off' }
+ *   | { cmd: 'call.new', phone: number, target: string, video?: boolean }
+ *   | { cmd: 'call.media', call: number, sdp: string, bytes: number }
+ *   | { cmd: 'call.answer', call: number, video?: boolean }
+ *   | { cmd: 'call.reject', call: number, status?: number }
+ *   | { cmd: 'call.hangup', call: number }
+ *   | { cmd: 'call.hold', call: number, hold: boolean }
+ *   | { cmd: 'call.info', call: number, ctype: string, body: string }} CoreCommand
  */
 
 /**
@@ -42,6 +57,7 @@
  * @property {number} [line] sdp.check: 1-based line of the offence
  * @property {string} [detail] sdp.check: short human text
  * @property {string} [sdp] sdp.check, local: what may leave
+ * @property {number} [call] handle, for call.new
  */
 
 /**
@@ -49,7 +65,17 @@
  *   | { ev: 'registered', phone: number, expires: number, status: number }
  *   | { ev: 'unregistered', phone: number }
  *   | { ev: 'registration-failed', phone: number, code: string, status: number, reason: string | null, retryIn: number }
- *   | { ev: 'core-failed', phone: number }} CoreEvent
+ *   | { ev: 'core-failed', phone: number }
+ *   | { ev: 'incoming', phone: number, call: number, from: string, displayName: string | null }
+ *   | { ev: 'call-refused', phone: number, from: string, displayName: string | null, cause: string, line: number, detail: string }
+ *   | { ev: 'media.need', phone: number, call: number, type: 'offer' | 'answer', video: boolean, hold: boolean,
+ *       rtc: { iceTransportPolicy: 'all' | 'relay', bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' } }
+ *   | { ev: 'media.remote', phone: number, call: number, type: 'offer' | 'pranswer' | 'answer', sdp: string }
+ *   | { ev: 'ringing' | 'progress' | 'accepted', phone: number, call: number }
+ *   | { ev: 'hold', phone: number, call: number, held: boolean }
+ *   | { ev: 'modify-failed', phone: number, call: number, status: number, reason: string | null, held: boolean }
+ *   | { ev: 'info', phone: number, call: number, ctype: string, body: string }
+ *   | { ev: 'ended', phone: number, call: number, cause: string, status: number, reason: string | null, line: number }} CoreEvent
  */
 
 export {};

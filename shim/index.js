@@ -2,5 +2,6 @@
  * @file index.js  sipshield's public API
  */
 export { Phone } from './phone.js';
+export { Call } from './call.js';
 export { PhoneError } from './errors.js';
 export { loadCore } from './core.js';

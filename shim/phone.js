@@ -20,6 +20,7 @@
 import { Emitter } from './emitter.js';
 import { PhoneError } from './errors.js';
 import { loadCore } from './core.js';
+import { Call } from './call.js';
 
 /** @typedef {import('./abi.js').PhoneConfig} PhoneConfig */
 /** @typedef {import('./abi.js').CoreEvent} CoreEvent */
@@ -35,11 +36,14 @@ import { loadCore } from './core.js';
  * @property {{}} unregistered
  * @property {PhoneError} registration-failed
  * @property {{ state: 'open' | 'closed', code: number }} transport
+ * @property {Call} incoming a call for us: `call.answer()` or `call.reject(486)`
+ * @property {{ from: string, displayName: string | null, cause: string, line: number, detail: string }} call-refused
+ *   an incoming call the SDP policy refused (answered 488 with the reason)
  * @property {PhoneError} error
  */
 
 const CONFIG_KEYS = ['server', 'uri', 'username', 'password', 'ha1', 'realm',
-  'minAlgorithm', 'registerExpires', 'displayName'];
+  'minAlgorithm', 'registerExpires', 'displayName', 'privacy'];
 const CLOSE_UNREGISTER_MS = 3000;
 
 /** @extends {Emitter<PhoneEventMap>} */
@@ -53,6 +57,12 @@ export class Phone extends Emitter {
   #state = 'idle';
   /** @type {new (url: string, protocols?: string | string[]) => WebSocket} */
   WebSocket;
+  /** @type {Map<number, Call>} */
+  #calls = new Map();
+  /** @type {Map<number, any[]>} events of a call not handed out yet */
+  #early = new Map();
+  /** @type {import('./call.js').MediaOptions} */
+  #media;
 
   /**
    * Create a phone. The wasm core loads in the background; config errors
@@ -64,6 +74,13 @@ export class Phone extends Emitter {
     super();
     const WS = config?.WebSocket ?? globalThis.WebSocket;
     this.WebSocket = WS;
+    this.#media = {
+      privacy: config?.privacy ?? 'mdns',
+      iceServers: config?.iceServers,
+      iceGatheringTimeoutMs: config?.iceGatheringTimeoutMs,
+      RTCPeerConnection: config?.RTCPeerConnection,
+      getUserMedia: config?.getUserMedia,
+    };
     this.#ready = this.#init(config, coreOptions);
     // an unobserved config error must not be an unhandled rejection
     this.#ready.catch(() => {});
@@ -147,6 +164,52 @@ export class Phone extends Emitter {
   }
 
   /**
+   * Call someone; resolves once the INVITE went out (after the core
+   * checked our offer), rejects with the policy's reason if it refused it
+   * (e.g. `relay-unavailable`). Follow the call with its events.
+   * @param {string} target `sip:bob@example.com`, or `bob` in our domain
+   * @param {{ video?: boolean }} [options]
+   * @returns {Promise<Call>}
+   */
+  async call(target, { video = false } = {}) {
+    const { core, handle } = await this.#live();
+    const reply = core.cmd({ cmd: 'call.new', phone: handle, target, video });
+    if (reply.err) throw new PhoneError(reply.err, reply.message);
+    const h = /** @type {number} */ (reply.call);
+    const call = new Call(core, h, 'outgoing', this.#media,
+      { remote: String(target), displayName: null, video });
+    const sent = call.whenSent();
+    this.#adopt(call);
+    await sent;
+    return call;
+  }
+
+  /**
+   * The calls in progress.
+   * @returns {Call[]}
+   */
+  get calls() {
+    return [...this.#calls.values()];
+  }
+
+  /** @param {Call} call */
+  #adopt(call) {
+    this.#calls.set(call.handle, call);
+    const early = this.#early.get(call.handle) ?? [];
+    this.#early.delete(call.handle);
+    for (const ev of early) this.#callEvent(call, ev);
+  }
+
+  /**
+   * @param {Call} call
+   * @param {any} ev
+   */
+  #callEvent(call, ev) {
+    call.onCoreEvent(ev);
+    if (ev.ev === 'ended') this.#calls.delete(call.handle);
+  }
+
+  /**
    * Unregister (bounded wait) and release the phone. Idempotent.
    * @returns {Promise<void>}
    */
@@ -169,6 +232,9 @@ export class Phone extends Emitter {
       } finally {
         clearTimeout(t);
       }
+    }
+    for (const call of this.#calls.values()) {
+      await call.hangup().catch(() => {});
     }
     this.#state = 'closed';
     ready.core.detach(ready.handle);
@@ -222,7 +288,34 @@ export class Phone extends Emitter {
    * @param {CoreEvent} ev
    */
   onCoreEvent(ev) {
+    const c = /** @type {any} */ (ev).call;
+    if (c !== undefined) {
+      const call = this.#calls.get(c);
+      if (call) {
+        this.#callEvent(call, ev);
+      }
+      else if (ev.ev === 'incoming') {
+        const e = /** @type {any} */ (ev);
+        const inc = new Call(/** @type {Core} */ (this.#core), c, 'incoming', this.#media,
+          { remote: e.from, displayName: e.displayName || null, video: false });
+        this.#adopt(inc);
+        this.emit('incoming', inc);
+      }
+      else {
+        // the reply with the handle comes after the first events
+        const list = this.#early.get(c) ?? [];
+        list.push(ev);
+        this.#early.set(c, list);
+      }
+      return;
+    }
     switch (ev.ev) {
+      case 'call-refused': {
+        const e = /** @type {any} */ (ev);
+        this.emit('call-refused', { from: e.from, displayName: e.displayName || null,
+          cause: e.cause, line: e.line, detail: e.detail });
+        break;
+      }
       case 'transport':
         this.emit('transport', { state: ev.state, code: ev.code });
         break;

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // @file serve.js  Static server for the demo and the browser tests: 127.0.0.1 only,
-// only web/, shim/ and dist/, with the right MIME types (application/wasm for the core).
+// only web/, shim/, dist/ and the browser tests' pages (tests/e2e/pages/ and their bundles in
+// build/e2e/), with the right MIME types (application/wasm for the core).
 //   node tools/serve.js PORT [CONFIG_JSON]   (CONFIG_JSON is served as /demo-config.json)
 import http from 'node:http';
 import fs from 'node:fs';
@@ -8,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const ALLOWED = ['web', 'shim', 'dist'];
+const ALLOWED = ['web', 'shim', 'dist', 'tests/e2e/pages', 'build/e2e'];
 const TYPES = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
   '.mjs': 'text/javascript; charset=utf-8', '.wasm': 'application/wasm',
@@ -30,11 +31,17 @@ const server = http.createServer((req, res) => {
     res.end(config);
     return;
   }
-  let rel = decodeURIComponent(url.pathname).replace(/^\/+/, '');
+  let rel;
+  try {
+    rel = decodeURIComponent(url.pathname).replace(/^\/+/, '');
+  } catch {
+    res.writeHead(400).end('bad request');
+    return;
+  }
   if (rel.endsWith('/') || rel === '') rel += 'index.html';
   const file = path.resolve(ROOT, rel);
-  const top = path.relative(ROOT, file).split(path.sep)[0];
-  if (!file.startsWith(ROOT + path.sep) || !ALLOWED.includes(top)) {
+  const within = path.relative(ROOT, file).split(path.sep).join('/');
+  if (!file.startsWith(ROOT + path.sep) || !ALLOWED.some((d) => within.startsWith(`${d}/`))) {
     res.writeHead(404).end('not found');
     return;
   }

@@ -540,3 +540,49 @@ int test_call_incoming(void)
 	mem_deref(sdp);
 	return err;
 }
+
+
+int test_call_reject(void)
+{
+	struct mbuf *sdp = NULL;
+	const char *ev;
+	char buf[128];
+	int call, err;
+
+	err = phone_open("mdns");
+	TEST_ERR(err);
+	err = cmd("{\"v\":1,\"id\":2,\"cmd\":\"phone.register\",\"phone\":1}");
+	TEST_ERR(err);
+	transport_up();
+
+	err = load_sdp(&sdp, "chrome120-audio-offer-mdns-lf-only.sdp");
+	TEST_ERR(err);
+	err = rx(invite_head, (const char *)sdp->buf);
+	TEST_ERR(err);
+	ev = fake_spjs_event("{\"ev\":\"incoming\"");
+	TEST_ASSERT(ev);
+	call = atoi(strstr(ev, "\"call\":") + 7);
+
+	/* a status that is not a refusal is refused */
+	(void)re_snprintf(buf, sizeof(buf), "{\"v\":1,\"id\":3,"
+			  "\"cmd\":\"call.reject\",\"call\":%d,"
+			  "\"status\":200}", call);
+	err = cmd(buf);
+	TEST_ASSERT(fake_spjs_event("{\"id\":3,\"err\":\"invalid-argument\""));
+
+	(void)re_snprintf(buf, sizeof(buf), "{\"v\":1,\"id\":4,"
+			  "\"cmd\":\"call.reject\",\"call\":%d,"
+			  "\"status\":486}", call);
+	err = cmd(buf);
+	TEST_ERR(err);
+	TEST_ASSERT(fake_spjs_event("{\"id\":4,\"err\":null}"));
+	TEST_ASSERT(!strncmp(fake_spjs_sent(fake_spjs.nsent - 1),
+			     "SIP/2.0 486 Busy Here\r\n", 23));
+	ev = fake_spjs_event("{\"ev\":\"ended\"");
+	TEST_ASSERT(ev && strstr(ev, "\"cause\":\"rejected\""));
+	TEST_ASSERT(strstr(ev, "\"status\":486"));
+
+ out:
+	mem_deref(sdp);
+	return err;
+}

@@ -121,7 +121,8 @@ const char *fake_spjs_sent(int i);
 	X(test_call_outgoing)			\
 	X(test_call_answer_refused)		\
 	X(test_call_relay_fails_closed)		\
-	X(test_call_incoming)
+	X(test_call_incoming)			\
+	X(test_call_reject)
 
 #define X(name) int name(void);
 TESTS(X)

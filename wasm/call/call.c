@@ -118,6 +118,23 @@ const char *call_cause(uint16_t status)
 }
 
 
+/* The reason phrase of a status we send (RFC 3261 21) */
+static const char *reason_phrase(uint16_t status)
+{
+	switch (status) {
+
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 480: return "Temporarily Unavailable";
+	case 486: return "Busy Here";
+	case 488: return "Not Acceptable Here";
+	case 600: return "Busy Everywhere";
+	case 603: return "Decline";
+	default:  return "Rejected";
+	}
+}
+
+
 static void destructor(void *arg)
 {
 	struct call *call = arg;
@@ -747,7 +764,7 @@ int call_reject(struct call *call, uint16_t status)
 	if (call->state != CALL_RINGING && call->state != CALL_ANSWERING)
 		return EALREADY;
 
-	err = sipsess_reject(call->sess, status, NULL, NULL);
+	err = sipsess_reject(call->sess, status, reason_phrase(status), NULL);
 	if (err)
 		return err;
 

@@ -1,0 +1,439 @@
+/**
+ * @file call.js  Call: one call's media in the browser's RTCPeerConnection
+ *
+ * The core (wasm/call/call.c) decides everything SIP and SDP: it asks for
+ * an SDP offer or answer (`media.need`, with the RTCConfiguration policy
+ * dictates), checks and rewrites what the browser made before it leaves,
+ * and hands over every remote SDP that passed its policy (`media.remote`).
+ * This class only runs the browser's side of that, in order, one step at
+ * a time; it never reads or edits SDP.
+ *
+ * Call state:
+ * ```
+ *  outgoing: calling -> (ringing | progress)* -> active -> ended
+ *  incoming: incoming -> answering -> active -> ended
+ *  active: hold() / unhold() change `held` once the peer accepted
+ * ```
+ */
+import { Emitter } from './emitter.js';
+import { PhoneError } from './errors.js';
+
+/** @typedef {import('./core.js').Core} Core */
+
+/**
+ * @typedef {object} MediaOptions  how calls get media (Phone config)
+ * @property {RTCIceServer[] | (() => Promise<RTCIceServer[]>)} [iceServers]
+ *   STUN/TURN servers, or an async function returning them (for ephemeral
+ *   TURN REST credentials: called for every call). Never seen by the core.
+ * @property {number} [iceGatheringTimeoutMs] longest wait for ICE gathering
+ *   before the SDP goes with the candidates found so far (default 3000)
+ * @property {typeof RTCPeerConnection} [RTCPeerConnection] injectable
+ * @property {(c: MediaStreamConstraints) => Promise<MediaStream>} [getUserMedia] injectable
+ * @property {'mdns' | 'relay' | 'off'} privacy what the core lets leave
+ */
+
+/**
+ * @typedef {object} SecurityReport  the `security` event
+ * @property {'wss'} signalling SIP transport (always wss)
+ * @property {'mdns' | 'relay' | 'off'} privacy mode in effect
+ * @property {string | null} dtlsRole 'client' | 'server' (from getStats)
+ * @property {string | null} dtlsCipher
+ * @property {string | null} srtpCipher
+ * @property {string | null} tlsVersion
+ * @property {string | null} fingerprintAlgorithm remote, as the core checked it
+ * @property {string | null} localCandidateType of the selected pair
+ * @property {string | null} remoteCandidateType of the selected pair
+ */
+
+/**
+ * @typedef {object} CallEventMap
+ * @property {{}} ringing
+ * @property {{}} progress
+ * @property {{}} accepted
+ * @property {{ held: boolean }} hold
+ * @property {SecurityReport} security
+ * @property {{ track: MediaStreamTrack, streams: readonly MediaStream[] }} track
+ * @property {{ ctype: string, body: string }} info
+ * @property {{ cause: string, status: number, reason: string | null, line?: number }} ended
+ * @property {PhoneError} error
+ */
+
+const GATHER_MS = 3000;
+const STATS_WAIT_MS = 10000;
+
+/** @extends {Emitter<CallEventMap>} */
+export class Call extends Emitter {
+  /** @type {Core} */
+  #core;
+  /** @type {MediaOptions} */
+  #media;
+  /** @type {RTCPeerConnection | null} */
+  #pc = null;
+  /** @type {MediaStream | null} */
+  #local = null;
+  /** @type {Promise<unknown>} media steps run one after another */
+  #steps = Promise.resolve();
+  /** @type {{ type: RTCSdpType, sdp: string } | null} an offer not applied yet */
+  #remoteOffer = null;
+  #video = false;
+  #muted = false;
+  /** @type {((e: PhoneError | null) => void) | null} settles a hold()/unhold() */
+  #holdDone = null;
+  /** @type {((e: PhoneError | null) => void) | null} settles phone.call() */
+  #sentDone = null;
+  #fingerprint = /** @type {string | null} */ (null);
+  #endedBy = /** @type {string | null} */ (null);
+
+  /**
+   * @param {Core} core
+   * @param {number} handle
+   * @param {'outgoing' | 'incoming'} direction
+   * @param {MediaOptions} media
+   * @param {{ remote: string, displayName: string | null, video: boolean }} info
+   */
+  constructor(core, handle, direction, media, info) {
+    super();
+    this.#core = core;
+    this.#media = media;
+    this.#video = info.video;
+    /** @readonly */
+    this.handle = handle;
+    /** @readonly */
+    this.direction = direction;
+    /** @readonly remote party URI */
+    this.remote = info.remote;
+    /** @readonly */
+    this.displayName = info.displayName;
+    /** @type {'calling' | 'incoming' | 'answering' | 'ringing' | 'progress' | 'active' | 'ended'} */
+    this.state = direction === 'outgoing' ? 'calling' : 'incoming';
+    this.held = false;
+    /** @type {MediaStream | null} what the peer sends */
+    this.remoteStream = null;
+  }
+
+  /** @returns {RTCPeerConnection | null} for stats and diagnostics */
+  get peerConnection() {
+    return this.#pc;
+  }
+
+  /**
+   * Resolves when the INVITE went out (the core accepted our offer).
+   * @returns {Promise<void>}
+   */
+  whenSent() {
+    return new Promise((resolve, reject) => {
+      this.#sentDone = (e) => (e ? reject(e) : resolve());
+    });
+  }
+
+  /**
+   * Answer an incoming call.
+   * @param {{ video?: boolean }} [options]
+   * @returns {Promise<void>} when the 200 OK went out
+   */
+  async answer({ video = this.#video } = {}) {
+    this.#cmd({ cmd: 'call.answer', video });
+    this.state = 'answering';
+    await this.whenSent();
+  }
+
+  /**
+   * Reject an incoming call that is not answered.
+   * @param {number} [status] 486 Busy Here (default), 603 Decline, ...
+   */
+  reject(status = 486) {
+    this.#cmd({ cmd: 'call.reject', status });
+  }
+
+  /** Hang up: CANCEL, decline or BYE, whatever the state needs. */
+  async hangup() {
+    if (this.state === 'ended') return;
+    this.#cmd({ cmd: 'call.hangup' });
+  }
+
+  /** @returns {Promise<void>} when the peer accepted the hold */
+  hold() {
+    return this.#hold(true);
+  }
+
+  /** @returns {Promise<void>} when the peer accepted the resume */
+  unhold() {
+    return this.#hold(false);
+  }
+
+  /**
+   * Mute or unmute what we send (the peer keeps receiving silence).
+   * @param {boolean} [muted]
+   */
+  mute(muted = true) {
+    this.#muted = muted;
+    for (const t of this.#local?.getAudioTracks() ?? []) t.enabled = !muted;
+  }
+
+  /** @returns {boolean} */
+  get muted() {
+    return this.#muted;
+  }
+
+  /**
+   * Send DTMF: RFC 4733 events through RTCDTMFSender, or SIP INFO
+   * (application/dtmf-relay) when the browser cannot.
+   * @param {string} tones 0-9, *, #, A-D (',' pauses, RFC 4733 only)
+   * @param {{ duration?: number, gap?: number }} [options] ms
+   */
+  sendDtmf(tones, { duration = 100, gap = 70 } = {}) {
+    if (!/^[0-9A-D#*,]+$/i.test(tones)) {
+      throw new PhoneError('invalid-argument', 'DTMF tones are 0-9, *, #, A-D and ,');
+    }
+    const sender = this.#pc?.getSenders().find((s) => s.track?.kind === 'audio');
+    const dtmf = sender?.dtmf;
+    if (dtmf && dtmf.canInsertDTMF) {
+      dtmf.insertDTMF(tones, duration, gap);
+      return;
+    }
+    for (const t of tones.replace(/,/g, '')) {
+      this.#cmd({ cmd: 'call.info', ctype: 'application/dtmf-relay',
+        body: `Signal=${t.toUpperCase()}\r\nDuration=${duration}\r\n` });
+    }
+  }
+
+  /**
+   * The security report of the live media (also emitted as `security`).
+   * @returns {Promise<SecurityReport>}
+   */
+  async security() {
+    /** @type {SecurityReport} */
+    const r = {
+      signalling: 'wss', privacy: this.#media.privacy, dtlsRole: null,
+      dtlsCipher: null, srtpCipher: null, tlsVersion: null,
+      fingerprintAlgorithm: this.#fingerprint,
+      localCandidateType: null, remoteCandidateType: null,
+    };
+    const pc = this.#pc;
+    if (!pc) return r;
+    const stats = /** @type {Map<string, any>} */ (/** @type {unknown} */ (await pc.getStats()));
+    /** @type {any} */
+    let transport = null;
+    stats.forEach((/** @type {any} */ s) => { if (s.type === 'transport') transport = s; });
+    if (transport) {
+      r.dtlsRole = transport.dtlsRole ?? null;
+      r.dtlsCipher = transport.dtlsCipher ?? null;
+      r.srtpCipher = transport.srtpCipher ?? null;
+      r.tlsVersion = transport.tlsVersion ?? null;
+      const pair = transport.selectedCandidatePairId && stats.get(transport.selectedCandidatePairId);
+      if (pair) {
+        r.localCandidateType = stats.get(pair.localCandidateId)?.candidateType ?? null;
+        r.remoteCandidateType = stats.get(pair.remoteCandidateId)?.candidateType ?? null;
+      }
+    }
+    return r;
+  }
+
+  /**
+   * A core event for this call (from Phone).
+   * @param {any} ev
+   */
+  onCoreEvent(ev) {
+    switch (ev.ev) {
+      case 'media.need':
+        this.#step(() => this.#makeSdp(ev));
+        break;
+      case 'media.remote':
+        this.#fingerprint = ev.fingerprint ?? this.#fingerprint;
+        this.#step(() => this.#applyRemote(ev));
+        break;
+      case 'ringing':
+      case 'progress':
+        this.state = ev.ev;
+        this.emit(ev.ev, {});
+        break;
+      case 'accepted':
+        this.state = 'active';
+        this.emit('accepted', {});
+        this.#step(() => this.#reportSecurity());
+        break;
+      case 'hold':
+        this.held = ev.held;
+        this.#holdDone?.(null);
+        this.emit('hold', { held: ev.held });
+        break;
+      case 'modify-failed':
+        // the peer refused: media back to what it was, `held` unchanged
+        this.#step(async () => {
+          await this.#pc?.setLocalDescription({ type: 'rollback' }).catch(() => {});
+          this.#setDirection(this.held);
+          this.#holdDone?.(new PhoneError('rejected', `the peer refused the change (${ev.status})`,
+            { status: ev.status, reason: ev.reason ?? undefined }));
+        });
+        break;
+      case 'info':
+        this.emit('info', { ctype: ev.ctype, body: ev.body });
+        break;
+      case 'ended':
+        this.#end(ev);
+        break;
+    }
+  }
+
+  /** @param {Record<string, unknown>} command */
+  #cmd(command) {
+    if (this.state === 'ended') throw new PhoneError('not-found', 'the call has ended');
+    const reply = this.#core.cmd({ ...command, call: this.handle });
+    if (reply.err) throw new PhoneError(reply.err, reply.message);
+    return reply;
+  }
+
+  /** @param {() => Promise<void>} fn */
+  #step(fn) {
+    this.#steps = this.#steps.then(fn).catch((e) => this.#fail(e));
+  }
+
+  /** A media step failed: the call cannot go on. */
+  /** @param {unknown} e */
+  #fail(e) {
+    if (this.state === 'ended') return;
+    const err = e instanceof PhoneError ? e : new PhoneError('media-failed',
+      e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+    this.#sentDone?.(err);
+    this.#holdDone?.(err);
+    this.#endedBy = err.code;
+    this.emit('error', err);
+    try {
+      this.#core.cmd({ cmd: 'call.hangup', call: this.handle });
+    } catch { /* already gone */ }
+  }
+
+  /** @param {boolean} hold */
+  async #hold(hold) {
+    if (this.held === hold) return;
+    const done = new Promise((resolve, reject) => {
+      this.#holdDone = (e) => { this.#holdDone = null; if (e) reject(e); else resolve(undefined); };
+    });
+    this.#cmd({ cmd: 'call.hold', hold });
+    await done;
+  }
+
+  /** @param {boolean} held */
+  #setDirection(held) {
+    for (const t of this.#pc?.getTransceivers() ?? []) {
+      if (t.currentDirection === 'stopped' || t.direction === 'stopped') continue;
+      t.direction = held ? 'sendonly' : 'sendrecv';
+    }
+  }
+
+  async #peer(/** @type {any} */ rtc) {
+    if (this.#pc) return this.#pc;
+    const PC = this.#media.RTCPeerConnection ?? globalThis.RTCPeerConnection;
+    if (!PC) throw new PhoneError('media-unavailable', 'no RTCPeerConnection here (calls need a browser)');
+    const servers = this.#media.iceServers;
+    const iceServers = typeof servers === 'function' ? await servers() : (servers ?? []);
+    // the core's policy (iceTransportPolicy, bundle, rtcp-mux) wins over ours
+    const pc = new PC({ iceServers, ...rtc });
+    this.#pc = pc;
+    pc.ontrack = (e) => {
+      this.remoteStream = e.streams[0] ?? this.remoteStream ?? new MediaStream([e.track]);
+      this.emit('track', { track: e.track, streams: e.streams });
+    };
+    const gum = this.#media.getUserMedia ??
+      ((/** @type {MediaStreamConstraints} */ c) => navigator.mediaDevices.getUserMedia(c));
+    this.#local = await gum({ audio: true, video: this.#video });
+    for (const t of this.#local.getTracks()) {
+      if (t.kind === 'audio') t.enabled = !this.#muted;
+      pc.addTrack(t, this.#local);
+    }
+    return pc;
+  }
+
+  /** media.need: make the offer or answer the core asked for */
+  async #makeSdp(/** @type {any} */ ev) {
+    const pc = await this.#peer(ev.rtc);
+    if (ev.type === 'offer') {
+      if (this.state !== 'calling') this.#setDirection(ev.hold);
+      await pc.setLocalDescription(await pc.createOffer());
+    }
+    else {
+      if (this.#remoteOffer) {
+        await pc.setRemoteDescription(this.#remoteOffer);
+        this.#remoteOffer = null;
+      }
+      await pc.setLocalDescription(await pc.createAnswer());
+    }
+    await this.#gathered(pc);
+    const sdp = pc.localDescription?.sdp ?? '';
+    const reply = this.#core.cmd({ cmd: 'call.media', call: this.handle, sdp,
+      bytes: new TextEncoder().encode(sdp).length });
+    if (reply.err) {
+      // the policy refused what the browser made (relay-unavailable, ...):
+      // the core ended the call already
+      const e = new PhoneError(reply.err, reply.message);
+      this.#sentDone?.(e);
+      this.#holdDone?.(e);
+      return;
+    }
+    this.#sentDone?.(null);
+    this.#sentDone = null;
+  }
+
+  /** ICE gathering, bounded: a call never waits 40 s for a dead STUN server */
+  async #gathered(/** @type {RTCPeerConnection} */ pc) {
+    if (pc.iceGatheringState === 'complete') return;
+    const ms = this.#media.iceGatheringTimeoutMs ?? GATHER_MS;
+    await new Promise((resolve) => {
+      const t = setTimeout(done, ms);
+      function done() {
+        clearTimeout(t);
+        pc.removeEventListener('icegatheringstatechange', check);
+        resolve(undefined);
+      }
+      function check() {
+        if (pc.iceGatheringState === 'complete') done();
+      }
+      pc.addEventListener('icegatheringstatechange', check);
+    });
+  }
+
+  /** media.remote: an offer waits for answer(); answers apply now */
+  async #applyRemote(/** @type {any} */ ev) {
+    const desc = { type: /** @type {RTCSdpType} */ (ev.type), sdp: /** @type {string} */ (ev.sdp) };
+    if (ev.type === 'offer' && !this.#pc) {
+      this.#remoteOffer = desc;  // incoming call: applied on answer()
+      return;
+    }
+    const pc = this.#pc;
+    if (!pc) return;
+    if (ev.type === 'offer') {
+      await pc.setRemoteDescription(desc);  // their re-INVITE; the core asks for the answer next
+      return;
+    }
+    await pc.setRemoteDescription(desc);
+  }
+
+  async #reportSecurity() {
+    const pc = this.#pc;
+    if (!pc) return;
+    // ciphers and the selected pair exist once DTLS is up (bounded wait)
+    const until = Date.now() + STATS_WAIT_MS;
+    let r = await this.security();
+    while (Date.now() < until && this.state !== 'ended' && pc.connectionState !== 'failed' &&
+           !(r.srtpCipher && r.localCandidateType)) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      r = await this.security();
+    }
+    if (this.state === 'ended') return;
+    this.emit('security', r);
+  }
+
+  /** @param {any} ev */
+  #end(ev) {
+    if (this.state === 'ended') return;
+    this.state = 'ended';
+    const cause = this.#endedBy ?? ev.cause;
+    const err = new PhoneError(cause, undefined, { status: ev.status, reason: ev.reason ?? undefined });
+    this.#sentDone?.(err);
+    this.#holdDone?.(err);
+    for (const t of this.#local?.getTracks() ?? []) t.stop();
+    this.#pc?.close();
+    this.emit('ended', { cause, status: ev.status, reason: ev.reason || null,
+      ...(ev.line ? { line: ev.line } : {}) });
+  }
+}
