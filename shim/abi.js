@@ -37,6 +37,7 @@
  *   | { cmd: 'phone.unregister', phone: number }
  *   | { cmd: 'phone.close', phone: number }
  *   | { cmd: 'sdp.check', sdp: string, bytes: number, direction?: 'remote' | 'local', privacy?: 'mdns' | 'relay' | 'off' }
+ *   | { cmd: 'phone.message', phone: number, target: string, text: string }
  *   | { cmd: 'call.new', phone: number, target: string, video?: boolean }
  *   | { cmd: 'call.media', call: number, sdp: string, bytes: number }
  *   | { cmd: 'call.answer', call: number, video?: boolean }
@@ -58,6 +59,7 @@
  * @property {string} [detail] sdp.check: short human text
  * @property {string} [sdp] sdp.check, local: what may leave
  * @property {number} [call] handle, for call.new
+ * @property {number} [messageId] for phone.message: the id its outcome event carries
  */
 
 /**
@@ -66,6 +68,9 @@
  *   | { ev: 'unregistered', phone: number }
  *   | { ev: 'registration-failed', phone: number, code: string, status: number, reason: string | null, retryIn: number }
  *   | { ev: 'core-failed', phone: number }
+ *   | { ev: 'message', phone: number, from: string, displayName: string | null, ctype: string, body: string }
+ *   | { ev: 'message-sent', phone: number, messageId: number, status: number }
+ *   | { ev: 'message-failed', phone: number, messageId: number, code: string, status: number, reason: string | null }
  *   | { ev: 'incoming', phone: number, call: number, from: string, displayName: string | null }
  *   | { ev: 'call-refused', phone: number, from: string, displayName: string | null, cause: string, line: number, detail: string }
  *   | { ev: 'media.need', phone: number, call: number, type: 'offer' | 'answer', video: boolean, hold: boolean,

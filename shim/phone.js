@@ -39,6 +39,10 @@ import { Call } from './call.js';
  * @property {Call} incoming a call for us: `call.answer()` or `call.reject(486)`
  * @property {{ from: string, displayName: string | null, cause: string, line: number, detail: string }} call-refused
  *   an incoming call the SDP policy refused (answered 488 with the reason)
+ * @property {{ from: string, displayName: string | null, contentType: string, body: string }} message
+ *   a SIP MESSAGE for us (already answered 200 OK)
+ * @property {{ messageId: number, status: number }} message-sent
+ * @property {{ messageId: number, error: PhoneError }} message-failed
  * @property {PhoneError} error
  */
 
@@ -185,6 +189,37 @@ export class Phone extends Emitter {
   }
 
   /**
+   * Send a text message (SIP MESSAGE, RFC 3428); resolves on the 2xx.
+   * @param {string} target `sip:bob@example.com`, or `bob` in our domain
+   * @param {string} text at most 16 KiB of UTF-8
+   * @param {{ signal?: AbortSignal }} [options]
+   * @returns {Promise<{ status: number }>}
+   */
+  async message(target, text, { signal } = {}) {
+    const { core, handle } = await this.#live();
+    if (typeof text !== 'string') throw new PhoneError('invalid-argument', 'text must be a string');
+    /** @type {(v: any) => void} */
+    let settle = () => {};
+    const done = new Promise((resolve, reject) => {
+      settle = (v) => (v instanceof PhoneError ? reject(v) : resolve(v));
+    });
+    const reply = core.cmd({ cmd: 'phone.message', phone: handle, target, text });
+    if (reply.err) throw new PhoneError(reply.err, reply.message);
+    const id = /** @type {number} */ (reply.messageId);
+    const onSent = (/** @type {any} */ e) => { if (e.messageId === id) settle({ status: e.status }); };
+    const onFailed = (/** @type {any} */ e) => { if (e.messageId === id) settle(e.error); };
+    const onAbort = () => settle(new PhoneError('aborted'));
+    this.on('message-sent', onSent).on('message-failed', onFailed);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await done;
+    } finally {
+      this.off('message-sent', onSent).off('message-failed', onFailed);
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /**
    * The calls in progress.
    * @returns {Call[]}
    */
@@ -310,6 +345,23 @@ export class Phone extends Emitter {
       return;
     }
     switch (ev.ev) {
+      case 'message': {
+        const e = /** @type {any} */ (ev);
+        this.emit('message', { from: e.from, displayName: e.displayName || null,
+          contentType: e.ctype, body: e.body });
+        break;
+      }
+      case 'message-sent': {
+        const e = /** @type {any} */ (ev);
+        this.emit('message-sent', { messageId: e.messageId, status: e.status });
+        break;
+      }
+      case 'message-failed': {
+        const e = /** @type {any} */ (ev);
+        this.emit('message-failed', { messageId: e.messageId,
+          error: new PhoneError(e.code, undefined, { status: e.status, reason: e.reason ?? undefined }) });
+        break;
+      }
       case 'call-refused': {
         const e = /** @type {any} */ (ev);
         this.emit('call-refused', { from: e.from, displayName: e.displayName || null,

@@ -148,6 +148,18 @@ static int rx(const char *head, const char *body)
 }
 
 
+/* Feed the core one complete message as it is */
+static int rx_raw(const char *msg)
+{
+	int err = sp_ws_rx(fake_spjs.last_conn, (const uint8_t *)msg,
+			   strlen(msg));
+
+	settle();
+
+	return err;
+}
+
+
 /* Answer the newest sent request (an INVITE) with a response */
 static int respond(int code, const char *reason, const char *sdp_file)
 {
@@ -584,5 +596,93 @@ int test_call_reject(void)
 
  out:
 	mem_deref(sdp);
+	return err;
+}
+
+
+int test_call_message_options(void)
+{
+	struct sip_msg *req = NULL;
+	const char *ev, *s;
+	int n, err;
+
+	err = phone_open("mdns");
+	TEST_ERR(err);
+	err = cmd("{\"v\":1,\"id\":2,\"cmd\":\"phone.register\",\"phone\":1}");
+	TEST_ERR(err);
+	transport_up();
+
+	/* MESSAGE in: 200 OK, then the text to the app (JSON-escaped) */
+	n = fake_spjs.nsent;
+	err = rx_raw("MESSAGE sip:alice@x.invalid;transport=ws SIP/2.0\r\n"
+		 "Via: SIP/2.0/WSS 203.0.113.10;branch=z9hG4bKm1\r\n"
+		 "Max-Forwards: 69\r\n"
+		 "From: <sip:bob@example.com>;tag=m1\r\n"
+		 "To: <sip:alice@example.com>\r\n"
+		 "Call-ID: msg-1\r\nCSeq: 1 MESSAGE\r\n"
+		 "Content-Type: text/plain;charset=utf-8\r\n"
+		 "Content-Length: 8\r\n\r\nhi \"you\"");
+	TEST_ERR(err);
+	TEST_ASSERT(!strncmp(fake_spjs_sent(n), "SIP/2.0 200 OK\r\n", 16));
+	ev = fake_spjs_event("{\"ev\":\"message\"");
+	TEST_ASSERT(ev && strstr(ev, "\"body\":\"hi \\\"you\\\"\""));
+	TEST_ASSERT(strstr(ev, "\"from\":\"sip:bob@example.com\""));
+	TEST_ASSERT(strstr(ev, "\"ctype\":\"text/plain\""));
+
+	/* OPTIONS: 200 with Allow; anything else out of dialog: 405 */
+	err = rx("OPTIONS sip:alice@x.invalid;transport=ws SIP/2.0\r\n"
+		 "Via: SIP/2.0/WSS 203.0.113.10;branch=z9hG4bKo1\r\n"
+		 "Max-Forwards: 69\r\n"
+		 "From: <sip:bob@example.com>;tag=o1\r\n"
+		 "To: <sip:alice@example.com>\r\n"
+		 "Call-ID: opt-1\r\nCSeq: 1 OPTIONS\r\n", NULL);
+	TEST_ERR(err);
+	s = fake_spjs_sent(fake_spjs.nsent - 1);
+	TEST_ASSERT(!strncmp(s, "SIP/2.0 200 OK\r\n", 16));
+	TEST_ASSERT(strstr(s, "\r\nAllow: INVITE, ACK, CANCEL, BYE, INFO, "
+			   "MESSAGE, OPTIONS\r\n"));
+
+	err = rx("SUBSCRIBE sip:alice@x.invalid;transport=ws SIP/2.0\r\n"
+		 "Via: SIP/2.0/WSS 203.0.113.10;branch=z9hG4bKs1\r\n"
+		 "Max-Forwards: 69\r\n"
+		 "From: <sip:bob@example.com>;tag=s1\r\n"
+		 "To: <sip:alice@example.com>\r\n"
+		 "Call-ID: sub-1\r\nCSeq: 1 SUBSCRIBE\r\nEvent: presence\r\n",
+		 NULL);
+	TEST_ERR(err);
+	s = fake_spjs_sent(fake_spjs.nsent - 1);
+	TEST_ASSERT(!strncmp(s, "SIP/2.0 405 Method Not Allowed\r\n", 32));
+
+	/* MESSAGE out: the text as body, the 200 completes it */
+	err = cmd("{\"v\":1,\"id\":3,\"cmd\":\"phone.message\",\"phone\":1,"
+		  "\"target\":\"bob\",\"text\":\"caf\\u00e9\"}");
+	TEST_ERR(err);
+	TEST_ASSERT(fake_spjs_event("{\"id\":3,\"err\":null,\"messageId\":"));
+	settle();
+	s = fake_spjs_sent(fake_spjs.nsent - 1);
+	TEST_ASSERT(!strncmp(s, "MESSAGE sip:bob@example.com SIP/2.0\r\n", 37));
+	TEST_ASSERT(strstr(s, "\r\nContent-Type: text/plain;charset=utf-8\r\n"));
+	TEST_ASSERT(strstr(s, "\r\n\r\ncaf\xc3\xa9"));
+	err = respond(200, "OK", NULL);
+	TEST_ERR(err);
+	ev = fake_spjs_event("{\"ev\":\"message-sent\"");
+	TEST_ASSERT(ev && strstr(ev, "\"status\":200"));
+
+	/* refused and bad targets */
+	err = cmd("{\"v\":1,\"id\":4,\"cmd\":\"phone.message\",\"phone\":1,"
+		  "\"target\":\"nobody\",\"text\":\"x\"}");
+	TEST_ERR(err);
+	settle();
+	err = respond(404, "Not Found", NULL);
+	TEST_ERR(err);
+	ev = fake_spjs_event("{\"ev\":\"message-failed\"");
+	TEST_ASSERT(ev && strstr(ev, "\"code\":\"not-found\""));
+	err = cmd("{\"v\":1,\"id\":5,\"cmd\":\"phone.message\",\"phone\":1,"
+		  "\"target\":\"a b\",\"text\":\"x\"}");
+	TEST_ASSERT(fake_spjs_event("{\"id\":5,\"err\":\"invalid-argument\""));
+	err = 0;
+
+ out:
+	mem_deref(req);
 	return err;
 }

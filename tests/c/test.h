@@ -122,7 +122,8 @@ const char *fake_spjs_sent(int i);
 	X(test_call_answer_refused)		\
 	X(test_call_relay_fails_closed)		\
 	X(test_call_incoming)			\
-	X(test_call_reject)
+	X(test_call_reject)			\
+	X(test_call_message_options)
 
 #define X(name) int name(void);
 TESTS(X)

@@ -116,6 +116,18 @@ describe('Two sipshield pages call each other through Kamailio', () => {
     const info = await bob.waitFor('info', 5000);
     assert.match(info.body, /^Signal=5\r\n/);
 
+    // MESSAGE while in the call, through Kamailio (digest-challenged)
+    const sent = await alice.do('message', `sip:bob@${REALM}`, 'h\u00e9llo "bob" \u{1f600}');
+    assert.equal(sent.ok, true, JSON.stringify(sent));
+    assert.equal(sent.status, 200);
+    const msg = await bob.waitFor('message', 5000);
+    assert.equal(msg.body, 'h\u00e9llo "bob" \u{1f600}');
+    assert.equal(msg.from, `sip:alice@${REALM}`);
+    assert.match(msg.contentType, /^text\/plain/);
+    const nobody = await alice.do('message', `sip:nobody@${REALM}`, 'x');
+    assert.equal(nobody.ok, false);
+    assert.equal(nobody.code, 'not-found');
+
     await alice.do('hangup');
     const ea = await alice.waitFor('ended');
     const eb = await bob.waitFor('ended');

@@ -180,6 +180,27 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev,
 			  h, abi_json_str, info->code, info->status,
 			  abi_json_pl, &info->reason, info->retry_in);
 		break;
+
+	case UA_EV_MESSAGE:
+		abi_emitf("{\"ev\":\"message\",\"phone\":%d,\"from\":%H,"
+			  "\"displayName\":%H,\"ctype\":%H,\"body\":%H}",
+			  h, abi_json_pl, &info->from, abi_json_pl,
+			  &info->display, abi_json_pl, &info->ctype,
+			  abi_json_pl, &info->body);
+		break;
+
+	case UA_EV_MESSAGE_DONE:
+		if (info->code)
+			abi_emitf("{\"ev\":\"message-failed\",\"phone\":%d,"
+				  "\"messageId\":%u,\"code\":%H,\"status\":%u,"
+				  "\"reason\":%H}", h, info->id,
+				  abi_json_str, info->code, info->status,
+				  abi_json_pl, &info->reason);
+		else
+			abi_emitf("{\"ev\":\"message-sent\",\"phone\":%d,"
+				  "\"messageId\":%u,\"status\":%u}", h, info->id,
+				  info->status);
+		break;
 	}
 }
 
@@ -271,6 +292,23 @@ static void cmd_phone(uint64_t id, const char *name, const struct odict *cmd)
 			abi_reply_ok(id);
 			abi_emitf("{\"ev\":\"unregistered\",\"phone\":%d}",
 				  (int)h);
+			return;
+		}
+	}
+	else if (!strcmp(name, "phone.message")) {
+		uint32_t mid = 0;
+
+		err = ua_message(ua, odict_string(cmd, "target"),
+				 odict_string(cmd, "text"), &mid);
+		if (err == EINVAL) {
+			abi_reply_err(id, "invalid-argument", "target must be a "
+				      "sip:/sips: URI or a user name, text a "
+				      "string of at most 16384 bytes");
+			return;
+		}
+		if (!err) {
+			abi_emitf("{\"id\":%llu,\"err\":null,\"messageId\":%u}",
+				  (unsigned long long)id, mid);
 			return;
 		}
 	}

@@ -477,9 +477,17 @@ static bool uri_chars_ok(const char *s)
 }
 
 
-/* sip:/sips: URI as given, or a bare user name in the phone's domain */
-static int target_make(char **targetp, const struct call_ctx *ctx,
-		       const char *target)
+/**
+ * A request target: a sip:/sips: URI as given, or a bare user name in
+ * the domain of @p aor.  Nothing that could end a header early passes.
+ *
+ * @param targetp Returns the URI (mem_deref it)
+ * @param aor     The phone's address of record
+ * @param target  What the app gave
+ *
+ * @return 0 if success, EINVAL if not a usable target
+ */
+int call_target(char **targetp, const char *aor, const char *target)
 {
 	struct pl pl;
 	struct uri uri;
@@ -501,7 +509,7 @@ static int target_make(char **targetp, const struct call_ctx *ctx,
 	if (strchr(target, ':') || strchr(target, '@'))
 		return EINVAL;
 
-	pl_set_str(&pl, ctx->aor);
+	pl_set_str(&pl, aor);
 	if (uri_decode(&uri, &pl))
 		return EINVAL;
 
@@ -529,7 +537,7 @@ int call_connect(struct call **callp, const struct call_ctx *ctx,
 	if (!callp || !ctx)
 		return EINVAL;
 
-	err = target_make(&uri, ctx, target);
+	err = call_target(&uri, ctx->aor, target);
 	if (err)
 		return err;
 

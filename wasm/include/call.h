@@ -84,3 +84,4 @@ int  call_handle(const struct call *call);
 int  call_phone(const struct call *call);
 void call_close_all(struct list *calls);
 const char *call_cause(uint16_t status);
+int  call_target(char **targetp, const char *aor, const char *target);

@@ -11,7 +11,10 @@ enum ua_event {
 	UA_EV_TRANSPORT,          /* state = "open" | "closed", code       */
 	UA_EV_REGISTERED,         /* expires, status                       */
 	UA_EV_UNREGISTERED,
-	UA_EV_REGISTRATION_FAILED /* code, status, reason                 */
+	UA_EV_REGISTRATION_FAILED, /* code, status, reason                */
+	UA_EV_MESSAGE,             /* from, display, ctype, body           */
+	UA_EV_MESSAGE_DONE,        /* id, code (NULL if 2xx), status,
+				      reason                               */
 };
 
 struct ua_evinfo {
@@ -22,6 +25,11 @@ struct ua_evinfo {
 	uint16_t status;
 	struct pl reason;
 	uint32_t retry_in;
+	uint32_t id;
+	struct pl from;
+	struct pl display;
+	struct pl ctype;
+	struct pl body;
 };
 
 typedef void (ua_event_h)(struct ua *ua, enum ua_event ev,
@@ -32,6 +40,8 @@ int  ua_alloc(struct ua **uap, const struct odict *cfg, ua_event_h *eh,
 	      const char **reasonp);
 int  ua_call(struct ua *ua, struct call **callp, const char *target,
 	     bool video);
+int  ua_message(struct ua *ua, const char *target, const char *text,
+		uint32_t *idp);
 int  ua_register(struct ua *ua);
 int  ua_unregister(struct ua *ua);
 void ua_set_handle(struct ua *ua, int handle);

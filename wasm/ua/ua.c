@@ -22,6 +22,7 @@
 #include "auth.h"
 #include "policy.h"
 #include "call.h"
+#include "message.h"
 #include "reg.h"
 #include "transport.h"
 #include "ua.h"
@@ -45,6 +46,7 @@ struct ua {
 	struct reg *reg;
 	struct list calls;
 	struct call_ctx cctx;   /* what the calls need from the phone */
+	struct message_ctx mctx;
 	char *aor;
 	char *display;
 	char *cuser;
@@ -58,6 +60,7 @@ static void destructor(void *arg)
 	struct ua *ua = arg;
 
 	call_close_all(&ua->calls);
+	message_close(&ua->mctx);
 	ua->sock = mem_deref(ua->sock);
 	ua->reg = mem_deref(ua->reg);
 	if (ua->sip)
@@ -67,6 +70,42 @@ static void destructor(void *arg)
 	mem_deref(ua->aor);
 	mem_deref(ua->display);
 	mem_deref(ua->cuser);
+}
+
+
+static void message_recv(const struct sip_msg *msg, void *arg)
+{
+	struct ua *ua = arg;
+	struct ua_evinfo info;
+
+	memset(&info, 0, sizeof(info));
+	info.from    = msg->from.auri;
+	info.display = msg->from.dname;
+	info.ctype   = msg->ctyp.type;
+	if (msg->ctyp.subtype.p)
+		info.ctype.l = (size_t)(msg->ctyp.subtype.p +
+					msg->ctyp.subtype.l - msg->ctyp.type.p);
+	info.body.p = (const char *)mbuf_buf(msg->mb);
+	info.body.l = mbuf_get_left(msg->mb);
+
+	ua->eh(ua, UA_EV_MESSAGE, &info, ua->arg);
+}
+
+
+static void message_done(uint32_t id, const char *code, uint16_t status,
+			 const struct sip_msg *msg, void *arg)
+{
+	struct ua *ua = arg;
+	struct ua_evinfo info;
+
+	memset(&info, 0, sizeof(info));
+	info.id     = id;
+	info.code   = code;
+	info.status = status;
+	if (msg)
+		info.reason = msg->reason;
+
+	ua->eh(ua, UA_EV_MESSAGE_DONE, &info, ua->arg);
 }
 
 
@@ -396,6 +435,17 @@ int ua_alloc(struct ua **uap, const struct odict *cfg, ua_event_h *eh,
 	ua->cctx.eh      = ceh;
 	ua->cctx.arg     = arg;
 
+	ua->mctx.sip     = ua->sip;
+	ua->mctx.aor     = ua->aor;
+	ua->mctx.display = ua->display;
+	ua->mctx.creds   = ua->creds;
+	ua->mctx.recvh   = message_recv;
+	ua->mctx.doneh   = message_done;
+	ua->mctx.arg     = ua;
+	err = message_listen(&ua->mctx);
+	if (err)
+		goto out;
+
  out:
 	mem_deref(userbuf);
 	if (err) {
@@ -459,4 +509,21 @@ int ua_call(struct ua *ua, struct call **callp, const char *target,
 	    bool video)
 {
 	return ua ? call_connect(callp, &ua->cctx, target, video) : EINVAL;
+}
+
+
+/**
+ * Send a text message (SIP MESSAGE); outcome as UA_EV_MESSAGE_DONE
+ *
+ * @param ua     Phone
+ * @param target sip:/sips: URI or a user name in the phone's domain
+ * @param text   UTF-8 text
+ * @param idp    Returns the id the outcome carries
+ *
+ * @return 0 if sent, otherwise errorcode
+ */
+int ua_message(struct ua *ua, const char *target, const char *text,
+	       uint32_t *idp)
+{
+	return ua ? message_send(&ua->mctx, target, text, idp) : EINVAL;
 }

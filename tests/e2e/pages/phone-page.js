@@ -60,6 +60,7 @@ window.sipPeer = {
       if (auto) c.answer().catch((e) => mark('answer-failed', { code: e.code }));
     });
     phone.on('call-refused', (d) => mark('call-refused', d));
+    phone.on('message', (d) => mark('message', d));
     phone.on('registration-failed', (e) => mark('registration-failed', { code: e.code }));
     await phone.register();
     status('registered');
@@ -142,6 +143,10 @@ window.sipPeer = {
       remoteSdp: pc && pc.remoteDescription ? pc.remoteDescription.sdp : null,
       localSdp: pc && pc.localDescription ? pc.localDescription.sdp : null,
     };
+  },
+  async message(target, text) {
+    try { return { ok: true, ...(await phone.message(target, text)) }; }
+    catch (e) { return { ok: false, code: e.code, status: e.status }; }
   },
   async close() { await phone.close(); return true; },
 };
