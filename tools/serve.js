@@ -22,7 +22,7 @@ const config = process.argv[3] || '{}';
 const server = http.createServer((req, res) => {
   const url = new URL(req.url || '/', 'http://127.0.0.1');
   if (url.pathname === '/') {
-    res.writeHead(302, { location: '/web/demo/' });
+    res.writeHead(302, { location: `/web/demo/${url.search}` });  // keeps ?user=bob
     res.end();
     return;
   }
