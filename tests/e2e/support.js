@@ -1,6 +1,7 @@
 // E2E support: headless Debian Chromium driven by playwright-core, and the page server
 // (tools/serve.js) on 127.0.0.1, both started and stopped by the tests.
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { ROOT, freePort } from '../node/support/servers.js';
@@ -40,4 +41,34 @@ export async function startPageServer(config = {}) {
       child.kill('SIGTERM');
     }),
   };
+}
+
+/**
+ * Bundle tests/e2e/pages/jssip-page.js with npm jssip (esbuild, IIFE for a classic <script>)
+ * into build/e2e/jssip-page.js (+ .map), which tests/e2e/pages/jssip.html loads. Rebuilt at
+ * each call (well under a second), written by rename so a concurrent run never serves half a
+ * file; never committed.
+ * @returns {Promise<string>} the page's path for the page server, '/tests/e2e/pages/jssip.html'
+ */
+export async function bundleJssipPage() {
+  const esbuild = await import('esbuild');
+  const outfile = path.join(ROOT, 'build/e2e/jssip-page.js');
+  const r = await esbuild.build({
+    entryPoints: [path.join(ROOT, 'tests/e2e/pages/jssip-page.js')],
+    outfile,
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'chrome110',
+    sourcemap: 'linked',
+    logLevel: 'error',
+    write: false,
+  });
+  fs.mkdirSync(path.dirname(outfile), { recursive: true });
+  for (const f of r.outputFiles) {
+    const tmp = `${f.path}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, f.contents);
+    fs.renameSync(tmp, f.path);
+  }
+  return '/tests/e2e/pages/jssip.html';
 }
