@@ -75,7 +75,7 @@
  *   | { ev: 'call-refused', phone: number, from: string, displayName: string | null, cause: string, line: number, detail: string }
  *   | { ev: 'media.need', phone: number, call: number, type: 'offer' | 'answer', video: boolean, hold: boolean,
  *       rtc: { iceTransportPolicy: 'all' | 'relay', bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' } }
- *   | { ev: 'media.remote', phone: number, call: number, type: 'offer' | 'pranswer' | 'answer', sdp: string }
+ *   | { ev: 'media.remote', phone: number, call: number, type: 'offer' | 'pranswer' | 'answer', fingerprint: string | null, sdp: string }
  *   | { ev: 'ringing' | 'progress' | 'accepted', phone: number, call: number }
  *   | { ev: 'hold', phone: number, call: number, held: boolean }
  *   | { ev: 'modify-failed', phone: number, call: number, status: number, reason: string | null, held: boolean }

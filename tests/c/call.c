@@ -314,6 +314,7 @@ int test_call_outgoing(void)
 	TEST_ERR(err);
 	ev = fake_spjs_event("{\"ev\":\"media.remote\"");
 	TEST_ASSERT(ev && strstr(ev, "\"type\":\"answer\""));
+	TEST_ASSERT(strstr(ev, "\"fingerprint\":\"sha-256\""));
 	TEST_ASSERT(strstr(ev, "a=setup:active"));
 	TEST_ASSERT(fake_spjs_event("{\"ev\":\"accepted\""));
 	n = fake_spjs.nsent;

@@ -101,6 +101,9 @@ describe('Two sipshield pages call each other through Kamailio', () => {
     assert.equal(sec.signalling, 'wss');
     assert.ok(sec.srtpCipher, JSON.stringify(sec));
     assert.ok(sec.dtlsCipher, JSON.stringify(sec));
+    assert.equal(sec.fingerprintAlgorithm, 'sha-256');
+    assert.match(sec.dtlsRole, /^(client|server)$/);
+    assert.ok(sec.localCandidateType && sec.remoteCandidateType, JSON.stringify(sec));
     assert.ok((await bob.do('info')).events.some((e) => e.name === 'ice-servers-asked'));
 
     // hold and resume: the peer accepts, `held` follows

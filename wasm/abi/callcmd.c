@@ -10,7 +10,7 @@
  * Events (all carry phone, and call unless refused):
  *   incoming {from, displayName}   call-refused {from, displayName, cause,
  *   line, detail}   media.need {type, video, hold, rtc}   media.remote
- *   {type, sdp}   ringing   progress   accepted   hold {held}
+ *   {type, fingerprint, sdp}   ringing   progress   accepted   hold {held}
  *   modify-failed {status, reason, held}   info {ctype, body}
  *   ended {cause, status, reason, line}
  * No logic lives here: decode, dispatch, encode.
@@ -225,8 +225,9 @@ void abi_call_event(struct call *call, enum call_event ev,
 
 	case CALL_EV_MEDIA_REMOTE:
 		abi_emitf("{\"ev\":\"media.remote\",\"phone\":%d,\"call\":%d,"
-			  "\"type\":%H,\"sdp\":%H}", p, c,
+			  "\"type\":%H,\"fingerprint\":%H,\"sdp\":%H}", p, c,
 			  abi_json_str, info->sdp_type,
+			  abi_json_str, info->fingerprint,
 			  abi_json_pl, &info->sdp);
 		break;
 

@@ -272,12 +272,13 @@ static int remote_check(struct policy_verdict *v, const struct sip_msg *msg)
 
 
 static void media_remote(struct call *call, const char *type,
-			 const struct sip_msg *msg)
+			 const struct sip_msg *msg, const struct policy_verdict *v)
 {
 	struct call_evinfo info;
 
 	memset(&info, 0, sizeof(info));
 	info.sdp_type = type;
+	info.fingerprint = v->fingerprint;
 	info.sdp.p = (const char *)mbuf_buf(msg->mb);
 	info.sdp.l = mbuf_get_left(msg->mb);
 
@@ -327,7 +328,7 @@ static int offer_handler(struct mbuf **descp, const struct sip_msg *msg,
 	}
 
 	call->modify = MODIFY_REMOTE;
-	media_remote(call, "offer", msg);
+	media_remote(call, "offer", msg, &v);
 	media_need(call, "answer");
 
 	return EINPROGRESS;  /* answered by call_media() */
@@ -365,7 +366,7 @@ static int answer_handler(const struct sip_msg *msg, void *arg)
 		return EPROTO;  /* initial INVITE: libre ACKs, BYE, closeh */
 	}
 
-	media_remote(call, "answer", msg);
+	media_remote(call, "answer", msg, &v);
 
 	if (call->modify == MODIFY_LOCAL_SENT) {
 		call->modify = MODIFY_NONE;
@@ -391,7 +392,7 @@ static void progress_handler(const struct sip_msg *msg, void *arg)
 			return;
 		}
 
-		media_remote(call, "pranswer", msg);
+		media_remote(call, "pranswer", msg, &v);
 	}
 
 	emit(call, msg->scode == 180 ? CALL_EV_RINGING : CALL_EV_PROGRESS,
@@ -642,7 +643,7 @@ void call_incoming(const struct call_ctx *ctx, const struct sip_msg *msg)
 	info.display = msg->from.dname;
 	emit(call, CALL_EV_INCOMING, &info);
 	if (!call->ended)
-		media_remote(call, "offer", msg);
+		media_remote(call, "offer", msg, &v);
 }
 
 

@@ -32,6 +32,7 @@ struct call_evinfo {
 	int phone;             /* CALL_EV_REFUSED: phone handle              */
 	const char *sdp_type;  /* "offer" | "pranswer" | "answer"           */
 	struct pl sdp;         /* CALL_EV_MEDIA_REMOTE                       */
+	const char *fingerprint; /* CALL_EV_MEDIA_REMOTE: its hash          */
 	struct pl from;        /* CALL_EV_INCOMING: remote URI               */
 	struct pl display;     /* CALL_EV_INCOMING: display name             */
 	struct pl ctype;       /* CALL_EV_INFO                               */

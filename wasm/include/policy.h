@@ -38,6 +38,8 @@ struct policy_verdict {
 	const char *reason;  /* stable code, NULL if accepted            */
 	unsigned line;       /* 1-based line of the offence, 0 if n/a    */
 	const char *detail;  /* short human text                         */
+	const char *fingerprint; /* accepted: hash of the first
+				    a=fingerprint ("sha-256", ...)      */
 };
 
 int policy_sdp_remote(struct policy_verdict *v, const char *sdp,

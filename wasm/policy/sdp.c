@@ -172,6 +172,7 @@ struct scan {
 	const char *reason;                     /* structural error */
 	unsigned line;
 	const char *detail;
+	const char *fp_alg;                     /* first a=fingerprint */
 };
 
 struct cand {
@@ -708,8 +709,9 @@ static bool media_line(struct media *m, const struct pl *val)
 }
 
 
-/* RFC 8122 5; *weak set for a hash other than sha-256/384/512 */
-static bool fingerprint(const struct pl *val, bool *weak)
+/* RFC 8122 5; *weak set for a hash other than sha-256/384/512, *alg to
+ * its name ("sha-256", ...; NULL if unknown) */
+static bool fingerprint(const struct pl *val, bool *weak, const char **alg)
 {
 	static const struct {
 		const char *name;
@@ -739,9 +741,11 @@ static bool fingerprint(const struct pl *val, bool *weak)
 	len = (fp.l + 1) / 3;
 
 	*weak = true;
+	*alg = NULL;
 	for (i = 0; i < ARRAY_SIZE(hash); i++) {
 		if (pl_is(&func, hash[i].name)) {
 			*weak = hash[i].weak;
+			*alg = hash[i].name;
 			return len == hash[i].len;
 		}
 	}
@@ -957,10 +961,13 @@ static int attribute(struct scan *s, struct media *m, const struct pl *val,
 			s->kept[s->nkept++] = c.ip;
 	}
 	else if (pl_is(&name, "fingerprint")) {
+		const char *alg;
 		bool weak;
 
-		if (!fingerprint(&value, &weak))
+		if (!fingerprint(&value, &weak, &alg))
 			return fail(s, EBADMSG, n, "bad a=fingerprint value");
+		if (!s->fp_alg)
+			s->fp_alg = alg;
 		if (weak)
 			note(s, R_WEAK_FP, n);
 		if (m)
@@ -1263,6 +1270,7 @@ static int check(struct scan *s, struct policy_verdict *v, const char *sdp,
 		v->reason = s->reason;
 		v->line = s->line;
 		v->detail = s->detail;
+		v->fingerprint = err ? NULL : s->fp_alg;
 	}
 
 	return err;
