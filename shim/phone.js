@@ -168,9 +168,11 @@ export class Phone extends Emitter {
   }
 
   /**
-   * Call someone; resolves once the INVITE went out (after the core
-   * checked our offer), rejects with the policy's reason if it refused it
-   * (e.g. `relay-unavailable`). Follow the call with its events.
+   * Call someone; resolves once the core checked our offer and sent the
+   * INVITE (on the WebSocket as soon as it is open), rejects with the
+   * policy's reason if it refused the offer (e.g. `relay-unavailable`) or
+   * `media-failed` if the browser could not make one. Follow the call
+   * with its events.
    * @param {string} target `sip:bob@example.com`, or `bob` in our domain
    * @param {{ video?: boolean }} [options]
    * @returns {Promise<Call>}
