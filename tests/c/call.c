@@ -244,6 +244,7 @@ static int phone_open(const char *privacy)
 /* call.new to bob: the core asks the shim for an offer */
 static int call_new(int *callp, const char *policy)
 {
+	const int n = fake_spjs.nsent;
 	const char *ev;
 	int err;
 
@@ -259,7 +260,7 @@ static int call_new(int *callp, const char *policy)
 	TEST_ASSERT(ev);
 	TEST_ASSERT(strstr(ev, "\"type\":\"offer\""));
 	TEST_ASSERT(strstr(ev, policy));
-	TEST_EQUALS(0, fake_spjs.nsent);
+	TEST_EQUALS(n, fake_spjs.nsent);  /* nothing sent before the offer */
 
  out:
 	return err;
@@ -685,5 +686,68 @@ int test_call_message_options(void)
 
  out:
 	mem_deref(req);
+	return err;
+}
+
+
+int test_call_early_media_two_calls(void)
+{
+	const char *ev;
+	char buf[256];
+	int c1 = 0, c2 = 0, i, err;
+
+	err = phone_open("mdns");
+	TEST_ERR(err);
+	err = call_new(&c1, "\"iceTransportPolicy\":\"all\"");
+	TEST_ERR(err);
+	err = media(3, c1, "chrome-audio-offer-host-ipv6-tcp.aiortc.sdp");
+	TEST_ERR(err);
+	transport_up();
+	TEST_EQUALS(1, fake_spjs.nsent);
+
+	/* 183 with an answer: early media, applied as a provisional answer */
+	err = respond(183, "Session Progress",
+		      "asterisk20-audio-answer-dtls.sdp");
+	TEST_ERR(err);
+	ev = fake_spjs_event("{\"ev\":\"media.remote\"");
+	TEST_ASSERT(ev && strstr(ev, "\"type\":\"pranswer\""));
+	TEST_ASSERT(fake_spjs_event("{\"ev\":\"progress\""));
+
+	/* a second call at the same time, then both established */
+	err = call_new(&c2, "\"iceTransportPolicy\":\"all\"");
+	TEST_ERR(err);
+	TEST_ASSERT(c2 != c1);
+	err = media(4, c2, "chrome-audio-offer-host-ipv6-tcp.aiortc.sdp");
+	TEST_ERR(err);
+	TEST_EQUALS(2, fake_spjs.nsent);
+	err = respond(200, "OK", "asterisk20-audio-answer-dtls.sdp");
+	TEST_ERR(err);
+
+	/* the first INVITE's 200 too (rebuild it from the first request) */
+	(void)memcpy(fake_spjs.sent[fake_spjs.nsent % 16],
+		     fake_spjs.sent[0], sizeof(fake_spjs.sent[0]));
+	++fake_spjs.nsent;
+	err = respond(200, "OK", "asterisk20-audio-answer-dtls.sdp");
+	TEST_ERR(err);
+
+	for (i = 1; i <= 2; i++) {
+		(void)re_snprintf(buf, sizeof(buf),
+				  "{\"ev\":\"accepted\",\"phone\":1,\"call\":%d}",
+				  i == 1 ? c1 : c2);
+		TEST_ASSERT(fake_spjs_event(buf));
+	}
+
+	/* hanging up one leaves the other */
+	(void)re_snprintf(buf, sizeof(buf), "{\"v\":1,\"id\":5,"
+			  "\"cmd\":\"call.hangup\",\"call\":%d}", c1);
+	err = cmd(buf);
+	TEST_ERR(err);
+	(void)re_snprintf(buf, sizeof(buf), "{\"v\":1,\"id\":6,"
+			  "\"cmd\":\"call.hold\",\"call\":%d,\"hold\":true}", c2);
+	err = cmd(buf);
+	TEST_ERR(err);
+	TEST_ASSERT(fake_spjs_event("{\"id\":6,\"err\":null}"));
+
+ out:
 	return err;
 }
