@@ -346,6 +346,7 @@ export class Call extends Emitter {
 
   /** media.need: make the offer or answer the core asked for */
   async #makeSdp(/** @type {any} */ ev) {
+    if (!this.#pc) this.#video = !!ev.video;  // as asked: call({video}) or answer({video})
     const pc = await this.#peer(ev.rtc);
     if (ev.type === 'offer') {
       if (this.state !== 'calling') this.#setDirection(ev.hold);

@@ -191,4 +191,25 @@ describe('Two sipshield pages call each other through Kamailio', () => {
     assert.ok(!frames.some((f) => f.startsWith('INVITE ')), 'an INVITE left');
     assert.equal((await carol.do('info')).calls, 0);
   });
+
+  it('video: audio and video flow both ways when both sides ask for it', async () => {
+    const alice = await peer('alice', 'mdns');
+    const bob = await peer('bob', 'mdns');
+    await bob.do('autoAnswer', true, { video: true });
+    assert.deepEqual(await alice.do('call', `sip:bob@${REALM}`, { video: true }), { ok: true });
+    await alice.waitFor('accepted');
+    const until = Date.now() + CALL_MS;
+    let sa, sb;
+    while (Date.now() < until) {
+      sa = await alice.do('stats');
+      sb = await bob.do('stats');
+      if (sa?.videoPacketsReceived > 0 && sb?.videoPacketsReceived > 0 &&
+          sa.audioPacketsReceived > 0 && sb.audioPacketsReceived > 0) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.ok(sa.videoPacketsReceived > 0 && sb.videoPacketsReceived > 0, JSON.stringify([sa, sb]));
+    assert.match((await bob.do('info')).remoteSdp, /^m=video /m);
+    await alice.do('hangup');
+    assert.equal((await bob.waitFor('ended')).cause, 'remote-hangup');
+  });
 });

@@ -18,6 +18,7 @@ const status = (t) => { document.getElementById('status').textContent = t; };
 let phone = null;
 let call = null;
 let auto = false;
+let autoOpts = {};
 let events = [];
 const waiters = new Set();
 
@@ -57,7 +58,7 @@ window.sipPeer = {
     phone.on('incoming', (c) => {
       follow(c);
       mark('incoming', { from: c.remote, displayName: c.displayName });
-      if (auto) c.answer().catch((e) => mark('answer-failed', { code: e.code }));
+      if (auto) c.answer(autoOpts).catch((e) => mark('answer-failed', { code: e.code }));
     });
     phone.on('call-refused', (d) => mark('call-refused', d));
     phone.on('message', (d) => mark('message', d));
@@ -66,7 +67,7 @@ window.sipPeer = {
     status('registered');
     return true;
   },
-  autoAnswer(on) { auto = !!on; },
+  autoAnswer(on, opts = {}) { auto = !!on; autoOpts = opts; },
   reset() { events = []; },
   async call(target, opts = {}) {
     mark('call-start');
@@ -119,12 +120,13 @@ window.sipPeer = {
   async stats() {
     const pc = call && call.peerConnection;
     if (!pc) return null;
-    const r = { audioPacketsReceived: 0, audioPacketsSent: 0, local: null, remote: null,
-      connectionState: pc.connectionState };
+    const r = { audioPacketsReceived: 0, audioPacketsSent: 0, videoPacketsReceived: 0,
+      local: null, remote: null, connectionState: pc.connectionState };
     const s = await pc.getStats();
     s.forEach((x) => {
       if (x.type === 'inbound-rtp' && x.kind === 'audio') r.audioPacketsReceived += x.packetsReceived || 0;
       if (x.type === 'outbound-rtp' && x.kind === 'audio') r.audioPacketsSent += x.packetsSent || 0;
+      if (x.type === 'inbound-rtp' && x.kind === 'video') r.videoPacketsReceived += x.packetsReceived || 0;
       if (x.type === 'transport' && x.selectedCandidatePairId) {
         const pair = s.get(x.selectedCandidatePairId);
         r.local = pair && s.get(pair.localCandidateId)?.candidateType;
