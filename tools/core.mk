@@ -16,7 +16,7 @@ TLS     := build/src/mbedtls
 # --- libre: the files a SIP user agent needs; our replacements elsewhere ---
 RE_SRCS := \
 	sip/contact.c sip/ctrans.c sip/dialog.c \
-	sip/keepalive.c sip/msg.c sip/reply.c sip/request.c \
+	sip/keepalive.c sip/reply.c sip/request.c \
 	sip/sip.c sip/strans.c sip/transp.c \
 	sipreg/reg.c \
 	sipsess/sess.c sipsess/accept.c sipsess/ack.c sipsess/close.c \

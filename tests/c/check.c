@@ -12,9 +12,9 @@
  *            "# <note>"      source and remarks
  *
  * Every output is also checked to be one well-formed JSON object (RFC
- * 8259, UTF-8) and check_sip_fast must reach the same decision.
+ * 8259, UTF-8), and check_sip_fast and check_sip_msg must reach the same
+ * decision.
  */
-#include <dirent.h>
 #include <re.h>
 #include "check.h"
 #include "test.h"
@@ -410,9 +410,10 @@ static int vector_run(struct expect *x, const char *dir, const char *name,
 		      size_t extlen)
 {
 	struct mbuf *msg = NULL, *side = NULL, *json = NULL;
+	struct sip_msg *sipmsg = NULL;
 	char path[512];
 	uint32_t cseq = 0;
-	int err, e1, e2;
+	int err, e1, e2, e3;
 
 	if (re_snprintf(path, sizeof(path), "%s/%s", dir, name) < 0)
 		return ENAMETOOLONG;
@@ -439,14 +440,23 @@ static int vector_run(struct expect *x, const char *dir, const char *name,
 
 	e1 = check_sip(json, msg->buf, msg->end);
 	e2 = check_sip_fast(msg->buf, msg->end, &cseq);
-	if (e1 == ENOMEM || e2 == ENOMEM) {
+	e3 = check_sip_msg(&sipmsg, msg->buf, msg->end);
+	if (e1 == ENOMEM || e2 == ENOMEM || e3 == ENOMEM) {
 		err = ENOMEM;
 		goto out;
 	}
 
-	if (e1 != e2) {
-		(void)fprintf(stderr, "%s: check_sip %d, check_sip_fast %d\n",
-			      name, e1, e2);
+	if (e1 != e2 || e1 != e3) {
+		(void)fprintf(stderr, "%s: check_sip %d, check_sip_fast %d, "
+			      "check_sip_msg %d\n", name, e1, e2, e3);
+		err = EINVAL;
+		goto out;
+	}
+
+	if (sipmsg && (sipmsg->cseq.num != cseq || !sipmsg->tag)) {
+		(void)fprintf(stderr, "%s: check_sip_msg: CSeq %u, tag %llu"
+			      "\n", name, sipmsg->cseq.num,
+			      (unsigned long long)sipmsg->tag);
 		err = EINVAL;
 		goto out;
 	}
@@ -463,6 +473,7 @@ static int vector_run(struct expect *x, const char *dir, const char *name,
 		err = cseq_check(name, json, cseq);
 
  out:
+	mem_deref(sipmsg);
 	mem_deref(json);
 	mem_deref(side);
 	mem_deref(msg);
@@ -471,82 +482,58 @@ static int vector_run(struct expect *x, const char *dir, const char *name,
 }
 
 
-/* Run every vector NAME<ext> in test_datapath/sub; *np counts them */
-static int vectors_dir(const char *sub, const char *ext, unsigned *np,
-		       unsigned *okp, bool rfc4475)
+/* What a walk over a vector directory counted */
+struct walk {
+	unsigned n;        /* vectors      */
+	unsigned ok;       /* accepted     */
+	bool rfc4475;      /* check validity against RFC 4475 */
+};
+
+
+static int vector_file(const char *dir, const char *name, void *arg)
 {
-	char dir[512];
-	struct dirent *de;
-	const size_t extlen = strlen(ext);
-	unsigned failed = 0;
-	DIR *d;
-	int err = 0;
+	struct walk *w = arg;
+	struct expect x;
+	int err;
 
-	if (re_snprintf(dir, sizeof(dir), "%s/%s", test_datapath, sub) < 0)
-		return ENAMETOOLONG;
+	++w->n;
 
-	d = opendir(dir);
-	if (!d) {
-		(void)fprintf(stderr, "%s: cannot open the directory\n", dir);
-		return ENOENT;
+	/* the walk matched NAME<ext>: ext is the last '.' on */
+	err = vector_run(&x, dir, name, strlen(strrchr(name, '.')));
+	if (err)
+		return err;
+
+	/* RFC 4475: invalid ones are refused; a valid one refused must say
+	 * why ("known") */
+	if (w->rfc4475) {
+		const bool ok = !strcmp(x.result, "ok");
+
+		if (!x.validity || (x.validity == 2 && ok) ||
+		    (x.validity == 1 && !ok && !x.known)) {
+			(void)fprintf(stderr, "%s: expectation does not follow "
+				      "RFC 4475\n", name);
+			return EINVAL;
+		}
 	}
 
-	while ((de = readdir(d)) != NULL) {
-		const size_t n = strlen(de->d_name);
-		struct expect x;
-		int e;
+	if (!strcmp(x.result, "ok"))
+		++w->ok;
 
-		if (n <= extlen || strcmp(de->d_name + n - extlen, ext))
-			continue;
-
-		++*np;
-
-		e = vector_run(&x, dir, de->d_name, extlen);
-		if (e == ENOMEM) {
-			err = e;
-			break;
-		}
-
-		if (!e && rfc4475) {
-			const bool ok = !strcmp(x.result, "ok");
-
-			/* RFC 4475: invalid ones are refused; a valid one
-			 * refused must say why ("known") */
-			if (!x.validity || (x.validity == 2 && ok) ||
-			    (x.validity == 1 && !ok && !x.known)) {
-				(void)fprintf(stderr, "%s: expectation does "
-					      "not follow RFC 4475\n",
-					      de->d_name);
-				e = EINVAL;
-			}
-		}
-
-		if (e)
-			++failed;
-		else if (!strcmp(x.result, "ok"))
-			++*okp;
-	}
-
-	(void)closedir(d);
-
-	if (!err && failed)
-		err = EINVAL;
-
-	return err;
+	return 0;
 }
 
 
 int test_sipcheck_vectors(void)
 {
-	unsigned n = 0, ok = 0;
+	struct walk w = {0, 0, false};
 	int err;
 
-	err = vectors_dir("sip", ".sip", &n, &ok, false);
+	err = test_vectors_each("sip", ".sip", vector_file, &w);
 	TEST_ERR(err);
 
 	/* the files written for the check plus the corpora copies */
-	TEST_ASSERT(n >= 110);
-	TEST_ASSERT(ok >= 50 && ok < n);
+	TEST_ASSERT(w.n >= 110);
+	TEST_ASSERT(w.ok >= 50 && w.ok < w.n);
 
  out:
 	return err;
@@ -555,15 +542,15 @@ int test_sipcheck_vectors(void)
 
 int test_sipcheck_rfc4475(void)
 {
-	unsigned n = 0, ok = 0;
+	struct walk w = {0, 0, true};
 	int err;
 
-	err = vectors_dir("rfc4475", ".dat", &n, &ok, true);
+	err = test_vectors_each("rfc4475", ".dat", vector_file, &w);
 	TEST_ERR(err);
 
 	/* RFC 4475 Appendix A: 50 messages, plus the baddn variant */
-	TEST_EQUALS(51, n);
-	TEST_EQUALS(23, ok);
+	TEST_EQUALS(51, w.n);
+	TEST_EQUALS(23, w.ok);
 
  out:
 	return err;
@@ -708,6 +695,7 @@ int test_sipcheck_misuse(void)
 		"{\"ok\":false,\"reason\":\"invalid-argument\",";
 	const uint8_t *g = (const uint8_t *)good;
 	struct mbuf *json = NULL, *big = NULL;
+	struct sip_msg *msg = NULL;
 	uint32_t cseq = 0;
 	int err = 0, e;
 
@@ -727,6 +715,14 @@ int test_sipcheck_misuse(void)
 	TEST_EQUALS(4711, cseq);
 	EXPECT_CHECK(0, check_sip_fast(g, sizeof(good) - 1, NULL));
 	EXPECT_CHECK(EINVAL, check_sip_fast(NULL, 0, &cseq));
+
+	/* the decoded message, for the SIP stack */
+	EXPECT_CHECK(EINVAL, check_sip_msg(NULL, g, sizeof(good) - 1));
+	EXPECT_CHECK(EINVAL, check_sip_msg(&msg, NULL, 10));
+	TEST_ASSERT(msg == NULL);
+	EXPECT_CHECK(0, check_sip_msg(&msg, g, sizeof(good) - 1));
+	TEST_EQUALS(4711, msg->cseq.num);
+	TEST_EQUALS(sizeof(good) - 1, msg->mb->pos);
 	EXPECT_CHECK(EBADMSG, check_sip_fast(g, 0, &cseq));
 
 	/* NULL buffer, with a JSON buffer */
@@ -758,6 +754,7 @@ int test_sipcheck_misuse(void)
 	EXPECT_CHECK(EBADMSG, check_sip_fast(g, 40, NULL));
 
  out:
+	mem_deref(msg);
 	mem_deref(big);
 	mem_deref(json);
 

@@ -8,6 +8,7 @@
  * off in RELEASE builds).
  */
 #include <stdlib.h>
+#include <dirent.h>
 #include <re.h>
 #include "spjs.h"
 #include "abi.h"
@@ -63,6 +64,53 @@ int test_file_load(struct mbuf **mbp, const char *path)
 		mem_deref(mb);
 	else
 		*mbp = mb;
+
+	return err;
+}
+
+
+/*
+ * Call fh(dir, name, arg) for every file NAME<ext> in test_datapath/sub
+ * (any order).  A failing file is named on stderr and the walk goes on;
+ * ENOMEM stops it.  Returns the first error, or ENOENT for no directory.
+ */
+int test_vectors_each(const char *sub, const char *ext, test_vector_h *fh,
+		      void *arg)
+{
+	const size_t extlen = strlen(ext);
+	char dir[512];
+	struct dirent *de;
+	DIR *d;
+	int err = 0;
+
+	if (re_snprintf(dir, sizeof(dir), "%s/%s", test_datapath, sub) < 0)
+		return ENAMETOOLONG;
+
+	d = opendir(dir);
+	if (!d) {
+		(void)fprintf(stderr, "%s: cannot open the directory\n", dir);
+		return ENOENT;
+	}
+
+	while ((de = readdir(d)) != NULL) {
+		const size_t n = strlen(de->d_name);
+		int e;
+
+		if (n <= extlen || strcmp(de->d_name + n - extlen, ext))
+			continue;
+
+		e = fh(dir, de->d_name, arg);
+		if (e) {
+			(void)fprintf(stderr, "  vector %s/%s failed (%d)\n",
+				      sub, de->d_name, e);
+			if (!err)
+				err = e;
+			if (e == ENOMEM)
+				break;
+		}
+	}
+
+	(void)closedir(d);
 
 	return err;
 }

@@ -14,7 +14,6 @@
  * of every vector generically, with libre's address parser as the
  * second opinion.
  */
-#include <dirent.h>
 #include <re.h>
 #include "policy.h"
 #include "test.h"
@@ -304,43 +303,35 @@ static bool is_input(const char *name)
 }
 
 
-/* Calls fn on every input vector; *count is how many */
-static int vectors_each(int (*fn)(const char *dir, const char *name,
-				  void *arg), void *arg, unsigned *count)
+/* An input vector (NAME.sdp), not an expected output (NAME.local-*.sdp) */
+struct inputs {
+	test_vector_h *fn;
+	void *arg;
+	unsigned count;
+};
+
+
+static int input_fn(const char *dir, const char *name, void *arg)
 {
-	char dir[256];
-	struct dirent *de;
-	DIR *d;
-	int err = 0;
+	struct inputs *in = arg;
 
-	(void)re_snprintf(dir, sizeof(dir), "%s/sdp", test_datapath);
-	d = opendir(dir);
-	if (!d) {
-		(void)fprintf(stderr, "%s: cannot open\n", dir);
-		return ENOENT;
-	}
+	if (!is_input(name))
+		return 0;
 
-	*count = 0;
-	while ((de = readdir(d)) != NULL) {
-		int e;
+	++in->count;
 
-		if (!is_input(de->d_name))
-			continue;
+	return in->fn(dir, name, in->arg);
+}
 
-		++*count;
-		e = fn(dir, de->d_name, arg);
-		if (e == ENOMEM) {
-			err = ENOMEM;
-			break;
-		}
-		if (e) {
-			(void)fprintf(stderr, "  vector %s failed\n",
-				      de->d_name);
-			err = e;
-		}
-	}
 
-	(void)closedir(d);
+/* Calls fn on every input vector; *count is how many */
+static int vectors_each(test_vector_h *fn, void *arg, unsigned *count)
+{
+	struct inputs in = {fn, arg, 0};
+	int err;
+
+	err = test_vectors_each("sdp", ".sdp", input_fn, &in);
+	*count = in.count;
 
 	return err;
 }

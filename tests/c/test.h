@@ -47,6 +47,11 @@ extern const char *test_datapath;
 struct mbuf;
 int test_file_load(struct mbuf **mbp, const char *path);
 
+/* Every vector file NAME<ext> in test_datapath/sub; see main.c */
+typedef int (test_vector_h)(const char *dir, const char *name, void *arg);
+int test_vectors_each(const char *sub, const char *ext, test_vector_h *fh,
+		      void *arg);
+
 /* Fake JS imports (fake_spjs.c): what the core sent and emitted */
 struct fake_spjs {
 	int opens;             /* spjs_ws_open calls             */
@@ -104,6 +109,9 @@ const char *fake_spjs_sent(int i);
 	X(test_fastparse_misuse)		\
 	X(test_fastparse_names)			\
 	X(test_fastparse_hostile)		\
+	X(test_sipmsg_vectors)			\
+	X(test_sipmsg_quirks)			\
+	X(test_sipmsg_notag)			\
 	X(test_transport_websock)		\
 	X(test_transport_ntop)			\
 	X(test_abi_misuse)			\

@@ -5,11 +5,13 @@
  * message (RFC 7118), so the frame is the message boundary: without
  * Content-Length the body is the rest of the frame (as over UDP, RFC 3261
  * 18.3), and octets after Content-Length worth of body are ignored (RFC
- * 4475 3.1.1.8).  libre's sip_msg_decode runs on every message that the
- * checks before it let through, as it does for a received frame; around
- * it go the checks its lenient decoder leaves out.  They run in the order
- * of this table (too-long where the part it measures is read); the first
- * that fails gives the (stable) reason code:
+ * 4475 3.1.1.8).  libre's sip_msg_decode (wasm/sipmsg, same results)
+ * runs on every message that the checks before it let through, and on the
+ * receive path the message it gives is the one the SIP stack gets
+ * (check_sip_msg): a frame is decoded once.  Around it go the checks its
+ * lenient decoder leaves out.  They run in the order of this table
+ * (too-long where the part it measures is read); the first that fails
+ * gives the (stable) reason code:
  *
  *   code                 errno            refused when
  *   -------------------- ---------------- --------------------------------
@@ -106,6 +108,7 @@
 #include <string.h>
 #include <strings.h>
 #include <re.h>
+#include "sipmsg.h"
 #include "check.h"
 
 
@@ -182,22 +185,24 @@ enum hdr {
 };
 
 /* Long name and RFC 3261 7.3.3 compact form */
+#define HDR(name, compact) {name, sizeof(name) - 1, compact}
 static const struct {
 	const char *name;
+	size_t len;
 	char compact;
 } hdrv[HDR_OTHER] = {
-	[HDR_VIA]     = {"Via",            'v'},
-	[HDR_FROM]    = {"From",           'f'},
-	[HDR_TO]      = {"To",             't'},
-	[HDR_CALLID]  = {"Call-ID",        'i'},
-	[HDR_CSEQ]    = {"CSeq",           0},
-	[HDR_MAXFWD]  = {"Max-Forwards",   0},
-	[HDR_CLEN]    = {"Content-Length", 'l'},
-	[HDR_CTYPE]   = {"Content-Type",   'c'},
-	[HDR_CONTACT] = {"Contact",        'm'},
-	[HDR_DATE]    = {"Date",           0},
-	[HDR_ROUTE]   = {"Route",          0},
-	[HDR_RROUTE]  = {"Record-Route",   0},
+	[HDR_VIA]     = HDR("Via",            'v'),
+	[HDR_FROM]    = HDR("From",           'f'),
+	[HDR_TO]      = HDR("To",             't'),
+	[HDR_CALLID]  = HDR("Call-ID",        'i'),
+	[HDR_CSEQ]    = HDR("CSeq",           0),
+	[HDR_MAXFWD]  = HDR("Max-Forwards",   0),
+	[HDR_CLEN]    = HDR("Content-Length", 'l'),
+	[HDR_CTYPE]   = HDR("Content-Type",   'c'),
+	[HDR_CONTACT] = HDR("Contact",        'm'),
+	[HDR_DATE]    = HDR("Date",           0),
+	[HDR_ROUTE]   = HDR("Route",          0),
+	[HDR_RROUTE]  = HDR("Record-Route",   0),
 };
 
 #define BIT(h) (1u << (h))
@@ -230,7 +235,7 @@ struct verdict {
 	bool has_clen;
 	uint32_t clen;
 	size_t bodylen;
-	struct sip_msg *msg;   /* kept for the JSON when asked for       */
+	struct sip_msg *msg;   /* kept for the JSON or the SIP stack     */
 };
 
 
@@ -243,14 +248,36 @@ static int refuse(struct verdict *v, enum reason r, const char *detail)
 }
 
 
+/* Sets of ASCII octets: bit c of word c / 64 */
+#define OCTET(c) ((uint64_t)1 << ((c) & 63))
+#define DIGITS   ((uint64_t)0x3ff << '0')
+#define LETTERS  ((uint64_t)0x3ffffff << ('A' - 64) | \
+		  (uint64_t)0x3ffffff << ('a' - 64))
+
 /* RFC 3261 25.1: token */
+static const uint64_t token_set[2] = {
+	DIGITS | OCTET('-') | OCTET('.') | OCTET('!') | OCTET('%') |
+	OCTET('*') | OCTET('+') | OCTET('\''),
+	LETTERS | OCTET('_') | OCTET('`') | OCTET('~'),
+};
+
+/* Octets that never appear in a URI (RFC 3986 2; RFC 3261 25.1) */
+static const uint64_t nonuri_set[2] = {
+	OCTET('"') | OCTET('<') | OCTET('>'),
+	OCTET('\\') | OCTET('^') | OCTET('`') | OCTET('{') | OCTET('|') |
+	OCTET('}'),
+};
+
+
+static bool in_set(const uint64_t set[2], uint8_t c)
+{
+	return c < 128 && (set[c >> 6] >> (c & 63) & 1);
+}
+
+
 static bool token_char(uint8_t c)
 {
-	if (('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') ||
-	    ('0' <= c && c <= '9'))
-		return true;
-
-	return NULL != memchr("-.!%*_+`'~", c, 10);
+	return in_set(token_set, c);
 }
 
 
@@ -278,36 +305,24 @@ static bool wsp(uint8_t c)
  */
 static size_t head_end(const uint8_t *buf, size_t len, bool *nul)
 {
-	size_t i, ls = 0;
-	bool blank = true;
+	const uint8_t *e = buf + len;
+	const uint8_t *p, *q, *nl;
+	size_t end = 0;
 
-	for (i = 0; i < len; i++) {
+	for (p = buf; (nl = memchr(p, '\n', e - p)) != NULL; p = nl + 1) {
 
-		switch (buf[i]) {
+		for (q = p; q < nl && *q == '\r'; q++)
+			;
 
-		case '\0':
-			*nul = true;
-			blank = false;
-			break;
-
-		case '\r':
-			break;
-
-		case '\n':
-			if (blank && ls > 0)
-				return i + 1;
-
-			ls = i + 1;
-			blank = true;
-			break;
-
-		default:
-			blank = false;
+		if (q == nl && p > buf) {
+			end = nl + 1 - buf;
 			break;
 		}
 	}
 
-	return 0;
+	*nul = NULL != memchr(buf, '\0', end ? end : len);
+
+	return end;
 }
 
 
@@ -364,13 +379,9 @@ static bool scheme_ok(const uint8_t *p, size_t n, size_t *slen)
 }
 
 
-/* Octets that never appear in a URI (RFC 3986 2; RFC 3261 25.1) */
 static bool uri_char(uint8_t c)
 {
-	if (c <= 0x20 || c >= 0x7f)
-		return false;
-
-	return NULL == memchr("\"<>\\^`{|}", c, 9);
+	return c > 0x20 && c < 0x7f && !in_set(nonuri_set, c);
 }
 
 
@@ -537,7 +548,8 @@ static enum hdr hdr_classify(const uint8_t *p, size_t n)
 		    (p[0] | 0x20) == hdrv[h].compact)
 			return (enum hdr)h;
 
-		if (n == strlen(hdrv[h].name) &&
+		if (n == hdrv[h].len &&
+		    (p[0] | 0x20) == (hdrv[h].name[0] | 0x20) &&
 		    !strncasecmp((const char *)p, hdrv[h].name, n))
 			return (enum hdr)h;
 	}
@@ -915,7 +927,7 @@ static int scan_headers(struct verdict *v, struct scan *s,
 
 	for (p = start; p < end; p = eol + 1) {
 
-		const uint8_t *nl = memchr(buf + p, '\n', end - p);
+		const uint8_t *nl = memchr(buf + p, '\n', end - p), *c;
 
 		if (!nl)
 			break;
@@ -950,12 +962,12 @@ static int scan_headers(struct verdict *v, struct scan *s,
 		if (le - fs > CHECK_LINE_MAX)
 			return refuse(v, REASON_LINE, field_long);
 
-		for (colon = p; colon < le && buf[colon] != ':'; colon++)
-			;
-
-		if (colon == le)
+		c = memchr(buf + p, ':', le - p);
+		if (!c)
 			return refuse(v, REASON_MALFORMED,
 				      "header line without ':'");
+
+		colon = c - buf;
 
 		for (i = colon; i > p && wsp(buf[i - 1]); i--)
 			;
@@ -1106,9 +1118,10 @@ static const char *diagnose(const struct scan *s, bool req,
 
 
 /*
- * The one decision behind check_sip and check_sip_fast.  Returns 0 if the
- * message is accepted, the reason's errno if refused (v->reason set), or
- * another errno (ENOMEM) if the check itself failed.
+ * The one decision behind check_sip, check_sip_fast and check_sip_msg.
+ * Returns 0 if the message is accepted, the reason's errno if refused
+ * (v->reason set), or another errno (ENOMEM) if the check itself failed.
+ * With keep, an accepted message stays in v->msg (without its tag).
  */
 static int decide(struct verdict *v, const uint8_t *buf, size_t len,
 		  bool keep)
@@ -1232,7 +1245,7 @@ static int decide(struct verdict *v, const uint8_t *buf, size_t len,
 
 	mb->pos = 0;
 
-	err = sip_msg_decode(&msg, mb);
+	err = sipmsg_decode(&msg, mb);
 	if (err == ENOMEM)
 		goto out;
 	if (err) {
@@ -1471,6 +1484,40 @@ int check_sip(struct mbuf *json, const uint8_t *buf, size_t len)
 	mem_deref(v.msg);
 
 	return err;
+}
+
+
+/**
+ * Check one SIP message and decode it, once, for the SIP stack
+ *
+ * The same decision as check_sip_fast.  An accepted message comes back as
+ * libre's sip_msg_decode gives it (random tag included), decoded from a
+ * copy of the octets; its mbuf's position is at the body.
+ *
+ * @param msgp Set to the message if accepted
+ * @param buf  The message octets
+ * @param len  Number of octets
+ *
+ * @return 0 if accepted, otherwise the errno of the refusal or ENOMEM
+ */
+int check_sip_msg(struct sip_msg **msgp, const uint8_t *buf, size_t len)
+{
+	struct verdict v;
+	int err;
+
+	if (!msgp)
+		return EINVAL;
+
+	memset(&v, 0, sizeof(v));
+
+	err = decide(&v, buf, len, true);
+	if (err)
+		return err;
+
+	v.msg->tag = rand_u64();
+	*msgp = v.msg;
+
+	return 0;
 }
 
 

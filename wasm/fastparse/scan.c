@@ -22,11 +22,9 @@ static const uint8_t cls[256] = {
 };
 
 
-/* The class mask bit of an octet (bit 0, in no mask, if in no class) */
-static inline unsigned cl(uint8_t c)
-{
-	return 1u << cls[c];
-}
+/* The class mask bit of an octet (bit 0, in no mask, if in no class);
+ * a macro, as -Oz would call a function for every octet */
+#define cl(c) (1u << cls[(uint8_t)(c)])
 
 
 /* The end of a class run from p: flags and mask as in FP_CLASS */

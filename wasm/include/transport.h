@@ -7,6 +7,7 @@
  */
 
 struct sip;
+struct sip_msg;
 
 /** WebSocket states reported by the shim through sp_ws_state() */
 enum transport_state {
@@ -21,6 +22,7 @@ int  transport_attach(struct sip *sip, const char *url,
 		      transport_event_h *eventh, void *arg);
 void transport_set_owner(struct sip *sip, int owner);
 int  transport_rx(int conn, const uint8_t *buf, size_t len);
+int  transport_msg_decode(struct sip_msg **msgp, struct mbuf *mb);
 int  transport_state_set(int conn, enum transport_state state, int code);
 void transport_placeholder_laddr(struct sa *sa);
 const char *transport_via_host(void);

@@ -52,6 +52,10 @@ struct websock_conn {
 
 static struct websock_conn *conns[CONN_MAX];
 static int next_handle = 1;
+static struct {
+	struct sip_msg *msg;   /* the checked frame libre is receiving */
+	size_t pos;            /* its body's position in msg->mb       */
+} rx;
 static char via_host[VIA_HOSTSZ];
 static char laddr_str[32];
 
@@ -363,11 +367,36 @@ struct tcp_conn *websock_tcp(const struct websock_conn *conn)
 
 
 /**
+ * The message of the frame libre's sip/transp.c is receiving (patched to
+ * call this instead of sip_msg_decode): the one the check decoded
+ *
+ * @param msgp Set to the message (a new reference)
+ * @param mb   The frame, as transport_rx handed it to libre
+ *
+ * @return 0 if success, otherwise errorcode
+ */
+int transport_msg_decode(struct sip_msg **msgp, struct mbuf *mb)
+{
+	if (!msgp || !mb)
+		return EINVAL;
+
+	if (!rx.msg || rx.msg->mb != mb)
+		return sip_msg_decode(msgp, mb);
+
+	mb->pos = rx.pos;
+	*msgp = mem_ref(rx.msg);
+
+	return 0;
+}
+
+
+/**
  * One WebSocket frame arrived from the shim: check it, hand it to libre
  *
  * Every frame passes the strict message check (wasm/check/) first: what
  * it refuses (malformed, duplicate or missing headers, oversize values
- * that make libre's regex decoder slow) never reaches the SIP stack.
+ * that make libre's regex decoder slow) never reaches the SIP stack.  The
+ * message the check decoded is the one libre gets (transport_msg_decode).
  *
  * @return 0, ENOENT for a stale handle, EMSGSIZE for an oversize frame,
  *         the check's errno for a refused message (dropped)
@@ -376,7 +405,7 @@ int transport_rx(int handle, const uint8_t *buf, size_t len)
 {
 	struct websock_conn *conn = conn_lookup(handle);
 	struct websock_hdr hdr;
-	struct mbuf *mb;
+	struct sip_msg *msg;
 	int err;
 
 	if (!conn || conn->handle != handle)
@@ -395,18 +424,15 @@ int transport_rx(int handle, const uint8_t *buf, size_t len)
 	if (len <= 4)
 		return 0;
 
-	err = check_sip_fast(buf, len, NULL);
+	err = check_sip_msg(&msg, buf, len);
 	if (err) {
 		DEBUG_WARNING("dropped a refused message (%m)\n", err);
 		return err;
 	}
 
-	mb = mbuf_alloc(len ? len : 1);
-	if (!mb)
-		return ENOMEM;
-
-	(void)mbuf_write_mem(mb, buf, len);
-	mb->pos = 0;
+	rx.msg = msg;
+	rx.pos = msg->mb->pos;
+	msg->mb->pos = 0;
 
 	memset(&hdr, 0, sizeof(hdr));
 	hdr.fin    = 1;
@@ -414,9 +440,11 @@ int transport_rx(int handle, const uint8_t *buf, size_t len)
 	hdr.len    = len;
 
 	mem_ref(conn);
-	conn->recvh(&hdr, mb, conn->arg);
+	conn->recvh(&hdr, msg->mb, conn->arg);
 	mem_deref(conn);
-	mem_deref(mb);
+
+	rx.msg = NULL;
+	mem_deref(msg);
 
 	return 0;
 }
