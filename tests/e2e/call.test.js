@@ -106,6 +106,23 @@ describe('Two sipshield pages call each other through Kamailio', () => {
     assert.ok(sec.localCandidateType && sec.remoteCandidateType, JSON.stringify(sec));
     assert.ok((await bob.do('info')).events.some((e) => e.name === 'ice-servers-asked'));
 
+    // mute: what bob hears from alice goes silent, then comes back
+    const level = async (pred) => {
+      const until = Date.now() + 10000;
+      let st;
+      while (Date.now() < until) {
+        st = await bob.do('stats');
+        if (pred(st.audioLevelIn)) return st.audioLevelIn;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      assert.fail(`audio level stayed ${st?.audioLevelIn}`);
+    };
+    await level((l) => l > 0.001);
+    assert.equal(await alice.do('mute', true), true);
+    await level((l) => l !== null && l < 0.0005);
+    assert.equal(await alice.do('mute', false), false);
+    await level((l) => l > 0.001);
+
     // hold and resume: the peer accepts, `held` follows
     assert.deepEqual(await alice.do('hold'), { ok: true, held: true });
     assert.match((await bob.do('info')).remoteSdp, /^a=sendonly/m);

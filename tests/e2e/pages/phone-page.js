@@ -104,6 +104,7 @@ window.sipPeer = {
     try { await call.unhold(); return { ok: true, held: call.held }; }
     catch (e) { return { ok: false, code: e.code, held: call.held }; }
   },
+  mute(on) { call.mute(on); return call.muted; },
   dtmf(tones, viaInfo = false) {
     const pc = call.peerConnection;
     const sender = pc.getSenders().find((s) => s.track && s.track.kind === 'audio');
@@ -121,10 +122,13 @@ window.sipPeer = {
     const pc = call && call.peerConnection;
     if (!pc) return null;
     const r = { audioPacketsReceived: 0, audioPacketsSent: 0, videoPacketsReceived: 0,
-      local: null, remote: null, connectionState: pc.connectionState };
+      audioLevelIn: null, local: null, remote: null, connectionState: pc.connectionState };
     const s = await pc.getStats();
     s.forEach((x) => {
-      if (x.type === 'inbound-rtp' && x.kind === 'audio') r.audioPacketsReceived += x.packetsReceived || 0;
+      if (x.type === 'inbound-rtp' && x.kind === 'audio') {
+        r.audioPacketsReceived += x.packetsReceived || 0;
+        r.audioLevelIn = x.audioLevel ?? null;
+      }
       if (x.type === 'outbound-rtp' && x.kind === 'audio') r.audioPacketsSent += x.packetsSent || 0;
       if (x.type === 'inbound-rtp' && x.kind === 'video') r.videoPacketsReceived += x.packetsReceived || 0;
       if (x.type === 'transport' && x.selectedCandidatePairId) {
