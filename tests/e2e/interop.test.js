@@ -137,4 +137,16 @@ describe('sipshield and JsSIP call each other through Kamailio', { timeout: 2400
     await js.do('hangup');
     assert.equal((await sip.waitFor('ended')).cause, 'remote-hangup');
   });
+
+  it('a JsSIP peer offering plain RTP (RTP/AVP, no fingerprint) gets 488 plain-rtp', async () => {
+    await js.page.evaluate(() => {
+      window.jssipPeer.mangleLocalSdp = (sdp, type) => (type !== 'offer' ? sdp : sdp
+        .replace(/UDP\/TLS\/RTP\/SAVPF/g, 'RTP/AVP').replace(/^a=fingerprint:.*\r\n/gm, ''));
+    });
+    await js.do('call', `sip:alice@${REALM}`, { iceServers: ice('bob') });
+    const failed = await js.waitFor('failed');
+    assert.equal(failed.status, 488);
+    assert.match(failed.warning, /"plain-rtp: /);
+    assert.equal((await sip.waitFor('call-refused')).cause, 'plain-rtp');
+  });
 });
