@@ -27,6 +27,8 @@
  *   or an async function returning them per call (TURN REST credentials); kept in JS, never
  *   sent to the core
  * @property {number} [iceGatheringTimeoutMs] longest ICE gathering wait per SDP (default 3000)
+ * @property {number} [mediaTimeoutMs] once answered, longest wait for ICE + DTLS; then the call
+ *   ends with `ice-failed` (default 15000)
  * @property {typeof RTCPeerConnection} [RTCPeerConnection] injectable (default: the global one)
  * @property {(c: MediaStreamConstraints) => Promise<MediaStream>} [getUserMedia] injectable
  */

@@ -27,6 +27,8 @@ import { PhoneError } from './errors.js';
  *   TURN REST credentials: called for every call). Never seen by the core.
  * @property {number} [iceGatheringTimeoutMs] longest wait for ICE gathering
  *   before the SDP goes with the candidates found so far (default 3000)
+ * @property {number} [mediaTimeoutMs] longest wait, once answered, for ICE
+ *   and DTLS to connect; then the call ends with `ice-failed` (default 15000)
  * @property {typeof RTCPeerConnection} [RTCPeerConnection] injectable
  * @property {(c: MediaStreamConstraints) => Promise<MediaStream>} [getUserMedia] injectable
  * @property {'mdns' | 'relay' | 'off'} privacy what the core lets leave
@@ -59,7 +61,7 @@ import { PhoneError } from './errors.js';
  */
 
 const GATHER_MS = 3000;
-const STATS_WAIT_MS = 10000;
+const MEDIA_MS = 15000;
 
 /** @extends {Emitter<CallEventMap>} */
 export class Call extends Emitter {
@@ -250,7 +252,7 @@ export class Call extends Emitter {
       case 'accepted':
         this.state = 'active';
         this.emit('accepted', {});
-        this.#step(() => this.#reportSecurity());
+        this.#watchMedia().catch((e) => this.#fail(e));
         break;
       case 'hold':
         this.held = ev.held;
@@ -409,19 +411,32 @@ export class Call extends Emitter {
     await pc.setRemoteDescription(desc);
   }
 
-  async #reportSecurity() {
+  /**
+   * After the answer: the media must come up (ICE and DTLS) within
+   * mediaTimeoutMs, or the call ends with `ice-failed` (a call never
+   * hangs with no media). Once up, the security report is emitted.
+   */
+  async #watchMedia() {
     const pc = this.#pc;
     if (!pc) return;
-    // ciphers and the selected pair exist once DTLS is up (bounded wait)
-    const until = Date.now() + STATS_WAIT_MS;
-    let r = await this.security();
-    while (Date.now() < until && this.state !== 'ended' && pc.connectionState !== 'failed' &&
-           !(r.srtpCipher && r.localCandidateType)) {
+    const until = Date.now() + (this.#media.mediaTimeoutMs ?? MEDIA_MS);
+    /** @type {SecurityReport | null} */
+    let r = null;
+    while (this.state !== 'ended') {
+      if (pc.connectionState === 'failed') break;
+      if (pc.connectionState === 'connected') {
+        r = await this.security();
+        // ciphers and the selected pair show up in getStats shortly after
+        if ((r.srtpCipher && r.localCandidateType) || Date.now() > until) break;
+      }
+      else if (Date.now() > until) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
-      r = await this.security();
     }
     if (this.state === 'ended') return;
-    this.emit('security', r);
+    if (pc.connectionState !== 'connected') {
+      throw new PhoneError('ice-failed', `no media path: the connection is ${pc.connectionState}`);
+    }
+    this.emit('security', /** @type {SecurityReport} */ (r));
   }
 
   /** @param {any} ev */

@@ -82,6 +82,7 @@ export class Phone extends Emitter {
       privacy: config?.privacy ?? 'mdns',
       iceServers: config?.iceServers,
       iceGatheringTimeoutMs: config?.iceGatheringTimeoutMs,
+      mediaTimeoutMs: config?.mediaTimeoutMs,
       RTCPeerConnection: config?.RTCPeerConnection,
       getUserMedia: config?.getUserMedia,
     };

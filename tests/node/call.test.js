@@ -10,6 +10,7 @@ import { Phone } from '../../shim/index.js';
 import { fakeServer, respond } from './support/fake-server.js';
 import { ROOT } from './support/servers.js';
 
+const ANSWER = fs.readFileSync(path.join(ROOT, 'tests/vectors/sdp/asterisk20-audio-answer-dtls.sdp'), 'utf8');
 const OFFER = fs.readFileSync(path.join(ROOT, 'tests/vectors/sdp/chrome-audio-offer-host-ipv6-tcp.aiortc.sdp'), 'utf8');
 
 /** An RTCPeerConnection whose ICE gathering never completes */
@@ -120,6 +121,32 @@ describe('Calls through the shim (fake browser media)', () => {
     await assert.rejects(phone.call('sip:bob@example.com>\r\nX: y'), { code: 'invalid-target' });
     await assert.rejects(phone.call('tel:+12025550100'), { code: 'invalid-target' });
     await assert.rejects(phone.message('a b', 'x'), { code: 'invalid-argument' });
+    await phone.close();
+  });
+
+  it('answered but no media path: the call ends with ice-failed and a BYE', async () => {
+    const srv = fakeServer((req) => {
+      if (req.startsWith('INVITE ')) {
+        return respond(req, 200, 'OK', 'Contact: <sip:bob@b.invalid;transport=ws>')
+          .replace('Content-Length: 0\r\n\r\n', `Content-Type: application/sdp\r\n` +
+            `Content-Length: ${Buffer.byteLength(ANSWER)}\r\n\r\n${ANSWER}`);
+      }
+      return req.startsWith('BYE ') ? respond(req, 200, 'OK') : null;
+    });
+    const log = { configs: [], closed: 0 };
+    const phone = await phoneWith(srv, log, { mediaTimeoutMs: 300 });
+    const call = await phone.call('bob');
+    const errors = [];
+    call.on('error', (e) => errors.push(e.code));
+    const accepted = new Promise((resolve) => call.on('accepted', resolve));
+    const ended = new Promise((resolve) => call.on('ended', resolve));
+    await accepted;
+    assert.equal(call.peerConnection.remoteDescription.type, 'answer');
+    const e = await ended;
+    assert.equal(e.cause, 'ice-failed');
+    assert.deepEqual(errors, ['ice-failed']);
+    assert.ok(await request(srv, 'ACK'), 'no ACK');
+    assert.ok(await request(srv, 'BYE'), 'no BYE');
     await phone.close();
   });
 });
