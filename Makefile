@@ -2,8 +2,8 @@
 #
 #   make          build the release core into dist/ (+ CommonJS bundle)
 #   make test     install what is missing, build, run every test suite
-#   make demo     Kamailio + a page on 127.0.0.1 that registers a user
-#   make bench    parse throughput, cold start, download size vs JsSIP/SIP.js
+#   make demo     Kamailio + coturn + the two-party call page on 127.0.0.1
+#   make bench    parse, cold start, size, SDP policy cost, call setup vs JsSIP/SIP.js
 #   make fuzz     run the libFuzzer targets longer (FUZZ_SECONDS=300)
 #   make clean
 

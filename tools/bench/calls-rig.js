@@ -28,6 +28,7 @@
  *   Calls through the project's Kamailio (and coturn with --relay: TURN only, relay
  *   policy), one warm-up round, then N (5) rounds with the pairs interleaved call by call;
  *   prints per-call rows and the medians per pair, writes build/bench/calls-{off,relay}.json.
+ *   runCalls() is that run as a function; `make bench` (tools/bench/run.js) uses it.
  *   Stacks: jssip (tests/e2e/pages/jssip.html) and sipshield (tests/e2e/pages/phone.html,
  *   needs dist/). Default pair: jssip>jssip.
  */
@@ -319,33 +320,76 @@ const STACKS = {
 };
 
 /** calls made and discarded first: the first call of a fresh browser is 1.5-2x slower */
-const WARMUP = 1;
+export const WARMUP = 1;
 
-function option(args, name, fallback) {
-  const i = args.indexOf(name);
-  return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
+/** after this many failed calls in a row, a pair is dropped from the remaining rounds */
+const MAX_FAILS = 2;
+
+/** a bound for the page steps that have none of their own (load, register, auto-answer, hang up) */
+const STEP_MS = 15000;
+
+/**
+ * @param {string[]} stacks the stacks a run would use
+ * @returns {Promise<string|null>} why the rig cannot run them here, or null
+ */
+export async function rigMissing(stacks) {
+  const { CHROMIUM } = await import('../../tests/e2e/support.js');
+  const { ROOT } = await import('../../tests/node/support/servers.js');
+  if (!fs.existsSync(CHROMIUM)) return `no Chromium at ${CHROMIUM} (set CHROMIUM)`;
+  if (stacks.includes('sipshield') && !fs.existsSync(path.join(ROOT, 'dist/sipshield-core.wasm'))) {
+    return 'dist/ not built: run make dist';
+  }
+  return null;
 }
 
-async function main() {
-  const args = process.argv.slice(2);
-  const n = Number(option(args, '--calls', process.env.CALLS_N || 5));
-  const privacy = args.includes('--relay') ? 'relay' : 'off';
-  const pairs = option(args, '--pairs', 'jssip>jssip').split(',').map((p) => p.split('>'));
+function bounded(promise, ms, what) {
+  let timer;
+  return Promise.race([promise, new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no result in ${ms} ms`)), ms);
+  })]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Measure call setup for pairs of stacks: start Kamailio (and coturn in relay mode), the page
+ * server and Chromium on 127.0.0.1, register one caller and one callee page per stack, make
+ * `warmup` rounds then `calls` rounds with the pairs interleaved call by call (the first pair
+ * of a round rotates), and stop everything again, whatever happened.
+ * A failed call is recorded as `{ error }` in its round; a pair that fails MAX_FAILS calls in a
+ * row is dropped from the remaining rounds.
+ * @param {object} o
+ * @param {string[][]} o.pairs [caller stack, callee stack] pairs, e.g. [['jssip', 'jssip']]
+ * @param {'off' | 'relay'} [o.privacy] 'off': host candidates; 'relay': TURN only
+ * @param {number} [o.calls] measured rounds
+ * @param {number} [o.warmup] rounds made and discarded first
+ * @param {number} [o.timeoutMs] bound on one call's setup
+ * @param {(line: string) => void} [o.log] one line per call
+ * @param {AbortSignal} [o.signal] abort: closes the browser, so a pending wait rejects at once
+ * @returns {Promise<{privacy: string, calls: number, warmup: number, pairs: string[],
+ *   order: string[][], medians: Record<string, Record<string, number>>,
+ *   runs: Record<string, object[]>, dropped: Record<string, string>}>}
+ */
+export async function runCalls({
+  pairs, privacy = 'off', calls = 5, warmup = WARMUP, timeoutMs = 30000, log = () => {}, signal,
+}) {
   for (const pair of pairs) {
     if (pair.length !== 2 || !pair.every((x) => STACKS[x])) throw new Error(`bad pair ${pair.join('>')} (stacks: ${Object.keys(STACKS)})`);
   }
   const used = [...new Set(pairs.flat())];
-  const watchdog = setTimeout(() => { console.error('calls-rig: watchdog (600 s)'); process.exit(2); }, 600000);
-  const { startKamailio, startCoturn, turnCredentials, USERS, REALM, ROOT } = await import('../../tests/node/support/servers.js');
+  const missing = await rigMissing(used);
+  if (missing) throw new Error(missing);
+  const { startKamailio, startCoturn, turnCredentials, USERS, REALM } = await import('../../tests/node/support/servers.js');
   const { launchBrowser, startPageServer } = await import('../../tests/e2e/support.js');
-  if (used.includes('sipshield') && !fs.existsSync(path.join(ROOT, 'dist/sipshield-core.wasm'))) {
-    throw new Error('sipshield pages need dist/ (run make dist)');
-  }
   let kam;
   let turn;
   let web;
   let browser;
+  const stopped = () => {
+    if (signal?.aborted) throw new Error(`stopped (${signal.reason?.message || signal.reason || 'aborted'})`);
+  };
+  const onAbort = () => { browser?.close().catch(() => {}); };
+  signal?.addEventListener('abort', onAbort);
   try {
+    stopped();
     const paths = Object.fromEntries(await Promise.all(used.map(async (s) => [s, await STACKS[s].path()])));
     // JsSIP answers only MD5 challenges; with JsSIP in the rig, every stack gets MD5
     const started = await Promise.allSettled([
@@ -357,6 +401,7 @@ async function main() {
     [kam, turn, web, browser] = started.map((r) => (r.status === 'fulfilled' ? r.value : undefined));
     const failed = started.find((r) => r.status === 'rejected');
     if (failed) throw failed.reason;
+    stopped();
 
     // one caller and one callee per stack, each registered as its own user
     const accounts = [...USERS.keys()];
@@ -373,41 +418,88 @@ async function main() {
         const ctx = await browser.newContext({ permissions: ['microphone'] });
         await installCallProbe(ctx);
         const page = await ctx.newPage();
-        await page.goto(web.url + paths[stack]);
-        await STACKS[stack].open(page, cfg);
+        await page.goto(web.url + paths[stack], { timeout: STEP_MS });
+        await bounded(STACKS[stack].open(page, cfg), STEP_MS, `${stack} ${role} register`);
         peers[stack][role] = { page, cfg, user, stack };
       }
     }
 
-    const runs = Object.fromEntries(pairs.map((p) => [p.join('>'), []]));
-    for (let i = -WARMUP; i < n; i++) {
+    const names = pairs.map((p) => p.join('>'));
+    const runs = Object.fromEntries(names.map((k) => [k, []]));
+    const fails = Object.fromEntries(names.map((k) => [k, 0]));
+    const dropped = {};
+    const order = [];
+    for (let i = -warmup; i < calls; i++) {
       // pairs interleaved call by call, so that machine noise hits every pair alike
-      for (const [from, to] of pairs) {
+      const round = pairs.map((_, k) => pairs[(k + i + warmup) % pairs.length]);
+      if (i >= 0) order.push(round.map((p) => p.join('>')));
+      for (const [from, to] of round) {
+        const name = `${from}>${to}`;
+        if (dropped[name]) {
+          if (i >= 0) runs[name].push({ error: 'dropped' });
+          continue;
+        }
+        stopped();
         const a = peers[from].caller;
         const b = peers[to].callee;
-        await STACKS[to].autoAnswer(b.page, b.cfg);
-        const r = await measureCallSetup(a.page, b.page,
-          (page) => STACKS[from].dial(page, `sip:${b.user}@${REALM}`, a.cfg));
-        if (i >= 0) runs[`${from}>${to}`].push(r);
-        console.log(`${i >= 0 ? `call ${i + 1}` : 'warm-up'} ${from}>${to}: ${FIGURES.map((k) => `${k}=${r[k]}`).join(' ')}`);
-        await STACKS[from].hangup(a.page);
-        await Promise.all([STACKS[from].ended(a.page), STACKS[to].ended(b.page)]);
+        let r;
+        try {
+          await bounded(STACKS[to].autoAnswer(b.page, b.cfg), STEP_MS, `${to} autoAnswer`);
+          r = await measureCallSetup(a.page, b.page,
+            (page) => STACKS[from].dial(page, `sip:${b.user}@${REALM}`, a.cfg), { timeoutMs });
+          fails[name] = 0;
+        } catch (e) {
+          stopped();
+          r = { error: e.message.split('\n')[0] };
+          if (++fails[name] >= MAX_FAILS) dropped[name] = `${fails[name]} calls in a row failed, last: ${r.error}`;
+        }
+        if (i >= 0) runs[name].push(r);
+        log(`${i >= 0 ? `call ${i + 1}` : 'warm-up'} ${name}: ${r.error ? `error: ${r.error}`
+          : FIGURES.map((k) => `${k}=${r[k]}`).join(' ')}`);
+        const ends = await Promise.allSettled([
+          bounded(STACKS[from].hangup(a.page), STEP_MS, `${from} hangup`),
+          r.error ? bounded(STACKS[to].hangup(b.page), STEP_MS, `${to} hangup`) : null,
+        ]);
+        if (!r.error && ends[0].status === 'fulfilled') {
+          await Promise.allSettled([STACKS[from].ended(a.page), STACKS[to].ended(b.page)]);
+        }
         await new Promise((res) => setTimeout(res, 300));
       }
     }
     const medians = Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, summarize(v)]));
-    for (const [pair, med] of Object.entries(medians)) {
-      console.log(`median of ${n} ${pair} (${privacy}, ms): ${FIGURES.map((k) => `${k}=${med[k].toFixed(1)}`).join(' ')}`);
-    }
-    const out = path.join(ROOT, `build/bench/calls-${privacy}.json`);
-    fs.mkdirSync(path.dirname(out), { recursive: true });
-    fs.writeFileSync(out, JSON.stringify({ privacy, calls: n, warmup: WARMUP, medians, runs }, null, 1));
-    console.log(`wrote ${path.relative(ROOT, out)}`);
+    return { privacy, calls, warmup, pairs: names, order, medians, runs, dropped };
   } finally {
-    await browser?.close();
+    signal?.removeEventListener('abort', onAbort);
+    await browser?.close().catch(() => {});
     await web?.stop();
     await turn?.stop();
     await kam?.stop();
+  }
+}
+
+function option(args, name, fallback) {
+  const i = args.indexOf(name);
+  return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  const n = Number(option(args, '--calls', process.env.CALLS_N || 5));
+  const privacy = args.includes('--relay') ? 'relay' : 'off';
+  const pairs = option(args, '--pairs', 'jssip>jssip').split(',').map((p) => p.split('>'));
+  const watchdog = setTimeout(() => { console.error('calls-rig: watchdog (600 s)'); process.exit(2); }, 600000);
+  try {
+    const res = await runCalls({ pairs, privacy, calls: n, log: (l) => console.log(l) });
+    for (const [pair, med] of Object.entries(res.medians)) {
+      console.log(`median of ${n} ${pair} (${privacy}, ms): ${FIGURES.map((k) => `${k}=${med[k].toFixed(1)}`).join(' ')}`);
+    }
+    for (const [pair, why] of Object.entries(res.dropped)) console.log(`${pair} dropped: ${why}`);
+    const { ROOT } = await import('../../tests/node/support/servers.js');
+    const out = path.join(ROOT, `build/bench/calls-${privacy}.json`);
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    fs.writeFileSync(out, JSON.stringify(res, null, 1));
+    console.log(`wrote ${path.relative(ROOT, out)}`);
+  } finally {
     clearTimeout(watchdog);
   }
 }

@@ -1,10 +1,12 @@
 /**
  * @file run.js  `make bench`: sipshield vs JsSIP vs SIP.js on parse
- * throughput, cold start and download size. See tools/bench/README.md.
+ * throughput, cold start and download size; sipshield's SDP policy cost;
+ * call setup sipshield vs JsSIP in Chromium. See tools/bench/README.md.
  *
  * Environment (all optional): SIPSHIELD_DIST (folder with the core build),
  * BENCH_ROUNDS (7), BENCH_ROUND_MS (500), BENCH_COLD_RUNS (9),
- * BENCH_ONLY (comma list of parse,cold,size).
+ * BENCH_SDP_ROUND_MS (200), BENCH_CALLS (9), BENCH_CALLS_MODES (host,relay),
+ * BENCH_ONLY (comma list of parse,cold,size,sdp,calls).
  * Writes build/bench/results.json, build/bench/entries/, build/bench/bundles/.
  */
 import crypto from 'node:crypto';
@@ -20,6 +22,7 @@ import {
   DIST, LIBS, OUT_DIR, ROOT, SHIM, WASM, loadCorpus, loadJsSIP,
   loadSIPjs, loadSipshield, median, pkgVersion, sipshieldMissing,
 } from './lib.js';
+import { rigMissing, runCalls } from './calls-rig.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROUNDS = posInt('BENCH_ROUNDS', 7);
@@ -27,20 +30,39 @@ const ROUND_MS = posInt('BENCH_ROUND_MS', 500);
 const COLD_RUNS = posInt('BENCH_COLD_RUNS', 9);
 const WARMUP_MS = 500;
 const WARMUP_PASSES = 3;
+const SDP_ROUND_MS = posInt('BENCH_SDP_ROUND_MS', 200);
+const CALLS = posInt('BENCH_CALLS', 9);
+const CALLS_MODES = (process.env.BENCH_CALLS_MODES || 'host,relay')
+  .split(',');
+if (!CALLS_MODES.every(m => m === 'host' || m === 'relay'))
+  throw new Error('BENCH_CALLS_MODES must list host and/or relay');
 const CHILD_TIMEOUT_MS = 20000;
-const DEADLINE_MS = 170000;
+const CALLS_DEADLINE_MS = 180000;
+const CALL_TIMEOUT_MS = 15000;
+const DEADLINE_MS = 400000;
 const TARGET_KB = 50;
-const ONLY = (process.env.BENCH_ONLY || 'parse,cold,size').split(',');
+const ONLY = (process.env.BENCH_ONLY || 'parse,cold,size,sdp,calls')
+  .split(',');
 
 const children = new Set();
+/* aborting it closes the call rig's browser; its servers stop by PID */
+const callsAbort = new AbortController();
+let callsRunning = null;
 const t_start = performance.now();
-const watchdog = setTimeout(() => {
+const watchdog = setTimeout(async () => {
   for (const c of children)
     c.kill('SIGKILL');
   console.error(`bench: over ${DEADLINE_MS / 1000} s, stopped`);
+  callsAbort.abort(new Error('bench watchdog'));
+  if (callsRunning)
+    await Promise.race([callsRunning, sleep(20000)]);
   process.exit(2);
 }, DEADLINE_MS);
 watchdog.unref();
+
+function sleep(ms) {
+  return new Promise(resolve => setTimeout(resolve, ms));
+}
 
 function posInt(name, def) {
   const v = Number(process.env[name] || def);
@@ -490,6 +512,236 @@ async function benchCold(size) {
   return res;
 }
 
+/* --- SDP policy cost --- */
+
+const SDP_DIR = path.join(ROOT, 'tests', 'vectors', 'sdp');
+const SDP_VECTORS = [
+  'chrome120-av-offer-host-raw-ipv4-ipv6-srflx-relay',
+  'firefox121-av-offer-host-raw-ula-srflx-relay',
+  'chrome120-audio-offer-relay-coturn-loopback',
+];
+const SDP_OPS = [
+  { op: 'remote', direction: 'remote', privacy: 'mdns' },
+  { op: 'local-mdns', direction: 'local', privacy: 'mdns' },
+];
+
+function usPerCall(fn, ms) {
+  let n = 0;
+  const t0 = performance.now();
+  let t;
+  do {
+    for (let i = 0; i < 16; ++i)
+      fn();
+    n += 16;
+    t = performance.now();
+  } while (t - t0 < ms);
+  return (t - t0) * 1000 / n;
+}
+
+/** The JS half of core.checkSdp() alone: command out, reply in. */
+function jsonOnly(sdp, o, verdict) {
+  const enc = new TextEncoder();
+  const reply = JSON.stringify({ id: 1, err: null, ...verdict });
+  return () => {
+    const bytes = enc.encode(sdp).length;
+    enc.encode(JSON.stringify({ v: 1, id: 1, cmd: 'sdp.check', sdp, bytes,
+      direction: o.direction, privacy: o.privacy }));
+    return JSON.parse(reply);
+  };
+}
+
+async function benchSdp() {
+  const res = {
+    entry: 'core.checkSdp(sdp, {direction, privacy}) from shim/core.js ' +
+      'loadCore(): JSON command into sp_cmd, policy, JSON reply',
+    rounds: ROUNDS, roundMs: SDP_ROUND_MS, status: 'ok', cases: [],
+  };
+  const t0 = performance.now();
+  const why = sipshieldMissing();
+  if (why) {
+    res.status = why;
+  }
+  else {
+    try {
+      const { loadCore } = await import('../../shim/core.js');
+      const core = await loadCore({ wasmBinary: fs.readFileSync(WASM),
+        log() {} });
+      for (const name of SDP_VECTORS) {
+        const sdp = fs.readFileSync(path.join(SDP_DIR, `${name}.sdp`),
+          'latin1');
+        for (const o of SDP_OPS) {
+          const v = core.checkSdp(sdp, o);
+          if (!v.ok)
+            throw new Error(`${name} ${o.op}: ${v.reason} line ${v.line}`);
+          const want = path.join(SDP_DIR, `${name}.${o.op}.sdp`);
+          if (o.direction === 'local' && fs.existsSync(want) &&
+              v.sdp !== fs.readFileSync(want, 'latin1'))
+            throw new Error(`${name} ${o.op}: output differs from ` +
+              path.relative(ROOT, want));
+          res.cases.push({ vector: name, op: o.op, bytes: sdp.length,
+            outBytes: v.sdp ? v.sdp.length : undefined, perRound: [],
+            jsonPerRound: [],
+            run: () => core.checkSdp(sdp, o), json: jsonOnly(sdp, o, v) });
+        }
+      }
+      for (let w = 0; w < WARMUP_PASSES; ++w) {
+        for (const c of res.cases) {
+          usPerCall(c.run, SDP_ROUND_MS);
+          usPerCall(c.json, SDP_ROUND_MS / 4);
+        }
+      }
+      const cs = res.cases;
+      for (let r = 0; r < ROUNDS; ++r) {
+        for (let k = 0; k < cs.length; ++k) {
+          const c = cs[(k + r) % cs.length];
+          c.perRound[r] = usPerCall(c.run, SDP_ROUND_MS);
+          c.jsonPerRound[r] = usPerCall(c.json, SDP_ROUND_MS / 4);
+        }
+      }
+      for (const c of cs) {
+        c.median = median(c.perRound);
+        c.jsonMedian = median(c.jsonPerRound);
+        delete c.run;
+        delete c.json;
+      }
+    }
+    catch (e) {
+      res.status = `error: ${oneLine(e)}`;
+      res.cases = [];
+    }
+  }
+  res.seconds = (performance.now() - t0) / 1000;
+
+  section(`SDP policy cost: sipshield core.checkSdp() in node, ${ROUNDS} ` +
+    `rounds x ${SDP_ROUND_MS} ms per case (µs per SDP; JSON command ` +
+    'round trip included)');
+  if (res.status !== 'ok') {
+    console.log(`  sipshield: ${res.status}`);
+    return res;
+  }
+  table(['vector', 'check', 'bytes', ...Array.from({ length: ROUNDS },
+    (_, i) => `r${i + 1}`), 'median', 'JS JSON part'], res.cases.map(c =>
+    [c.vector, c.op, String(c.bytes), ...c.perRound.map(fmt1),
+      fmt1(c.median), fmt1(c.jsonMedian)]));
+  console.log('  remote: the policy on a received offer (privacy mdns); ' +
+    'local-mdns: the policy and rewrite of our own offer before it leaves');
+  console.log('  JS JSON part: the JS side of the round trip alone ' +
+    '(encode + stringify the command, parse the reply), timed apart');
+  console.log(`  ${fmt1(res.seconds)} s`);
+  return res;
+}
+
+/* --- call setup --- */
+
+const CALL_FIGS = [
+  ['dialToInvite', 'dial->INVITE'],
+  ['inviteToConfirmed', 'INVITE->confirmed'],
+  ['audioBoth', 'INVITE->audio both'],
+  ['dialToAudioBoth', 'dial->audio both'],
+];
+const PAIR = { JsSIP: 'jssip>jssip', sipshield: 'sipshield>sipshield' };
+const PRIVACY = { host: 'off', relay: 'relay' };
+
+function perRoundRatio(a, b, k) {
+  return a.map((x, i) => x && b[i] ? x[k] / b[i][k] : NaN);
+}
+
+async function benchCalls() {
+  const res = { calls: CALLS, timeoutMs: CALL_TIMEOUT_MS,
+    deadlineMs: CALLS_DEADLINE_MS, stacks: {}, modes: {} };
+  const t0 = performance.now();
+  const jssipWhy = await rigMissing(['jssip']).catch(e => oneLine(e));
+  const sipWhy = jssipWhy || await rigMissing(['sipshield'])
+    .catch(e => oneLine(e));
+  res.stacks.JsSIP = jssipWhy ? `n/a (${jssipWhy})` : 'ok';
+  res.stacks.sipshield = sipWhy ? `n/a (${sipWhy})` : 'ok';
+  const pairs = [];
+  if (!jssipWhy)
+    pairs.push(['jssip', 'jssip']);
+  if (!sipWhy)
+    pairs.push(['sipshield', 'sipshield']);
+  const deadline = setTimeout(() => callsAbort.abort(
+    new Error(`calls over ${CALLS_DEADLINE_MS / 1000} s`)), CALLS_DEADLINE_MS);
+  try {
+    for (const mode of CALLS_MODES) {
+      const M = res.modes[mode] = { privacy: PRIVACY[mode], status: 'ok' };
+      if (!pairs.length) {
+        M.status = res.stacks.JsSIP;
+        continue;
+      }
+      const tm = performance.now();
+      try {
+        const r = await runCalls({ pairs, privacy: PRIVACY[mode],
+          calls: CALLS, timeoutMs: CALL_TIMEOUT_MS,
+          signal: callsAbort.signal });
+        Object.assign(M, r);
+      }
+      catch (e) {
+        M.status = `error: ${oneLine(e)}`;
+      }
+      M.seconds = (performance.now() - tm) / 1000;
+      const a = M.runs && M.runs[PAIR.sipshield];
+      const b = M.runs && M.runs[PAIR.JsSIP];
+      M.ratios = {};
+      for (const [k] of CALL_FIGS) {
+        const per = a && b ? perRoundRatio(a, b, k) : null;
+        M.ratios[k] = per ? { perRound: per, median: median(per) } : null;
+      }
+    }
+  }
+  finally {
+    clearTimeout(deadline);
+  }
+  res.seconds = (performance.now() - t0) / 1000;
+
+  section(`call setup: Chromium pages through Kamailio (relay: coturn, ` +
+    `TURN only), stack calls itself; 1 warm-up + ${CALLS} rounds, ` +
+    'stacks interleaved call by call; median ms from dial / first INVITE ' +
+    'on the wire');
+  if (!pairs.length) {
+    console.log(`  JsSIP, sipshield: ${res.stacks.JsSIP}`);
+    return res;
+  }
+  const notes = [];
+  for (const lib of ['JsSIP', 'sipshield']) {
+    if (res.stacks[lib] !== 'ok')
+      notes.push(`  ${lib}: ${res.stacks[lib]}`);
+  }
+  const rows = [];
+  for (const [mode, M] of Object.entries(res.modes)) {
+    if (M.status !== 'ok')
+      notes.push(`  ${mode}: ${M.status}`);
+    for (const [pair, why] of Object.entries(M.dropped || {}))
+      notes.push(`  ${mode} ${pair}: dropped after ${why}`);
+    for (const lib of ['JsSIP', 'sipshield']) {
+      const med = M.medians && M.medians[PAIR[lib]];
+      const n = M.runs && M.runs[PAIR[lib]] ?
+        M.runs[PAIR[lib]].filter(x => !x.error).length : 0;
+      rows.push(n ? [mode, lib, String(n), ...CALL_FIGS.map(([k]) =>
+        fmt1(med[k]))] : [mode, lib, '0', ...CALL_FIGS.map(() => 'n/a')]);
+    }
+    rows.push([mode, 'sipshield/JsSIP', '', ...CALL_FIGS.map(([k]) =>
+      M.ratios && M.ratios[k] ? fmt2(M.ratios[k].median) : 'n/a')]);
+  }
+  table(['mode', 'stack', 'calls', ...CALL_FIGS.map(([, h]) => h)], rows);
+  console.log('');
+  table(['ratio dial->audio', ...Array.from({ length: CALLS },
+    (_, i) => `r${i + 1}`), 'median'], Object.entries(res.modes).map(
+    ([mode, M]) => {
+      const v = M.ratios && M.ratios.dialToAudioBoth;
+      return v ? [mode, ...v.perRound.map(fmt2), fmt2(v.median)] :
+        [mode, ...Array(CALLS).fill(''), 'n/a'];
+    }));
+  console.log('  ratio: sipshield/JsSIP within each round, then the median; ' +
+    '<= 1.00 means sipshield is no slower');
+  for (const line of notes)
+    console.log(line);
+  console.log(`  ${Object.entries(res.modes).map(([mode, M]) =>
+    `${mode} ${fmt1(M.seconds)} s`).join(', ')} (servers and browser ` +
+    'started and stopped per mode)');
+  return res;
+}
+
 /* --- main --- */
 
 function meta() {
@@ -499,7 +751,8 @@ function meta() {
     cpus: os.cpus().length, cpuModel: (os.cpus()[0] || {}).model,
     loadavgStart: os.loadavg(),
     versions: { jssip: pkgVersion('jssip'), 'sip.js': pkgVersion('sip.js'),
-      esbuild: esbuild.version },
+      esbuild: esbuild.version, 'playwright-core':
+        pkgVersion('playwright-core') },
     sipshield: { dist: DIST },
   };
   try {
@@ -519,6 +772,8 @@ function summary(r) {
   const p = r.parse;
   const c = r.cold;
   const s = r.size;
+  const d = r.sdp;
+  const k = r.calls;
   console.log('\n== summary');
   if (p) {
     const v = (lib) => p.libs[lib].median !== undefined ?
@@ -551,6 +806,42 @@ function summary(r) {
     console.log(`size   KB gzip -9: sipshield ${ss}  ` +
       `JsSIP ${v('JsSIP')}  SIP.js ${v('SIP.js')}`);
   }
+  if (d) {
+    if (d.status !== 'ok') {
+      console.log(`sdp    µs per SDP: sipshield ${d.status}`);
+    }
+    else {
+      console.log('sdp    µs per SDP median, core.checkSdp() with its JSON ' +
+        'round trip:');
+      for (const name of SDP_VECTORS) {
+        const cs = d.cases.filter(c => c.vector === name);
+        console.log(`       ${name} (${cs[0].bytes} B): ` +
+          cs.map(c => `${c.op} ${fmt1(c.median)}`).join('  '));
+      }
+    }
+  }
+  if (k && !k.modes[CALLS_MODES[0]].runs &&
+      k.stacks.JsSIP !== 'ok') {
+    console.log(`calls  JsSIP, sipshield: ${k.stacks.JsSIP}`);
+  }
+  else if (k) {
+    let first = true;
+    for (const [mode, M] of Object.entries(k.modes)) {
+      const v = (lib) => {
+        const med = M.medians && M.medians[PAIR[lib]];
+        return med && Number.isFinite(med.dialToAudioBoth) ?
+          fmt1(med.dialToAudioBoth) : k.stacks[lib] !== 'ok' ?
+          k.stacks[lib] : M.status !== 'ok' ? M.status : 'n/a';
+      };
+      const q = M.ratios && M.ratios.dialToAudioBoth;
+      const ratio = q ? `median ${fmt2(q.median)} (rounds: ` +
+        `${q.perRound.map(fmt2).join(' ')})` : 'n/a';
+      console.log(`${first ? 'calls  ' : '       '}dial->audio both ms ` +
+        `median, ${mode}: sipshield ${v('sipshield')}  JsSIP ${v('JsSIP')}` +
+        `  sipshield/JsSIP ${ratio}`);
+      first = false;
+    }
+  }
 }
 
 async function main() {
@@ -566,8 +857,15 @@ async function main() {
     results.size = await benchSize();
   if (ONLY.includes('parse'))
     results.parse = await benchParse();
+  if (ONLY.includes('sdp'))
+    results.sdp = await benchSdp();
   if (ONLY.includes('cold'))
     results.cold = await benchCold(results.size);
+  /* last: Chromium and the servers load the machine */
+  if (ONLY.includes('calls')) {
+    callsRunning = benchCalls();
+    results.calls = await callsRunning;
+  }
   results.meta.loadavgEnd = os.loadavg();
   results.meta.seconds = (performance.now() - t_start) / 1000;
   summary(results);
