@@ -277,6 +277,23 @@ static void transport_up(void)
 }
 
 
+/* A phone whose flow is open (a REGISTER opened it): the proxy can reach
+ * it with requests */
+static int phone_reachable(void)
+{
+	int err;
+
+	err = phone_open("mdns");
+	if (err)
+		return err;
+
+	err = cmd("{\"v\":1,\"id\":2,\"cmd\":\"phone.register\",\"phone\":1}");
+	transport_up();
+
+	return err;
+}
+
+
 int test_call_outgoing(void)
 {
 	struct sip_msg *msg = NULL;
@@ -466,11 +483,8 @@ int test_call_incoming(void)
 	char head[1024];
 	int call, n, err;
 
-	err = phone_open("mdns");
+	err = phone_reachable();
 	TEST_ERR(err);
-	err = cmd("{\"v\":1,\"id\":2,\"cmd\":\"phone.register\",\"phone\":1}");
-	TEST_ERR(err);
-	transport_up();
 	n = fake_spjs.nsent;
 
 	/* an SDES offer: 488 with a Warning naming the reason */
@@ -563,11 +577,8 @@ int test_call_reject(void)
 	char buf[128];
 	int call, err;
 
-	err = phone_open("mdns");
+	err = phone_reachable();
 	TEST_ERR(err);
-	err = cmd("{\"v\":1,\"id\":2,\"cmd\":\"phone.register\",\"phone\":1}");
-	TEST_ERR(err);
-	transport_up();
 
 	err = load_sdp(&sdp, "chrome120-audio-offer-mdns-lf-only.sdp");
 	TEST_ERR(err);
@@ -608,11 +619,8 @@ int test_call_message_options(void)
 	const char *ev, *s;
 	int n, err;
 
-	err = phone_open("mdns");
+	err = phone_reachable();
 	TEST_ERR(err);
-	err = cmd("{\"v\":1,\"id\":2,\"cmd\":\"phone.register\",\"phone\":1}");
-	TEST_ERR(err);
-	transport_up();
 
 	/* MESSAGE in: 200 OK, then the text to the app (JSON-escaped) */
 	n = fake_spjs.nsent;
