@@ -29,7 +29,7 @@ RE_SRCS := \
 	httpauth/digest.c uri/uric.c \
 	fmt/ch.c fmt/hexdump.c fmt/pl.c fmt/print.c fmt/prm.c fmt/regex.c \
 	fmt/str.c fmt/str_error.c fmt/time.c fmt/unicode.c \
-	mbuf/mbuf.c list/list.c hash/hash.c hash/func.c \
+	mbuf/mbuf.c list/list.c hash/hash.c \
 	mem/mem.c mem/secure.c tmr/tmr.c \
 	sa/ntop.c sa/printaddr.c sa/pton.c sa/sa.c \
 	md5/md5.c sha/sha1.c base64/b64.c sys/rand.c sys/endian.c \
@@ -41,8 +41,7 @@ RE_DEFS := -std=gnu99 -DRELEASE -DOS=\"$(if $(filter native fuzz,$(VARIANT)),lin
 	-DVERSION=\"1.1.0\" -DVER_MAJOR=1 -DVER_MINOR=1 -DVER_PATCH=0 \
 	-DHAVE_INTTYPES_H -DHAVE_STDBOOL_H -DHAVE_INET6 -DHAVE_INET_NTOP \
 	-DHAVE_INET_PTON -DHAVE_STRERROR_R -DHAVE_STRINGS_H -DHAVE_UNISTD_H \
-	-DHAVE_SYS_TIME_H -DHAVE_ARC4RANDOM \
-	-DVALGRIND  # hash/func.c: no word reads past the end of a key
+	-DHAVE_SYS_TIME_H -DHAVE_ARC4RANDOM
 
 # --- mbedTLS: crypto only, configured by wasm/config/mbedtls_config.h ---
 TLS_SRCS := aes.c cipher.c cipher_wrap.c gcm.c md.c md5.c sha256.c \

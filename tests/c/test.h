@@ -74,6 +74,7 @@ const char *fake_spjs_sent(int i);
 	X(test_crypto_hashes)			\
 	X(test_crypto_sha512_256)		\
 	X(test_crypto_rand)			\
+	X(test_crypto_table_hash)		\
 	X(test_auth_rfc7616_md5)		\
 	X(test_auth_rfc7616_sha256)		\
 	X(test_auth_sha512_256)			\
