@@ -44,8 +44,7 @@ RE_DEFS := -std=gnu99 -DRELEASE -DOS=\"$(if $(filter native fuzz,$(VARIANT)),lin
 	-DHAVE_SYS_TIME_H -DHAVE_ARC4RANDOM
 
 # --- mbedTLS: crypto only, configured by wasm/config/mbedtls_config.h ---
-TLS_SRCS := aes.c cipher.c cipher_wrap.c gcm.c md.c md5.c sha256.c \
-	sha512.c hkdf.c entropy.c entropy_poll.c hmac_drbg.c platform.c \
+TLS_SRCS := md.c md5.c sha256.c sha512.c hmac_drbg.c platform.c \
 	platform_util.c constant_time.c
 TLS_DEFS := -DMBEDTLS_CONFIG_FILE='"mbedtls_config.h"' -Iwasm/config \
 	-I$(TLS)/include

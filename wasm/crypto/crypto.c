@@ -6,10 +6,11 @@
  * SHA-512/256 initial hash value, truncated to 256 bits).
  *
  * Random: one HMAC_DRBG with SHA-256 (NIST SP 800-90A; no AES code in
- * the module) seeded and reseeded from an
- * entropy pool whose only source is mbedtls_hardware_poll(), that is
- * spjs_random(): crypto.getRandomValues() in the browser, getrandom() in
- * the native tests.  Set up on first use, torn down by crypto_close().
+ * the module) whose entropy input, at seeding and at every reseed, comes
+ * straight from spjs_random(): crypto.getRandomValues() in the browser,
+ * getrandom() in the native tests.  (mbedTLS's entropy pool would only
+ * hash that one source once more.)  Set up on first use, torn down by
+ * crypto_close().
  *
  * mbedTLS error codes are mapped to errno here and logged as numbers
  * (MBEDTLS_ERROR_C is not built).
@@ -20,8 +21,6 @@
 #include <mbedtls/md5.h>
 #include <mbedtls/sha256.h>
 #include <mbedtls/sha512.h>
-#include <mbedtls/entropy.h>
-#include <mbedtls/entropy_poll.h>
 #include <mbedtls/hmac_drbg.h>
 #include <mbedtls/platform_util.h>
 #include "spjs.h"
@@ -60,7 +59,6 @@ static const uint64_t sha512_256_iv[8] = {
 static const char rand_pers[] = "sipshield crypto_rand";
 
 static struct {
-	mbedtls_entropy_context entropy;
 	mbedtls_hmac_drbg_context drbg;
 	bool ready;
 } rng;
@@ -75,9 +73,6 @@ static int map_err(int ret, const char *what)
 	case 0:
 		return 0;
 
-	case MBEDTLS_ERR_ENTROPY_SOURCE_FAILED:
-	case MBEDTLS_ERR_ENTROPY_NO_SOURCES_DEFINED:
-	case MBEDTLS_ERR_ENTROPY_NO_STRONG_SOURCE:
 	case MBEDTLS_ERR_HMAC_DRBG_ENTROPY_SOURCE_FAILED:
 		err = EIO;
 		break;
@@ -332,21 +327,11 @@ int crypto_hash_printf(enum crypto_hash h, uint8_t *out,
 }
 
 
-/**
- * The entropy source of MBEDTLS_ENTROPY_HARDWARE_ALT: the JS CSPRNG
- *
- * @param data   Unused
- * @param output Buffer to fill
- * @param len    Bytes wanted
- * @param olen   Bytes written
- *
- * @return 0
- */
-int mbedtls_hardware_poll(void *data, unsigned char *output, size_t len,
-			  size_t *olen)
+/* The DRBG's entropy input (mbedtls_hmac_drbg_seed's f_entropy) */
+static int entropy_js(void *arg, unsigned char *output, size_t len)
 {
 	size_t n = 0;
-	(void)data;
+	(void)arg;
 
 	while (n < len) {
 		const size_t chunk = min(len - n, (size_t)RAND_POLL_MAX);
@@ -354,8 +339,6 @@ int mbedtls_hardware_poll(void *data, unsigned char *output, size_t len,
 		spjs_random(output + n, chunk);
 		n += chunk;
 	}
-
-	*olen = len;
 
 	return 0;
 }
@@ -365,18 +348,16 @@ static int drbg_init(void)
 {
 	int err;
 
-	mbedtls_entropy_init(&rng.entropy);
 	mbedtls_hmac_drbg_init(&rng.drbg);
 
 	err = map_err(mbedtls_hmac_drbg_seed(&rng.drbg,
 				mbedtls_md_info_from_type(MBEDTLS_MD_SHA256),
-				mbedtls_entropy_func, &rng.entropy,
+				entropy_js, NULL,
 				(const unsigned char *)rand_pers,
 				sizeof(rand_pers) - 1),
 		      "drbg seed");
 	if (err) {
 		mbedtls_hmac_drbg_free(&rng.drbg);
-		mbedtls_entropy_free(&rng.entropy);
 		return err;
 	}
 
@@ -438,7 +419,6 @@ void crypto_close(void)
 		return;
 
 	mbedtls_hmac_drbg_free(&rng.drbg);
-	mbedtls_entropy_free(&rng.entropy);
 	rng.ready = false;
 }
 
