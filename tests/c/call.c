@@ -759,3 +759,71 @@ int test_call_early_media_two_calls(void)
  out:
 	return err;
 }
+
+
+int test_call_misuse(void)
+{
+	static const struct {
+		const char *cmd;
+		const char *err;
+	} v[] = {
+		{"\"cmd\":\"call.media\",\"call\":%d", "invalid-argument"},
+		{"\"cmd\":\"call.media\",\"call\":%d,\"sdp\":\"v=0\",\"bytes\":9",
+		 "invalid-argument"},
+		{"\"cmd\":\"call.media\",\"call\":%d,\"sdp\":7,\"bytes\":1",
+		 "invalid-argument"},
+		{"\"cmd\":\"call.answer\",\"call\":%d", "invalid-state"},
+		{"\"cmd\":\"call.hold\",\"call\":%d,\"hold\":true",
+		 "invalid-state"},
+		{"\"cmd\":\"call.info\",\"call\":%d,\"ctype\":\"text/plain\","
+		 "\"body\":\"x\"", "invalid-state"},
+		{"\"cmd\":\"call.reject\",\"call\":%d,\"status\":486",
+		 "invalid-state"},
+		{"\"cmd\":\"call.reject\",\"call\":%d,\"status\":99999",
+		 "invalid-argument"},
+		{"\"cmd\":\"call.explode\",\"call\":%d", "bad-command"},
+		{"\"cmd\":\"call.hangup\",\"call\":\"%d\"", "not-found"},
+		{"\"cmd\":\"call.hangup\",\"call\":-%d", "not-found"},
+		{"\"cmd\":\"call.hangup\",\"call\":%d000000", "not-found"},
+	};
+	char buf[512], want[64];
+	size_t i;
+	int call = 0, err;
+
+	err = phone_open("mdns");
+	TEST_ERR(err);
+	err = call_new(&call, "\"iceTransportPolicy\":\"all\"");
+	TEST_ERR(err);
+
+	/* an outgoing call waiting for its offer: none of these apply */
+	for (i = 0; i < ARRAY_SIZE(v); i++) {
+		int n = re_snprintf(buf, sizeof(buf), "{\"v\":1,\"id\":%zu,",
+				    i + 100);
+
+		(void)re_snprintf(buf + n, sizeof(buf) - (size_t)n, v[i].cmd,
+				  call);
+		(void)strcat(buf, "}");
+		(void)cmd(buf);
+		(void)re_snprintf(want, sizeof(want),
+				  "{\"id\":%zu,\"err\":\"%s\"", i + 100,
+				  v[i].err);
+		if (!fake_spjs_event(want)) {
+			(void)fprintf(stderr, "%s: want %s\n", buf, v[i].err);
+			err = EINVAL;
+			goto out;
+		}
+	}
+
+	/* still usable: the offer goes out */
+	err = media(3, call, "chrome-audio-offer-host-ipv6-tcp.aiortc.sdp");
+	TEST_ERR(err);
+	TEST_ASSERT(fake_spjs_event("{\"id\":3,\"err\":null}"));
+
+	/* a second offer is not asked for */
+	err = media(4, call, "chrome-audio-offer-host-ipv6-tcp.aiortc.sdp");
+	TEST_ERR(err);
+	TEST_ASSERT(fake_spjs_event("{\"id\":4,\"err\":\"invalid-state\""));
+
+ out:
+	return err;
+}

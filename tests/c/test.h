@@ -133,7 +133,8 @@ const char *fake_spjs_sent(int i);
 	X(test_call_incoming)			\
 	X(test_call_reject)			\
 	X(test_call_message_options)		\
-	X(test_call_early_media_two_calls)
+	X(test_call_early_media_two_calls)	\
+	X(test_call_misuse)
 
 #define X(name) int name(void);
 TESTS(X)
