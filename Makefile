@@ -27,7 +27,8 @@ wasm-debug: deps
 	@$(SUBMAKE) VARIANT=wasm-debug
 
 wasm-release: deps
-	@$(SUBMAKE) VARIANT=wasm-release build/wasm-release/sipshield-core.wasm
+	@$(SUBMAKE) VARIANT=wasm-release build/wasm-release/sipshield-core.wasm \
+		build/wasm-release/sipshield-check.wasm
 
 # dist/: the wasm, the CommonJS bundle of the shim, the .d.ts types
 dist: wasm-release

@@ -8,7 +8,8 @@
  * a listener may call back into the core safely.
  *
  * Boundary (tools/exports.json): sp_init, sp_close, sp_cmd, sp_tick,
- * sp_ws_rx, sp_ws_state, sp_malloc, sp_free, sp_sip_check.
+ * sp_ws_rx, sp_ws_state, sp_malloc, sp_free; the check build
+ * (dist/sipshield-check.wasm, CHECK_WASM_URL) adds sp_sip_check.
  */
 import { instantiateCore } from './wasm.js';
 import { PhoneError } from './errors.js';
@@ -35,6 +36,13 @@ const WS_OPEN = 1;
 const WS_CLOSED = 2;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+
+/**
+ * The check build of the core: the page core plus the message check's JSON
+ * report (`Core.checkSip`), for tools such as the CLI. Pages load the
+ * smaller default core.
+ */
+export const CHECK_WASM_URL = new URL('../dist/sipshield-check.wasm', import.meta.url);
 
 /** @type {Promise<Core> | undefined} */
 let shared;
@@ -166,13 +174,17 @@ export class Core {
   }
 
   /**
-   * Check one SIP message with the core's parser.
+   * Check one SIP message with the core's parser (the check build only:
+   * `loadCore({ wasmUrl: CHECK_WASM_URL })`).
    * @param {Uint8Array} bytes
    * @returns {Record<string, unknown>} the JSON verdict
    */
   checkSip(bytes) {
     if (this.#dead) throw this.#dead;
     const m = this.#m;
+    if (!m.sp_sip_check) {
+      throw new PhoneError('unsupported', 'checkSip needs the check build: loadCore({ wasmUrl: CHECK_WASM_URL })');
+    }
     const ptr = m.sp_malloc(Math.max(1, bytes.length));
     if (!ptr) throw new PhoneError('no-memory', 'out of wasm memory');
     /** @type {string | null} */
@@ -180,7 +192,7 @@ export class Core {
     try {
       m.heap.set(bytes, ptr);
       this.#captureEmit = (t) => { verdict = t; };
-      this.#enter(() => m.sp_sip_check(ptr, bytes.length, 1));
+      this.#enter(() => /** @type {NonNullable<CoreModule['sp_sip_check']>} */ (m.sp_sip_check)(ptr, bytes.length, 1));
     } finally {
       this.#captureEmit = null;
       m.sp_free(ptr);

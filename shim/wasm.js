@@ -31,7 +31,8 @@
  * @property {(conn: number, state: number, code: number) => number} sp_ws_state
  * @property {(size: number) => number} sp_malloc
  * @property {(ptr: number) => void} sp_free
- * @property {(ptr: number, len: number, verbose: number) => number} sp_sip_check
+ * @property {((ptr: number, len: number, verbose: number) => number) | undefined} sp_sip_check
+ *   the check build only (tools/exports-check.json)
  * @property {Uint8Array} heap the wasm memory (a fresh view after growth)
  */
 

@@ -28,7 +28,7 @@ RE_SRCS := \
 	sdp/str.c sdp/util.c \
 	httpauth/digest.c uri/uric.c \
 	fmt/ch.c fmt/hexdump.c fmt/pl.c fmt/print.c fmt/prm.c fmt/regex.c \
-	fmt/str.c fmt/str_error.c fmt/time.c fmt/unicode.c \
+	fmt/str.c fmt/time.c fmt/unicode.c \
 	mbuf/mbuf.c list/list.c hash/hash.c \
 	mem/mem.c mem/secure.c tmr/tmr.c \
 	sa/ntop.c sa/printaddr.c sa/pton.c sa/sa.c \
@@ -90,19 +90,26 @@ TEST_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(TEST_SRCS))
 
 # Emscripten link: a standalone .wasm, no Emscripten JS.  The exports list
 # is the whole ABI (tools/exports.json); tools/imports.js names the imports,
-# which shim/wasm.js implements.
+# which shim/wasm.js implements.  Two modules from the same objects:
+#   sipshield-core.wasm   what a page loads (tools/exports.json)
+#   sipshield-check.wasm  the core plus the message check's JSON report
+#                         (tools/exports-check.json): the CLI, benchmarks
 WASM_LD := $(LDOPT) --no-entry -sSTANDALONE_WASM -sFILESYSTEM=0 \
 	-sALLOW_MEMORY_GROWTH=1 -sINITIAL_MEMORY=4194304 -sTOTAL_STACK=131072 \
-	-sEXPORTED_FUNCTIONS=@tools/exports.json --js-library tools/imports.js
+	--js-library tools/imports.js
+EXPORTS       := tools/exports.json
+EXPORTS_CHECK := tools/exports.json tools/exports-check.json
 
 NATIVE  := $(filter native fuzz,$(VARIANT))
+# The exported names of JSON list files, comma-separated for emcc
+export_list = $(shell sed -n 's/^ *"\(_[a-z_]*\)".*/\1/p' $(1) | paste -sd, -)
 # libre calls back into our replacements (dns, stubs, websock): one group
 LIBS    := -Wl,--start-group $(B)/libcore.a $(B)/libdeps.a -Wl,--end-group
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/*.c))
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(B)/%,$(FUZZ_SRCS))
 
 .PHONY: all libs test-bin fuzz-bin
-all: libs $(if $(NATIVE),,$(B)/sipshield-core.wasm) \
+all: libs $(if $(NATIVE),,$(B)/sipshield-core.wasm $(B)/sipshield-check.wasm) \
 	$(if $(filter fuzz,$(VARIANT)),fuzz-bin,test-bin)
 fuzz-bin: $(FUZZ_BINS)
 libs: $(B)/libdeps.a $(B)/libcore.a
@@ -138,8 +145,15 @@ $(B)/libcore.a: $(CORE_OBJS) tools/core.mk
 	rm -f $@
 	$(if $(NATIVE),ar,emar) rcs $@ $(filter %.o,$^)
 
-$(B)/sipshield-core.wasm: $(B)/libcore.a $(B)/libdeps.a tools/imports.js tools/exports.json
-	$(CC) $(WASM_LD) $(LIBS) -o $@
+$(B)/sipshield-core.wasm: $(B)/libcore.a $(B)/libdeps.a tools/imports.js \
+		$(EXPORTS)
+	$(CC) $(WASM_LD) -sEXPORTED_FUNCTIONS=$(call export_list,$(EXPORTS)) \
+		$(LIBS) -o $@
+
+$(B)/sipshield-check.wasm: $(B)/libcore.a $(B)/libdeps.a tools/imports.js \
+		$(EXPORTS_CHECK)
+	$(CC) $(WASM_LD) -sEXPORTED_FUNCTIONS=$(call export_list,$(EXPORTS_CHECK)) \
+		$(LIBS) -o $@
 
 # The unit-test runner links the core with the fake JS imports
 # (tests/c/fake_spjs.c) instead of shim/wasm.js.

@@ -2,6 +2,8 @@
 # @file dist.sh  Package a wasm build as dist/: what the npm package ships
 #
 #   dist/sipshield-core.wasm   the core (standalone: shim/wasm.js loads it)
+#   dist/sipshield-check.wasm  the core plus the message check's JSON report
+#                              (the CLI; loadCore({ wasmUrl }) for apps)
 #   dist/cjs/index.cjs         shim/index.js bundled for require()
 #   dist/types/                .d.ts emitted from the shim's JSDoc (tsc)
 set -euo pipefail
@@ -11,6 +13,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$out/cjs"
 
 cp "$src/sipshield-core.wasm" "$out/sipshield-core.wasm"
+cp "$src/sipshield-check.wasm" "$out/sipshield-check.wasm"
 # Left by the Emscripten-glue builds before the core became standalone
 rm -f "$out/sipshield-core.mjs" "$out/sipshield-core.cjs" \
 	"$out/sipshield-core.d.mts"

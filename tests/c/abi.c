@@ -83,6 +83,26 @@ int test_abi_misuse(void)
 }
 
 
+/* "%m" prints errno names (wasm/abi/log.c replaces libre's str_error) */
+int test_abi_str_error(void)
+{
+	char buf[32], small[4];
+	int err = 0;
+
+	TEST_STRCMP("ETIMEDOUT", str_error(ETIMEDOUT, buf, sizeof(buf)));
+	TEST_ASSERT(re_snprintf(buf, sizeof(buf), "(%m)", EPROTO) > 0);
+	TEST_STRCMP("(EPROTO)", buf);
+	TEST_ASSERT(re_snprintf(buf, sizeof(buf), "%m", 9999) > 0);
+	TEST_STRCMP("error 9999", buf);
+	/* a short buffer or none: no number, never an overrun */
+	TEST_STRCMP("error", str_error(9999, small, sizeof(small)));
+	TEST_ASSERT(str_error(9999, NULL, 0) != NULL);
+
+ out:
+	return err;
+}
+
+
 int test_abi_json(void)
 {
 	static const struct {

@@ -98,6 +98,13 @@ describe('The core survives misuse', () => {
     await phone.close();
   });
 
+  it('the page core has no message-check report: checkSip says which build has it', async () => {
+    const core = await loadCore();
+    assert.throws(() => core.checkSip(new TextEncoder().encode('OPTIONS sip:a SIP/2.0\r\n\r\n')),
+      { code: 'unsupported', message: /CHECK_WASM_URL/ });
+    assert.equal(core.cmd({ cmd: 'phone.close' }).err, 'not-found');
+  });
+
   it('hostile SIP from the server is dropped, registration still completes', async () => {
     const hostile = ['', '\x00\x00\x00', 'SIP/2.0 200\r\n\r\n', 'A'.repeat(70000),
       'SIP/2.0 200 OK\r\nVia: ;;;\r\nContent-Length: -5\r\n\r\n', '\r\n\r\n'];

@@ -8,7 +8,7 @@
  * the user agent (or the wasm core) is ready.
  */
 import { pathToFileURL } from 'node:url';
-import { ACCOUNT, instantiateSipshield, jssipFakeSocket } from './lib.js';
+import { ACCOUNT, WASM, instantiateSipshield, jssipFakeSocket } from './lib.js';
 
 const t0 = performance.now();
 const [lib, bundle] = process.argv.slice(2);
@@ -18,7 +18,7 @@ const info = {};
 switch (lib) {
 
 case 'sipshield': {
-  const M = await instantiateSipshield();
+  const M = await instantiateSipshield(WASM);
   info.init = M.sp_init(0);
   break;
 }

@@ -18,6 +18,8 @@ export const DIST = path.resolve(process.env.SIPSHIELD_DIST ||
   path.join(ROOT, 'dist'));
 export const LOADER = path.join(ROOT, 'shim', 'wasm.js');
 export const WASM = path.join(DIST, 'sipshield-core.wasm');
+/** The check build (sp_sip_check): the parse section runs on it */
+export const WASM_CHECK = path.join(DIST, 'sipshield-check.wasm');
 export const SHIM = path.join(ROOT, 'shim', 'index.js');
 export const LIBS = ['sipshield', 'JsSIP', 'SIP.js'];
 
@@ -31,7 +33,7 @@ const require = createRequire(path.join(ROOT, 'package.json'));
 
 /** @returns {string|null} why the sipshield build cannot be used, or null */
 export function sipshieldMissing() {
-  for (const f of [LOADER, WASM]) {
+  for (const f of [LOADER, WASM, WASM_CHECK]) {
     if (!fs.existsSync(f))
       return `n/a (${path.relative(ROOT, DIST) || 'dist'}/ not ` +
         'built: run make)';
@@ -182,10 +184,13 @@ export async function loadSIPjs() {
   };
 }
 
-/** Instantiates the core with the shim's loader and a silent bridge. */
-export async function instantiateSipshield() {
+/**
+ * Instantiates a core build with the shim's loader and a silent bridge.
+ * @param {string} wasm WASM (what a page loads) or WASM_CHECK (sp_sip_check)
+ */
+export async function instantiateSipshield(wasm) {
   const { instantiateCore } = await import(pathToFileURL(LOADER).href);
-  return instantiateCore(fs.readFileSync(WASM), {
+  return instantiateCore(fs.readFileSync(wasm), {
     emit() {},
     log() {},
     wsOpen() { return 0; },
@@ -198,7 +203,7 @@ export async function instantiateSipshield() {
  * @param {number} maxBytes largest message in UTF-8 bytes
  */
 export async function loadSipshield(maxBytes) {
-  const M = await instantiateSipshield();
+  const M = await instantiateSipshield(WASM_CHECK);
   for (const f of ['sp_init', 'sp_malloc', 'sp_free', 'sp_sip_check']) {
     if (typeof M[f] !== 'function')
       throw new Error(`export ${f} missing`);

@@ -5,6 +5,9 @@
  * and so links the C library's whole stdio (and a clock) into the wasm.
  * Here a debug line goes to the print handler only (the core sets one
  * that forwards to spjs_log); with no handler it goes nowhere.
+ *
+ * Also replaces libre's fmt/str_error.c (what "%m" prints): errno names
+ * instead of the C library's message table (2 KB of text in the wasm).
  */
 #include <stdarg.h>
 #include <re.h>
@@ -156,6 +159,47 @@ void dbg_info(const char *fmt, ...)
 	va_start(ap, fmt);
 	dbg_vprintf(DBG_INFO, fmt, ap);
 	va_end(ap);
+}
+
+
+/**
+ * Name an error number, as "%m" prints it
+ *
+ * @param errnum Error number (errno.h, re_types.h)
+ * @param buf    Buffer for a number without a name
+ * @param sz     Size of @p buf
+ *
+ * @return The errno's name ("ETIMEDOUT"), "error N" in @p buf, or
+ *         "error" when @p buf is too small
+ */
+const char *str_error(int errnum, char *buf, size_t sz)
+{
+	switch (errnum) {
+
+	case 0:               return "no error";
+	case EINVAL:          return "EINVAL";
+	case ENOMEM:          return "ENOMEM";
+	case ENOENT:          return "ENOENT";
+	case EBADMSG:         return "EBADMSG";
+	case EPROTO:          return "EPROTO";
+	case EPROTONOSUPPORT: return "EPROTONOSUPPORT";
+	case EAUTH:           return "EAUTH";
+	case EMSGSIZE:        return "EMSGSIZE";
+	case EALREADY:        return "EALREADY";
+	case ETIMEDOUT:       return "ETIMEDOUT";
+	case ENOTCONN:        return "ENOTCONN";
+	case ECONNRESET:      return "ECONNRESET";
+	case ENOSYS:          return "ENOSYS";
+	case ENODATA:         return "ENODATA";
+	case ENOTSUP:         return "ENOTSUP";
+	case EBUSY:           return "EBUSY";
+	case ERANGE:          return "ERANGE";
+	case EOVERFLOW:       return "EOVERFLOW";
+	default:
+		if (!buf || re_snprintf(buf, sz, "error %d", errnum) < 0)
+			return "error";
+		return buf;
+	}
 }
 
 

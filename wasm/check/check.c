@@ -1358,21 +1358,6 @@ static int json_str(struct re_printf *pf, void *arg)
 }
 
 
-static const char *errno_name(int err)
-{
-	switch (err) {
-
-	case EBADMSG: return "EBADMSG";
-	case ENODATA: return "ENODATA";
-	case ENOENT:  return "ENOENT";
-	case EINVAL:  return "EINVAL";
-	case ERANGE:  return "ERANGE";
-	case EPROTO:  return "EPROTO";
-	default:      return "error";
-	}
-}
-
-
 /* The detail: static ASCII text only, so it needs no escaping */
 static int detail_print(struct re_printf *pf, void *arg)
 {
@@ -1396,8 +1381,7 @@ static int detail_print(struct re_printf *pf, void *arg)
 	}
 
 	if (v->liberr && !err)
-		err = re_hprintf(pf, " (sip_msg_decode: %s)",
-				 errno_name(v->liberr));
+		err = re_hprintf(pf, " (sip_msg_decode: %m)", v->liberr);
 
 	return err;
 }
