@@ -16,25 +16,13 @@ TLS     := build/src/mbedtls
 # --- libre: the files a SIP user agent needs; our replacements elsewhere ---
 RE_SRCS := \
 	sip/contact.c sip/ctrans.c sip/dialog.c \
-	sip/keepalive.c sip/reply.c sip/request.c \
-	sip/sip.c sip/strans.c sip/transp.c \
-	sipreg/reg.c \
+	sip/reply.c sip/request.c sip/sip.c sip/strans.c \
 	sipsess/sess.c sipsess/accept.c sipsess/ack.c sipsess/close.c \
 	sipsess/connect.c sipsess/info.c sipsess/listen.c sipsess/modify.c \
 	sipsess/reply.c sipsess/request.c \
-	sipevent/listen.c sipevent/msg.c sipevent/notify.c \
-	sipevent/subscribe.c \
-	sdp/attr.c sdp/format.c sdp/media.c sdp/msg.c sdp/session.c \
-	sdp/str.c sdp/util.c \
-	httpauth/digest.c uri/uric.c \
-	fmt/ch.c fmt/hexdump.c fmt/pl.c fmt/print.c fmt/prm.c fmt/regex.c \
-	fmt/str.c fmt/time.c fmt/unicode.c \
-	mbuf/mbuf.c list/list.c hash/hash.c \
-	mem/mem.c mem/secure.c tmr/tmr.c \
-	sa/ntop.c sa/printaddr.c sa/pton.c sa/sa.c \
-	md5/md5.c sha/sha1.c base64/b64.c sys/rand.c sys/endian.c \
-	main/method.c \
-	dns/rr.c dns/rrlist.c dns/dname.c dns/cstr.c \
+	uri/uric.c fmt/ch.c fmt/pl.c fmt/print.c fmt/prm.c fmt/regex.c \
+	fmt/str.c mbuf/mbuf.c list/list.c hash/hash.c mem/mem.c tmr/tmr.c \
+	sa/ntop.c sa/pton.c sa/sa.c sys/rand.c \
 	odict/entry.c odict/get.c odict/odict.c odict/type.c
 RE_DEFS := -std=gnu99 -DRELEASE -DOS=\"$(if $(filter native fuzz,$(VARIANT)),linux,emscripten)\" \
 	-DARCH=\"$(if $(filter native fuzz,$(VARIANT)),x86_64,wasm32)\" \

@@ -1,13 +1,12 @@
 /**
  * @file transport.h  SIP over the JS-owned WebSocket (RFC 7118)
  *
- * libre's websock module is replaced by wasm/transport/websock.c: the
- * socket is the browser's WebSocket, opened, fed and closed by the shim.
- * Connections cross the boundary as integer handles.
+ * libre's sip/transp.c is replaced by wasm/transport/transp.c: one flow
+ * per SIP stack, the browser's WebSocket, opened, fed and closed by the
+ * shim.  Connections cross the boundary as integer handles.
  */
 
 struct sip;
-struct sip_msg;
 
 /** WebSocket states reported by the shim through sp_ws_state() */
 enum transport_state {
@@ -22,7 +21,6 @@ int  transport_attach(struct sip *sip, const char *url,
 		      transport_event_h *eventh, void *arg);
 void transport_set_owner(struct sip *sip, int owner);
 int  transport_rx(int conn, const uint8_t *buf, size_t len);
-int  transport_msg_decode(struct sip_msg **msgp, struct mbuf *mb);
 int  transport_state_set(int conn, enum transport_state state, int code);
 void transport_placeholder_laddr(struct sa *sa);
 const char *transport_via_host(void);

@@ -277,7 +277,7 @@ static int send_handler(enum sip_transp tp, const struct sa *src,
 	struct reg *reg = arg;
 	(void)dst;
 
-	/* websock.c turns the placeholder address into the .invalid host */
+	/* transp.c turns the placeholder address into the .invalid host */
 	return mbuf_printf(mb, "Contact: <sip:%s@%J%s>;expires=%u\r\n",
 			   reg->cuser, src, sip_transp_param(tp),
 			   reg->state == REG_UNREGISTERING ? 0 : reg->expires);

@@ -307,7 +307,6 @@ int ua_alloc(struct ua **uap, const struct odict *cfg, ua_event_h *eh,
 	enum policy_privacy priv = POLICY_PRIVACY_MDNS;
 	const char *reason = NULL, *code = "invalid-config";
 	struct sip_addr aor;
-	struct sa laddr;
 	struct pl pl;
 	struct ua *ua = NULL;
 	char *userbuf = NULL;
@@ -400,12 +399,6 @@ int ua_alloc(struct ua **uap, const struct odict *cfg, ua_event_h *eh,
 
 	/* WSS only; a ";transport=ws" next hop (Kamailio's Record-Route)
 	 * also takes it: tools/patches/libre-request-ws-param.patch */
-	transport_placeholder_laddr(&laddr);
-	err = sip_transp_add_websock(ua->sip, SIP_TRANSP_WSS, &laddr, false,
-				     NULL);
-	if (err)
-		goto out;
-
 	err = transport_attach(ua->sip, server, transport_handler, ua);
 	if (err)
 		goto out;
