@@ -113,7 +113,8 @@ const char *fake_spjs_sent(int i);
 	X(test_sipmsg_vectors)			\
 	X(test_sipmsg_quirks)			\
 	X(test_sipmsg_notag)			\
-	X(test_transport_websock)		\
+	X(test_transport_flow)			\
+	X(test_transport_phone_close)		\
 	X(test_transport_ntop)			\
 	X(test_abi_misuse)			\
 	X(test_abi_json)			\

@@ -79,7 +79,7 @@ static int answer(int code, const char *reason, const char *extra)
 }
 
 
-/* Run libre's timers until nothing is due now (the fake DNS answers) */
+/* Run libre's timers until nothing is due now */
 static void settle(void)
 {
 	int i;
@@ -235,7 +235,7 @@ int test_ua_no_ip_in_headers(void)
 }
 
 
-int test_transport_websock(void)
+int test_transport_flow(void)
 {
 	static const uint8_t junk[] = "\x00\x01garbage\r\n\r\n";
 	uint8_t *big = NULL;
@@ -275,6 +275,30 @@ int test_transport_websock(void)
 
  out:
 	mem_deref(big);
+	return err;
+}
+
+
+/* Closing the phone closes its WebSocket; its handle is stale after */
+int test_transport_phone_close(void)
+{
+	static const uint8_t crlf[] = "\r\n\r\n";
+	int conn, err;
+
+	err = open_and_register();
+	TEST_ERR(err);
+	err = answer(200, "OK", NULL);
+	TEST_ERR(err);
+	conn = fake_spjs.last_conn;
+	TEST_EQUALS(0, fake_spjs.closes);
+
+	err = cmd("{\"v\":1,\"id\":3,\"cmd\":\"phone.close\",\"phone\":1}");
+	TEST_ERR(err);
+	TEST_EQUALS(1, fake_spjs.closes);
+	TEST_EQUALS(ENOENT, sp_ws_rx(conn, crlf, 4));
+	TEST_EQUALS(ENOENT, sp_ws_state(conn, 2, 1000));
+
+ out:
 	return err;
 }
 

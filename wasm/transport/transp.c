@@ -134,25 +134,37 @@ static void qent_destructor(void *arg)
 }
 
 
+/* Forget the WebSocket of @p conn and have the shim close it */
+static void conn_shut(struct sip_conn *conn)
+{
+	conn->open = false;
+
+	if (conn_lookup(conn->handle) != conn)
+		return;
+
+	conns[conn->handle % CONN_MAX] = NULL;
+	spjs_ws_close(conn->handle, CLOSE_NORMAL);
+}
+
+
 static void conn_destructor(void *arg)
 {
 	struct sip_conn *conn = arg;
 
-	if (conn_lookup(conn->handle) == conn) {
-		conns[conn->handle % CONN_MAX] = NULL;
-		spjs_ws_close(conn->handle, CLOSE_NORMAL);
-	}
-
+	conn_shut(conn);
 	list_flush(&conn->ql);
 }
 
 
+/* The flow closes with its stack, even if a message still holds it */
 static void transp_destructor(void *arg)
 {
 	struct sip_transport *transp = arg;
 
-	if (transp->conn)
+	if (transp->conn) {
 		transp->conn->transp = NULL;
+		conn_shut(transp->conn);
+	}
 
 	list_unlink(&transp->le);
 	mem_deref(transp->conn);
