@@ -58,12 +58,13 @@ LDOPT   := -fsanitize=address,undefined,fuzzer
 EXE     :=
 else
 CC      := emcc
+# malloc is ours (wasm/heap/heap.c) in both wasm builds
 ifeq ($(VARIANT),wasm-debug)
 OPT     := -g -O1
-LDOPT   := -O1 -sASSERTIONS=2
+LDOPT   := -O1 -sASSERTIONS=2 -sMALLOC=none
 else
 OPT     := -Oz -flto -DNDEBUG
-LDOPT   := -Oz -flto -sMALLOC=emmalloc
+LDOPT   := -Oz -flto -sMALLOC=none
 endif
 EXE     := .js
 endif

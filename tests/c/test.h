@@ -121,6 +121,7 @@ const char *fake_spjs_sent(int i);
 	X(test_abi_json_decode)		\
 	X(test_abi_sdp_check)			\
 	X(test_abi_str_error)			\
+	X(test_heap_alloc)			\
 	X(test_sipcheck_vectors)		\
 	X(test_sipcheck_rfc4475)		\
 	X(test_sipcheck_json)			\

@@ -125,9 +125,11 @@ describe('JsSIP calls JsSIP through Kamailio (browser call rig)', { timeout: 180
 
     const [a, b] = [await audioIn(alice), await audioIn(bob)];
     t.diagnostic(`selected pair alice ${JSON.stringify(a.pair)} bob ${JSON.stringify(b.pair)}`);
+    // both sides send from their relay; the far end's relay may be learnt from its
+    // checks (prflx) before its candidate arrives in the SDP
     for (const s of [a, b]) {
       assert.equal(s.pair.local.candidateType, 'relay');
-      assert.equal(s.pair.remote.candidateType, 'relay');
+      assert.match(s.pair.remote.candidateType, /^(relay|prflx)$/);
     }
     const wire = await wireSdp(alice, bob);
     for (const sdp of [wire.inviteReceived, wire.okReceived]) {
@@ -158,8 +160,13 @@ describe('JsSIP calls JsSIP through Kamailio (browser call rig)', { timeout: 180
       assert.ok(!candidates(sdp).some((c) => c.type === 'host'), 'no host candidate on the wire');
       assert.match(sdp, /^c=IN IP4 0\.0\.0\.0$/m);
     }
-    assert.equal(a.pair.remote.candidateType, 'relay');
-    assert.equal(b.pair.remote.candidateType, 'relay');
+    // TURN carries the audio: each side's selected pair has a relay end. Which end
+    // is ICE's race: a side may learn the far end's host through the far end's
+    // checks to its relay (prflx) before it learns the far end's relay candidate.
+    for (const p of [a.pair, b.pair]) {
+      assert.ok(p.local.candidateType === 'relay' || p.remote.candidateType === 'relay',
+        JSON.stringify(p));
+    }
     await hangup();
   });
 
