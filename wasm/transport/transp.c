@@ -472,7 +472,9 @@ static void flow_closed(struct sip_conn *conn, int code)
 	conn->open   = false;
 	conn->transp = NULL;
 	if (transp->conn == conn)
-		transp->conn = NULL;
+		transp->conn = NULL;  /* its reference is ours now */
+	else
+		mem_ref(conn);
 
 	if (transp->eventh)
 		transp->eventh(TRANSPORT_CLOSED, code, transp->arg);
