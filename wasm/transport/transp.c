@@ -575,18 +575,6 @@ int sip_transp_init(struct sip *sip, uint32_t sz)
 }
 
 
-/**
- * Drop the transport of a SIP stack (its flow closes)
- *
- * @param sip SIP stack instance
- */
-void sip_transp_flush(struct sip *sip)
-{
-	if (sip)
-		list_flush(&sip->transpl);
-}
-
-
 int sip_transp_laddr(struct sip *sip, struct sa *laddr, enum sip_transp tp,
 		     const struct sa *dst)
 {
@@ -608,30 +596,6 @@ bool sip_transp_supported(struct sip *sip, enum sip_transp tp, int af)
 {
 	return transp_find(sip, tp) != NULL &&
 		(af == AF_UNSPEC || af == AF_INET);
-}
-
-
-/**
- * Check if an address is the local address of a SIP transport
- *
- * @param sip   SIP stack instance
- * @param tp    SIP transport (SIP_TRANSP_NONE: any)
- * @param laddr Local network address to check
- *
- * @return True if it is the placeholder address of the WSS transport
- */
-bool sip_transp_isladdr(const struct sip *sip, enum sip_transp tp,
-			const struct sa *laddr)
-{
-	struct sa sa;
-
-	if (!laddr || !transp_find(sip, SIP_TRANSP_WSS) ||
-	    (tp != SIP_TRANSP_NONE && tp != SIP_TRANSP_WSS))
-		return false;
-
-	transport_placeholder_laddr(&sa);
-
-	return sa_cmp(&sa, laddr, SA_ALL);
 }
 
 
