@@ -107,23 +107,35 @@ test-bin: $(B)/test-c$(EXE) $(if $(NATIVE),,$(B)/test-c.cjs)
 # Emscripten's libc has no arc4random: declare ours (wasm/crypto/crypto.c)
 $(B)/obj/re/sys/rand.o: RE_EXTRA := $(if $(NATIVE),,-include wasm/crypto/arc4random.h)
 
-$(B)/obj/re/%.o: $(RE)/src/%.c
+$(B)/obj/re/%.o: $(RE)/src/%.c tools/core.mk
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	@$(CC) $(CFLAGS_ALL) $(RE_DEFS) $(RE_EXTRA) -Wall -I$(RE)/include \
 		-c $< -o $@
 
-$(B)/obj/tls/%.o: $(TLS)/library/%.c wasm/config/mbedtls_config.h
+$(B)/obj/tls/%.o: $(TLS)/library/%.c wasm/config/mbedtls_config.h \
+		tools/core.mk
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	@$(CC) $(CFLAGS_ALL) $(TLS_DEFS) -Wall -c $< -o $@
 
-$(B)/obj/%.o: %.c $(wildcard wasm/include/*.h wasm/*/*.h tests/c/*.h)
+$(B)/obj/%.o: %.c $(wildcard wasm/include/*.h wasm/*/*.h tests/c/*.h) \
+		tools/core.mk
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	@$(CC) $(CFLAGS_ALL) $(RE_DEFS) $(WARN) $(INCS) \
 		-DDEBUG_LEVEL=$(DEBUG_LEVEL) -DSIPSHIELD_VERSION=\"0.1.0\" \
 		-c $< -o $@
+
+# The page core's message check: the same decisions, no detail text (only
+# check-sip's report shows it); linked ahead of libcore.a's check.o
+CHECK_CORE := $(B)/obj/wasm/check/check-core.o
+$(CHECK_CORE): wasm/check/check.c $(wildcard wasm/include/*.h wasm/*/*.h) \
+		tools/core.mk
+	@mkdir -p $(@D)
+	@echo "  CC      $< (no detail)"
+	@$(CC) $(CFLAGS_ALL) $(RE_DEFS) $(WARN) $(INCS) -DCHECK_NO_DETAIL \
+		-DDEBUG_LEVEL=$(DEBUG_LEVEL) -c $< -o $@
 
 # Rebuilt when the file lists change (a file replaced by ours must leave)
 $(B)/libdeps.a: $(RE_OBJS) $(TLS_OBJS) tools/core.mk
@@ -134,10 +146,10 @@ $(B)/libcore.a: $(CORE_OBJS) tools/core.mk
 	rm -f $@
 	$(if $(NATIVE),ar,emar) rcs $@ $(filter %.o,$^)
 
-$(B)/sipshield-core.wasm: $(B)/libcore.a $(B)/libdeps.a tools/imports.js \
-		$(EXPORTS)
+$(B)/sipshield-core.wasm: $(CHECK_CORE) $(B)/libcore.a $(B)/libdeps.a \
+		tools/imports.js $(EXPORTS)
 	$(CC) $(WASM_LD) -sEXPORTED_FUNCTIONS=$(call export_list,$(EXPORTS)) \
-		$(LIBS) -o $@
+		$(CHECK_CORE) $(LIBS) -o $@
 
 $(B)/sipshield-check.wasm: $(B)/libcore.a $(B)/libdeps.a tools/imports.js \
 		$(EXPORTS_CHECK)

@@ -144,27 +144,25 @@ enum reason {
 	REASON_COUNT
 };
 
-static const struct {
-	const char *code;
-	int err;
-} reasonv[REASON_COUNT] = {
-	[REASON_NONE]      = {"",                     0},
-	[REASON_INVALID]   = {"invalid-argument",     EINVAL},
-	[REASON_TOO_LARGE] = {"too-large",            EMSGSIZE},
-	[REASON_EMPTY]     = {"empty",                EBADMSG},
-	[REASON_NUL]       = {"nul-byte",             EBADMSG},
-	[REASON_LINE]      = {"too-long",             EMSGSIZE},
-	[REASON_REQLINE]   = {"bad-request-line",     EBADMSG},
-	[REASON_VERSION]   = {"bad-version",          EPROTONOSUPPORT},
-	[REASON_STATUS]    = {"bad-status",           EBADMSG},
-	[REASON_URI]       = {"bad-uri",              EBADMSG},
-	[REASON_MALFORMED] = {"malformed",            EBADMSG},
-	[REASON_MISSING]   = {"missing-header",       EBADMSG},
-	[REASON_DUPLICATE] = {"duplicate-header",     EBADMSG},
-	[REASON_CSEQ]      = {"bad-cseq",             EBADMSG},
-	[REASON_MISMATCH]  = {"cseq-method-mismatch", EBADMSG},
-	[REASON_CLEN]      = {"content-length",       EBADMSG},
-	[REASON_HEADER]    = {"bad-header",           EBADMSG},
+/* The stable codes of check-sip's report (the page core has no report) */
+static const char *const reason_code[REASON_COUNT] = {
+	[REASON_NONE]      = "",
+	[REASON_INVALID]   = "invalid-argument",
+	[REASON_TOO_LARGE] = "too-large",
+	[REASON_EMPTY]     = "empty",
+	[REASON_NUL]       = "nul-byte",
+	[REASON_LINE]      = "too-long",
+	[REASON_REQLINE]   = "bad-request-line",
+	[REASON_VERSION]   = "bad-version",
+	[REASON_STATUS]    = "bad-status",
+	[REASON_URI]       = "bad-uri",
+	[REASON_MALFORMED] = "malformed",
+	[REASON_MISSING]   = "missing-header",
+	[REASON_DUPLICATE] = "duplicate-header",
+	[REASON_CSEQ]      = "bad-cseq",
+	[REASON_MISMATCH]  = "cseq-method-mismatch",
+	[REASON_CLEN]      = "content-length",
+	[REASON_HEADER]    = "bad-header",
 };
 
 /* The header fields the check looks at */
@@ -239,12 +237,33 @@ struct verdict {
 };
 
 
-static int refuse(struct verdict *v, enum reason r, const char *detail)
+/*
+ * The detail text is for check-sip's report (sipshield-check.wasm).  The
+ * page core (sipshield-core.wasm) compiles this file with CHECK_NO_DETAIL:
+ * the same decisions and reason codes, no text, which nothing there reads.
+ */
+#ifdef CHECK_NO_DETAIL
+#define BAD(text) ""
+#else
+#define BAD(text) text
+#endif
+
+#define refuse(v, r, detail) refuse_(v, r, BAD(detail))
+#define FIELD_LONG "header field longer than 8192 octets"
+
+static int refuse_(struct verdict *v, enum reason r, const char *detail)
 {
 	v->reason = r;
 	v->detail = detail;
 
-	return reasonv[r].err;
+	switch (r) {
+
+	case REASON_INVALID:   return EINVAL;
+	case REASON_TOO_LARGE: return EMSGSIZE;
+	case REASON_LINE:      return EMSGSIZE;
+	case REASON_VERSION:   return EPROTONOSUPPORT;
+	default:               return EBADMSG;
+	}
 }
 
 
@@ -608,7 +627,7 @@ enum {
 	ADDR_NAMEADDR = 4,  /* <URI> required (rec-route)  */
 };
 
-static const char addr_long[] = "address longer than 1024 octets";
+static const char addr_long[] = BAD("address longer than 1024 octets");
 
 
 /*
@@ -631,7 +650,7 @@ static const char *addr_check(const struct pl *val, int flags)
 			++p;
 
 		if (p == e)
-			return "empty address";
+			return BAD("empty address");
 
 		a = p;
 
@@ -645,13 +664,13 @@ static const char *addr_check(const struct pl *val, int flags)
 
 		if (*p == '"') {
 			if (!skip_quoted(&p, e))
-				return "unterminated quoted string";
+				return BAD("unterminated quoted string");
 
 			while (p < e && lws(*p))
 				++p;
 
 			if (p == e || *p != '<')
-				return "quoted display name without <URI>";
+				return BAD("quoted display name without <URI>");
 		}
 		else {
 			for (q = p; q < e && (token_char(*q) || lws(*q)); q++)
@@ -664,24 +683,24 @@ static const char *addr_check(const struct pl *val, int flags)
 		if (*p == '<') {
 			for (u = ++p; p < e && *p != '>'; p++) {
 				if (lws(*p))
-					return "whitespace inside <>";
+					return BAD("whitespace inside <>");
 			}
 
 			if (p == e)
-				return "no closing >";
+				return BAD("no closing >");
 
 			if (p == u)
-				return "empty URI in <>";
+				return BAD("empty URI in <>");
 
 			++p;
 		}
 		else {
 			if (flags & ADDR_NAMEADDR)
-				return "URI not enclosed in <>";
+				return BAD("URI not enclosed in <>");
 
 			if (!scheme_ok(p, e - p, &slen))
-				return "neither name-addr nor addr-spec "
-					"(display name: tokens or quoted)";
+				return BAD("neither name-addr nor addr-spec "
+					"(display name: tokens or quoted)");
 
 			for (; p < e && !lws(*p) && *p != ';'; p++) {
 
@@ -689,11 +708,11 @@ static const char *addr_check(const struct pl *val, int flags)
 					break;
 
 				if (*p == '?' || *p == ',')
-					return "URI with '?' or ',' not in <> "
-						"(RFC 3261 20)";
+					return BAD("URI with '?' or ',' not in <> "
+						"(RFC 3261 20)");
 
 				if (!uri_char(*p))
-					return "octet not allowed in a URI";
+					return BAD("octet not allowed in a URI");
 			}
 		}
 
@@ -709,20 +728,20 @@ static const char *addr_check(const struct pl *val, int flags)
 
 			if (*p == ',') {
 				if (!list)
-					return "more than one address";
+					return BAD("more than one address");
 				++p;
 				break;
 			}
 
 			if (*p != ';')
-				return "unexpected text after the address";
+				return BAD("unexpected text after the address");
 
 			++p;
 			while (p < e && lws(*p))
 				++p;
 
 			if (p == e || !token_char(*p))
-				return "empty parameter";
+				return BAD("empty parameter");
 
 			while (p < e && *p != ';' && *p != ',') {
 
@@ -732,7 +751,7 @@ static const char *addr_check(const struct pl *val, int flags)
 				}
 
 				if (!skip_quoted(&p, e))
-					return "unterminated quoted string";
+					return BAD("unterminated quoted string");
 			}
 		}
 	}
@@ -753,7 +772,7 @@ static const char *date_check(const struct pl *val)
 	bool day = false, month = false;
 
 	if (val->l != sizeof(layout) - 1)
-		return "not an RFC 1123 date in GMT";
+		return BAD("not an RFC 1123 date in GMT");
 
 	for (i = 0; i < sizeof(days) - 1; i += 3)
 		day |= !strncasecmp(p, days + i, 3);
@@ -762,7 +781,7 @@ static const char *date_check(const struct pl *val)
 		month |= !strncasecmp(p + 8, months + i, 3);
 
 	if (!day || !month)
-		return "not an RFC 1123 date in GMT";
+		return BAD("not an RFC 1123 date in GMT");
 
 	for (i = 0; i < sizeof(layout) - 1; i++) {
 
@@ -774,12 +793,12 @@ static const char *date_check(const struct pl *val)
 
 		case 'd':
 			if (!digit(p[i]))
-				return "not an RFC 1123 date in GMT";
+				return BAD("not an RFC 1123 date in GMT");
 			break;
 
 		default:
 			if ((p[i] | 0x20) != (layout[i] | 0x20))
-				return "not an RFC 1123 date in GMT";
+				return BAD("not an RFC 1123 date in GMT");
 			break;
 		}
 	}
@@ -812,7 +831,7 @@ static const uint8_t *skip_token(const uint8_t *p, const uint8_t *e)
  */
 static const char *ctype_check(const struct pl *val)
 {
-	static const char bad[] = "not type/subtype *(;parameter)";
+	static const char bad[] = BAD("not type/subtype *(;parameter)");
 	const uint8_t *p = (const uint8_t *)val->p;
 	const uint8_t *e = p + val->l;
 	const uint8_t *t;
@@ -918,8 +937,6 @@ static void field_done(struct scan *s, enum hdr h, struct pl *val)
 static int scan_headers(struct verdict *v, struct scan *s,
 			const uint8_t *buf, size_t start, size_t end)
 {
-	static const char field_long[] = "header field longer than 8192 "
-		"octets";
 	enum hdr cur = HDR_OTHER;
 	struct pl val = PL_INIT;
 	bool any = false;
@@ -949,7 +966,7 @@ static int scan_headers(struct verdict *v, struct scan *s,
 					      "line before the first header");
 
 			if (le - fs > CHECK_LINE_MAX)
-				return refuse(v, REASON_LINE, field_long);
+				return refuse(v, REASON_LINE, FIELD_LONG);
 
 			val.l = (const char *)buf + le - val.p;
 			continue;
@@ -960,7 +977,7 @@ static int scan_headers(struct verdict *v, struct scan *s,
 
 		fs = p;
 		if (le - fs > CHECK_LINE_MAX)
-			return refuse(v, REASON_LINE, field_long);
+			return refuse(v, REASON_LINE, FIELD_LONG);
 
 		c = memchr(buf + p, ':', le - p);
 		if (!c)
@@ -1074,6 +1091,7 @@ static int check_clen(struct verdict *v, const struct pl *val)
 }
 
 
+#ifndef CHECK_NO_DETAIL
 /* Why libre refused a message the checks above let through */
 static const char *diagnose(const struct scan *s, bool req,
 			    const uint8_t *ver)
@@ -1115,6 +1133,7 @@ static const char *diagnose(const struct scan *s, bool req,
 
 	return "libre sip_msg_decode refused the message";
 }
+#endif
 
 
 /*
@@ -1397,7 +1416,7 @@ static int json_print(struct mbuf *mb, const struct verdict *v)
 	if (v->reason)
 		return mbuf_printf(mb, "{\"ok\":false,\"reason\":\"%s\","
 				   "\"detail\":\"%H\"}",
-				   reasonv[v->reason].code,
+				   reason_code[v->reason],
 				   detail_print, v);
 
 	if (msg->req)
