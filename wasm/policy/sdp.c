@@ -94,6 +94,7 @@
 #include <string.h>
 #include <re.h>
 #include "policy.h"
+#include "inet.h"
 
 
 enum {
@@ -330,39 +331,6 @@ static bool pl_is(const struct pl *pl, const char *s)
 
 /* --- addresses --------------------------------------------------------- */
 
-/* Dotted decimal, no leading zeros (RFC 3986 3.2.2 dec-octet) */
-static bool ip4_parse(uint8_t b[4], const char *p, size_t n)
-{
-	size_t i = 0;
-	int k;
-
-	for (k = 0; k < 4; k++) {
-		unsigned v = 0;
-		size_t d = 0;
-
-		if (k) {
-			if (i >= n || p[i] != '.')
-				return false;
-			++i;
-		}
-
-		while (i < n && p[i] >= '0' && p[i] <= '9' && d < 4) {
-			v = v * 10 + (unsigned)(p[i] - '0');
-			++i;
-			++d;
-		}
-
-		if (d == 0 || d > 3 || v > 255 ||
-		    (d > 1 && p[i - d] == '0'))
-			return false;
-
-		b[k] = (uint8_t)v;
-	}
-
-	return i == n;
-}
-
-
 static int hexval(char c)
 {
 	if (c >= '0' && c <= '9')
@@ -373,78 +341,6 @@ static int hexval(char c)
 		return c - 'A' + 10;
 
 	return -1;
-}
-
-
-/* RFC 4291 2.2 text forms, with an IPv4 tail; no zone */
-static bool ip6_parse(uint8_t b[16], const char *p, size_t n)
-{
-	uint16_t w[8];
-	int nw = 0, gap = -1, k;
-	size_t i = 0;
-
-	if (n < 2 || n > 45)
-		return false;
-
-	if (p[0] == ':') {
-		if (p[1] != ':')
-			return false;
-		gap = 0;
-		i = 2;
-	}
-
-	while (i < n) {
-		size_t j = i;
-		unsigned v = 0;
-
-		while (j < n && j - i < 5 && hexval(p[j]) >= 0) {
-			v = v * 16 + (unsigned)hexval(p[j]);
-			++j;
-		}
-
-		if (j < n && p[j] == '.') {
-			uint8_t v4[4];
-
-			if (nw > 6 || !ip4_parse(v4, p + i, n - i))
-				return false;
-			w[nw++] = (uint16_t)(v4[0] << 8 | v4[1]);
-			w[nw++] = (uint16_t)(v4[2] << 8 | v4[3]);
-			i = n;
-			break;
-		}
-
-		if (j == i || j - i > 4 || nw == 8)
-			return false;
-
-		w[nw++] = (uint16_t)v;
-		i = j;
-		if (i == n)
-			break;
-
-		if (p[i] != ':' || i + 1 == n)
-			return false;
-		++i;
-
-		if (p[i] == ':') {
-			if (gap >= 0)
-				return false;
-			gap = nw;
-			++i;
-		}
-	}
-
-	if (gap < 0 ? nw != 8 : nw > 7)
-		return false;
-
-	memset(b, 0, 16);
-	for (k = 0; k < nw; k++) {
-		int at = (gap >= 0 && k >= gap) ? 8 - nw + k : k;
-
-		b[2 * at]     = (uint8_t)(w[k] >> 8);
-		b[2 * at + 1] = (uint8_t)w[k];
-	}
-
-	return true;
 }
 
 
@@ -480,13 +376,13 @@ static enum addr_kind addr_kind(const struct pl *pl, struct ipaddr *ip)
 
 	memset(ip, 0, sizeof(*ip));
 
-	if (ip4_parse(ip->b, pl->p, pl->l)) {
+	if (inet_parse4(ip->b, pl->p, pl->l)) {
 		ip->af = 4;
 		return ADDR_IP4;
 	}
 
 	if (pl_strchr(pl, ':')) {
-		if (!ip6_parse(ip->b, pl->p, pl->l))
+		if (!inet_parse6(ip->b, pl->p, pl->l))
 			return ADDR_BAD;
 		ip->af = 6;
 		return ADDR_IP6;

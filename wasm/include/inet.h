@@ -1,0 +1,10 @@
+/**
+ * @file inet.h  IP address text forms (wasm/transport/inet.c)
+ *
+ * One parser for both the SDP policy (addresses in c=, o=, a=candidate)
+ * and, in the wasm build, libc's inet_pton(): a text form is judged the
+ * same way wherever it appears.
+ */
+
+bool inet_parse4(uint8_t b[4], const char *p, size_t n);
+bool inet_parse6(uint8_t b[16], const char *p, size_t n);
