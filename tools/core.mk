@@ -24,10 +24,13 @@ RE_SRCS := \
 	fmt/str.c mbuf/mbuf.c list/list.c hash/hash.c mem/mem.c tmr/tmr.c \
 	sa/ntop.c sa/pton.c sa/sa.c sys/rand.c \
 	odict/entry.c odict/get.c odict/odict.c odict/type.c
+# No HAVE_INET6: libre's socket addresses (struct sa) only ever hold the
+# flow's IPv4 placeholders (wasm/transport/transp.c); an IPv6 host in a
+# Via or URI is text to libre, and the SDP policy parses IPv6 itself.
 RE_DEFS := -std=gnu99 -DRELEASE -DOS=\"$(if $(filter native fuzz,$(VARIANT)),linux,emscripten)\" \
 	-DARCH=\"$(if $(filter native fuzz,$(VARIANT)),x86_64,wasm32)\" \
 	-DVERSION=\"1.1.0\" -DVER_MAJOR=1 -DVER_MINOR=1 -DVER_PATCH=0 \
-	-DHAVE_INTTYPES_H -DHAVE_STDBOOL_H -DHAVE_INET6 -DHAVE_INET_NTOP \
+	-DHAVE_INTTYPES_H -DHAVE_STDBOOL_H -DHAVE_INET_NTOP \
 	-DHAVE_INET_PTON -DHAVE_STRERROR_R -DHAVE_STRINGS_H -DHAVE_UNISTD_H \
 	-DHAVE_SYS_TIME_H -DHAVE_ARC4RANDOM
 

@@ -14,6 +14,7 @@
  * of every vector generically, with libre's address parser as the
  * second opinion.
  */
+#include <arpa/inet.h>
 #include <re.h>
 #include "policy.h"
 #include "test.h"
@@ -362,54 +363,72 @@ int test_policy_sdp_vectors(void)
 
 /* --- generic scans of what leaves --------------------------------------- */
 
-/* Private, loopback, link-local or unspecified, decided by libre */
+/*
+ * An IP address in text form, read by the C library's inet_pton(): glibc's
+ * natively, an independent reader of what the policy's parser
+ * (wasm/transport/inet.c) decides; in wasm that parser itself.
+ */
+static int ip_text(const struct pl *addr, uint8_t b[16])
+{
+	char s[64];
+
+	if (!addr->l || addr->l >= sizeof(s) || pl_strchr(addr, '%'))
+		return 0;
+
+	(void)pl_strcpy(addr, s, sizeof(s));
+
+	if (inet_pton(AF_INET, s, b) == 1)
+		return 4;
+
+	return inet_pton(AF_INET6, s, b) == 1 ? 6 : 0;
+}
+
+
+static bool ip4_private(const uint8_t *b)
+{
+	const uint32_t a = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
+		(uint32_t)b[2] << 8 | b[3];
+
+	return (a >> 24) == 0 || (a >> 24) == 10 ||
+		(a >> 24) == 127 ||
+		(a & 0xffc00000) == 0x64400000 ||
+		(a & 0xffff0000) == 0xa9fe0000 ||
+		(a & 0xfff00000) == 0xac100000 ||
+		(a & 0xffff0000) == 0xc0a80000;
+}
+
+
+/* Private, loopback, link-local or unspecified */
 static bool addr_private(const struct pl *addr)
 {
-	struct sa sa;
+	static const uint8_t mapped[12] = {0,0,0,0,0,0,0,0,0,0,0xff,0xff};
+	static const uint8_t zero[15];
+	uint8_t b[16];
 
-	if (sa_set(&sa, addr, 0))
-		return false;
+	switch (ip_text(addr, b)) {
 
-	if (sa_af(&sa) == AF_INET) {
-		const uint32_t a = sa_in(&sa);
+	case 4:
+		return ip4_private(b);
 
-		return (a >> 24) == 0 || (a >> 24) == 10 ||
-			(a >> 24) == 127 ||
-			(a & 0xffc00000) == 0x64400000 ||
-			(a & 0xffff0000) == 0xa9fe0000 ||
-			(a & 0xfff00000) == 0xac100000 ||
-			(a & 0xffff0000) == 0xc0a80000;
-	}
-
-	if (sa_af(&sa) == AF_INET6) {
-		static const uint8_t mapped[12] = {0,0,0,0,0,0,0,0,0,0,
-						   0xff,0xff};
-		const uint8_t *b = sa.u.in6.sin6_addr.s6_addr;
-
-		if (!memcmp(b, mapped, sizeof(mapped))) {
-			char v4[16];
-			struct pl p4;
-
-			(void)re_snprintf(v4, sizeof(v4), "%u.%u.%u.%u",
-					  b[12], b[13], b[14], b[15]);
-			pl_set_str(&p4, v4);
-			return addr_private(&p4);
-		}
+	case 6:
+		if (!memcmp(b, mapped, sizeof(mapped)))
+			return ip4_private(b + 12);
 
 		return (b[0] & 0xfe) == 0xfc ||
 			(b[0] == 0xfe && (b[1] & 0x80)) ||
-			sa_is_loopback(&sa) || sa_is_any(&sa);
-	}
+			(!memcmp(b, zero, sizeof(zero)) && b[15] <= 1);
 
-	return false;
+	default:
+		return false;
+	}
 }
 
 
 static bool addr_is_ip(const struct pl *addr)
 {
-	struct sa sa;
+	uint8_t b[16];
 
-	return addr->l && !pl_strchr(addr, '%') && 0 == sa_set(&sa, addr, 0);
+	return ip_text(addr, b) != 0;
 }
 
 

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <re.h>
 #include "fastparse.h"
+#include "inet.h"
 
 
 #define HOSTPORT FP_CLASS(FP_NOT | FP_PLUS, FP_SLASH | FP_SEMI | FP_QM | \
@@ -148,6 +149,23 @@ int uri_decode_hostport(const struct pl *hostport, struct pl *host,
 }
 
 
+/* The host's address family, as libre's sa_set() tells it: an IPv4-mapped
+ * IPv6 address counts as IPv4, a name as AF_UNSPEC */
+static int host_af(const struct pl *host)
+{
+	static const uint8_t mapped[12] = {0,0,0,0,0,0,0,0,0,0,0xff,0xff};
+	uint8_t b[16];
+
+	if (inet_parse4(b, host->p, host->l))
+		return AF_INET;
+
+	if (!inet_parse6(b, host->p, host->l))
+		return AF_UNSPEC;
+
+	return memcmp(b, mapped, sizeof(mapped)) ? AF_INET6 : AF_INET;
+}
+
+
 /**
  * Decode a pointer-length object into a URI object
  *
@@ -159,7 +177,6 @@ int uri_decode_hostport(const struct pl *hostport, struct pl *host,
 int uri_decode(struct uri *uri, const struct pl *pl)
 {
 	struct pl port = PL_INIT, hostport;
-	struct sa addr;
 	int err;
 
 	if (!uri || !pl)
@@ -181,11 +198,7 @@ int uri_decode(struct uri *uri, const struct pl *pl)
 		return err;
 
  out:
-	/* Cache host address family */
-	if (0 == sa_set(&addr, &uri->host, 0))
-		uri->af = sa_af(&addr);
-	else
-		uri->af = AF_UNSPEC;
+	uri->af = host_af(&uri->host);
 
 	if (pl_isset(&port))
 		uri->port = (uint16_t)pl_u32(&port);
