@@ -9,6 +9,7 @@ cd "$top"
 
 pkgs=(
 	emscripten          # C -> wasm (Debian's 3.1.6)
+	binaryen            # wasm-opt: the release build's final -Oz pass
 	clang               # native unit tests with ASan/UBSan, libFuzzer
 	libclang-rt-14-dev  # sanitizer and fuzzer runtimes
 	llvm                # llvm-symbolizer for readable sanitizer reports
