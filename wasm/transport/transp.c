@@ -640,9 +640,13 @@ const char *sip_transp_param(enum sip_transp tp)
 }
 
 
+/* Every flow is the WebSocket (sip_transp_supported: WSS only), which is
+ * reliable: libre's transactions need no retransmission timers */
 bool sip_transp_reliable(enum sip_transp tp)
 {
-	return tp != SIP_TRANSP_UDP && tp != SIP_TRANSP_NONE;
+	(void)tp;
+
+	return true;
 }
 
 
