@@ -20,6 +20,7 @@
 #define MBEDTLS_SHA256_SMALLER
 #define MBEDTLS_SHA512_C
 #define MBEDTLS_SHA512_SMALLER
+#define MBEDTLS_SHA512_NO_SHA384    /* SHA-512/256 is SHA-512 with its own IV */
 
 /* Random: HMAC-DRBG (SHA-256: no AES needed) fed by crypto.getRandomValues
  * directly (wasm/crypto/crypto.c); no entropy pool */
