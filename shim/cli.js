@@ -10,7 +10,8 @@
  * Prints one JSON object on stdout. Exit 0 accepted, 1 refused,
  * 2 usage or I/O error.
  */
-import { loadCore, CHECK_WASM_URL } from './core.js';
+import { loadCore } from './core.js';
+import { loadSipCheck } from './check.js';
 
 const USAGE = 'usage: sipshield check-sip FILE|-\n'
   + '       sipshield check-sdp FILE|- [--remote|--local] [--privacy mdns|relay|off]';
@@ -65,10 +66,9 @@ export async function main(argv) {
     process.stderr.write(`sipshield: cannot read ${file}: ${/** @type {Error} */ (e).message}\n`);
     return 2;
   }
-  const core = await loadCore({ wasmUrl: CHECK_WASM_URL });
   const verdict = command === 'check-sip'
-    ? core.checkSip(bytes)
-    : core.checkSdp(new TextDecoder().decode(bytes), opts);
+    ? (await loadSipCheck())(bytes)
+    : (await loadCore()).checkSdp(new TextDecoder().decode(bytes), opts);
   process.stdout.write(`${JSON.stringify(verdict)}\n`);
   return verdict.ok ? 0 : 1;
 }

@@ -9,7 +9,7 @@
  *
  * Boundary (tools/exports.json): sp_init, sp_close, sp_cmd, sp_tick,
  * sp_ws_rx, sp_ws_state, sp_malloc, sp_free; the check build
- * (dist/sipshield-check.wasm, CHECK_WASM_URL) adds sp_sip_check.
+ * (dist/sipshield-check.wasm) adds sp_sip_check, which shim/check.js uses.
  */
 import { instantiateCore } from './wasm.js';
 import { PhoneError } from './errors.js';
@@ -37,13 +37,6 @@ const WS_CLOSED = 2;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/**
- * The check build of the core: the page core plus the message check's JSON
- * report (`Core.checkSip`), for tools such as the CLI. Pages load the
- * smaller default core.
- */
-export const CHECK_WASM_URL = new URL('../dist/sipshield-check.wasm', import.meta.url);
-
 /** @type {Promise<Core> | undefined} */
 let shared;
 
@@ -64,10 +57,11 @@ export function loadCore(options = {}) {
 }
 
 /**
+ * The .wasm bytes: given, or fetched (read from disk for file: URLs)
  * @param {CoreOptions} options
  * @returns {Promise<ArrayBuffer | Uint8Array>}
  */
-async function wasmBytes(options) {
+export async function wasmBytes(options) {
   if (options.wasmBinary) return options.wasmBinary;
   const url = options.wasmUrl ?? new URL('../dist/sipshield-core.wasm', import.meta.url);
   const href = String(url);
@@ -174,34 +168,6 @@ export class Core {
   }
 
   /**
-   * Check one SIP message with the core's parser (the check build only:
-   * `loadCore({ wasmUrl: CHECK_WASM_URL })`).
-   * @param {Uint8Array} bytes
-   * @returns {Record<string, unknown>} the JSON verdict
-   */
-  checkSip(bytes) {
-    if (this.#dead) throw this.#dead;
-    const m = this.#m;
-    if (!m.sp_sip_check) {
-      throw new PhoneError('unsupported', 'checkSip needs the check build: loadCore({ wasmUrl: CHECK_WASM_URL })');
-    }
-    const ptr = m.sp_malloc(Math.max(1, bytes.length));
-    if (!ptr) throw new PhoneError('no-memory', 'out of wasm memory');
-    /** @type {string | null} */
-    let verdict = null;
-    try {
-      m.heap.set(bytes, ptr);
-      this.#captureEmit = (t) => { verdict = t; };
-      this.#enter(() => /** @type {NonNullable<CoreModule['sp_sip_check']>} */ (m.sp_sip_check)(ptr, bytes.length, 1));
-    } finally {
-      this.#captureEmit = null;
-      m.sp_free(ptr);
-    }
-    if (verdict === null) throw new PhoneError('internal', 'no verdict from the core');
-    return JSON.parse(verdict);
-  }
-
-  /**
    * Check an SDP with the core's DTLS-SRTP and privacy policy.
    * @param {string} sdp
    * @param {{ direction?: 'remote' | 'local', privacy?: 'mdns' | 'relay' | 'off' }} [options]
@@ -215,9 +181,6 @@ export class Core {
     void id; void err;
     return verdict;
   }
-
-  /** @type {((text: string) => void) | null} */
-  #captureEmit = null;
 
   /**
    * @param {number} handle
@@ -279,10 +242,6 @@ export class Core {
 
   /** @param {string} text */
   #onEmit(text) {
-    if (this.#captureEmit) {
-      this.#captureEmit(text);
-      return;
-    }
     const msg = JSON.parse(text);
     if ('ev' in msg) this.#queue.push(msg);
     else this.#reply = msg;

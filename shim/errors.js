@@ -8,7 +8,7 @@
  *   'realm-mismatch' | 'algorithm-refused' | 'timeout' | 'transport-closed' |
  *   'rejected' | 'not-found' | 'busy' | 'closed' | 'aborted' | 'bad-command' |
  *   'not-initialized' | 'invalid-argument' | 'no-memory' | 'internal' |
- *   'core-failed' | 'unsupported'} ErrorCode
+ *   'core-failed'} ErrorCode
  */
 
 /** What to do next, per code (used when the core gives no message). */

@@ -4,4 +4,4 @@
 export { Phone } from './phone.js';
 export { Call } from './call.js';
 export { PhoneError } from './errors.js';
-export { loadCore, CHECK_WASM_URL } from './core.js';
+export { loadCore } from './core.js';

@@ -3,7 +3,7 @@
 #
 #   dist/sipshield-core.wasm   the core (standalone: shim/wasm.js loads it)
 #   dist/sipshield-check.wasm  the core plus the message check's JSON report
-#                              (the CLI; loadCore({ wasmUrl }) for apps)
+#                              (the CLI; shim/check.js, 'sipshield/check')
 #   dist/cjs/index.cjs         shim/index.js bundled for require()
 #   dist/types/                .d.ts emitted from the shim's JSDoc (tsc)
 set -euo pipefail

@@ -3,6 +3,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Phone, PhoneError, loadCore } from '../../shim/index.js';
+import { loadSipCheck } from '../../shim/check.js';
 import { fakeServer, respond } from './support/fake-server.js';
 
 const CHALLENGE = 'WWW-Authenticate: Digest realm="example.com", nonce="abc123", qop="auth", algorithm=SHA-256';
@@ -98,10 +99,20 @@ describe('The core survives misuse', () => {
     await phone.close();
   });
 
-  it('the page core has no message-check report: checkSip says which build has it', async () => {
+  it('sipshield/check reports on one message; it refuses the page core, which has no report', async () => {
+    const checkSip = await loadSipCheck();
+    const enc = new TextEncoder();
+    const ok = checkSip(enc.encode('OPTIONS sip:a@h.example SIP/2.0\r\nVia: SIP/2.0/WSS x.invalid;branch=z9hG4bK1\r\n'
+      + 'From: <sip:b@h.example>;tag=1\r\nTo: <sip:a@h.example>\r\nCall-ID: c1\r\nCSeq: 7 OPTIONS\r\n\r\n'));
+    assert.deepEqual([ok.ok, ok.kind, ok.method, ok.callid], [true, 'request', 'OPTIONS', 'c1']);
+    const bad = checkSip(enc.encode('OPTIONS sip:a@h.example SIP/2.0\r\nCSeq: x OPTIONS\r\n\r\n'));
+    assert.equal(bad.ok, false);
+    assert.equal(typeof bad.reason, 'string');
+    assert.ok(bad.detail.length > 0, 'the check build says why');
+    await assert.rejects(loadSipCheck({ wasmUrl: new URL('../../dist/sipshield-core.wasm', import.meta.url) }),
+      { code: 'core-failed', message: /not a check build/ });
+    // the page's shared core is untouched by either
     const core = await loadCore();
-    assert.throws(() => core.checkSip(new TextEncoder().encode('OPTIONS sip:a SIP/2.0\r\n\r\n')),
-      { code: 'unsupported', message: /CHECK_WASM_URL/ });
     assert.equal(core.cmd({ cmd: 'phone.close' }).err, 'not-found');
   });
 

@@ -1,0 +1,76 @@
+/**
+ * @file check.js  The SIP message check as a tool: `import { loadSipCheck }
+ * from 'sipshield/check'`
+ *
+ * Every frame a Phone receives goes through the core's strict message check
+ * (wasm/check/check.c) before the SIP stack sees it; the page core refuses
+ * what fails without describing it. The check build of the core
+ * (dist/sipshield-check.wasm, CHECK_WASM_URL) also writes the check's JSON
+ * report, for tools: the CLI (`sipshield check-sip`), benchmarks, a server
+ * operator's inspector. It is a module of its own so that a page bundling
+ * `sipshield` never downloads it.
+ *
+ *   const checkSip = await loadSipCheck();
+ *   checkSip(bytes)  // {"ok":true,"kind":"request","method":"INVITE",...}
+ *                    // or {"ok":false,"reason":"bad-cseq","detail":"..."}
+ */
+import { instantiateCore } from './wasm.js';
+import { wasmBytes } from './core.js';
+import { PhoneError } from './errors.js';
+
+/** @typedef {import('./core.js').CoreOptions} CoreOptions */
+
+/** Where the check build of the core is, next to the page core */
+export const CHECK_WASM_URL = new URL('../dist/sipshield-check.wasm', import.meta.url);
+
+/**
+ * Load a check build of the core (its own instance: no phones, no sockets).
+ * @param {Pick<CoreOptions, 'wasmBinary' | 'wasmUrl'>} [options] the
+ *   check build's bytes or URL (default CHECK_WASM_URL)
+ * @returns {Promise<(bytes: Uint8Array) => Record<string, unknown>>} a
+ *   function that checks one SIP message (one WebSocket frame) and returns
+ *   the JSON report; it throws PhoneError `core-failed` once the instance
+ *   has failed
+ */
+export async function loadSipCheck(options = {}) {
+  const bytes = await wasmBytes({ wasmUrl: CHECK_WASM_URL, ...options });
+  /** @type {string | null} */
+  let report = null;
+  /** @type {Error | null} */
+  let dead = null;
+  let m;
+  try {
+    m = await instantiateCore(/** @type {BufferSource} */ (bytes), {
+      emit: (text) => { report = text; },
+      wsOpen: () => 1,
+      wsSend: () => 1,
+      wsClose: () => {},
+      log: () => {},
+    });
+  } catch (e) {
+    throw new PhoneError('core-failed', 'could not load the wasm core', { cause: e });
+  }
+  const check = m.sp_sip_check;
+  if (!check || m.sp_init(0)) {
+    throw new PhoneError('core-failed', 'not a check build of the core (CHECK_WASM_URL)');
+  }
+
+  return function checkSip(msg) {
+    if (dead) throw dead;
+    const ptr = m.sp_malloc(Math.max(1, msg.length));
+    if (!ptr) throw new PhoneError('no-memory', 'out of wasm memory');
+    report = null;
+    try {
+      m.heap.set(msg, ptr);
+      check(ptr, msg.length, 1);
+    } catch (e) {
+      // an exception out of wasm (abort, trap) kills the instance
+      dead = new PhoneError('core-failed', 'the wasm core failed', { cause: e });
+      throw dead;
+    } finally {
+      if (!dead) m.sp_free(ptr);
+    }
+    if (report === null) throw new PhoneError('internal', 'no report from the core');
+    return JSON.parse(report);
+  };
+}
