@@ -12,6 +12,7 @@
 #include <re.h>
 #include "spjs.h"
 #include "abi.h"
+#include "sipmsg.h"
 #include "test.h"
 
 
@@ -20,6 +21,82 @@ const char *test_datapath = "tests/vectors";
 struct list *tmrl_get(void);
 
 enum { TEST_FILE_MAX = 1 << 20 };
+
+
+/**
+ * Build a response from its text without the strict check (wasm/check):
+ * "SIP/2.0 code reason", then "Name: value" lines (folded or not) to an
+ * empty line, all CRLF.  NUL bytes and overlong values go through as they
+ * are.
+ *
+ * @param msgp The message, pointing into mb
+ * @param mb   The text from its position; moves to the body
+ *
+ * @return 0 if success, EBADMSG if it is not of that form, ENOMEM
+ */
+int test_msg_build(struct sip_msg **msgp, struct mbuf *mb)
+{
+	const char *p = (const char *)mbuf_buf(mb);
+	const char *e = p + mbuf_get_left(mb), *nl, *colon;
+	struct sip_msg *msg = NULL;
+	struct pl name;
+	int err;
+
+	nl = memchr(p, '\n', e - p);
+	if (!nl || e - p < 13 || memcmp(p, "SIP/2.0 ", 8))
+		return EBADMSG;
+
+	err = sipmsg_alloc(&msg, mb);
+	if (err)
+		return err;
+
+	msg->ver.p    = p;
+	msg->ver.l    = 7;
+	msg->scode    = (uint16_t)atoi(p + 8);
+	msg->reason.p = p + 12;
+	msg->reason.l = nl - 1 - msg->reason.p;
+
+	for (p = nl + 1; p < e && *p != '\r'; p = nl + 1) {
+
+		nl = memchr(p, '\n', e - p);
+		colon = nl ? memchr(p, ':', nl - p) : NULL;
+		if (!colon) {
+			err = EBADMSG;
+			goto out;
+		}
+
+		/* folded lines belong to the field */
+		while (nl + 1 < e && (nl[1] == ' ' || nl[1] == '\t'))
+			nl = memchr(nl + 1, '\n', e - nl - 1);
+		if (!nl) {
+			err = EBADMSG;
+			goto out;
+		}
+
+		name.p = p;
+		name.l = colon - p;
+		err = sipmsg_field(msg, &name, sipmsg_hdr_id(&name), colon + 1,
+				   nl - 1 - colon - 1, nl + 1);
+		if (err)
+			goto out;
+	}
+
+	if (e - p < 2) {
+		err = EBADMSG;
+		goto out;
+	}
+
+	err = sipmsg_end(msg);
+	mb->pos = p + 2 - (const char *)mb->buf;
+
+ out:
+	if (err)
+		mem_deref(msg);
+	else
+		*msgp = msg;
+
+	return err;
+}
 
 
 int test_file_load(struct mbuf **mbp, const char *path)

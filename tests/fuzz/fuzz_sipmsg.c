@@ -1,9 +1,10 @@
 /**
- * @file fuzz_sipmsg.c  libFuzzer: the SIP message decoder (wasm/sipmsg)
- * against libre 1.1.0's own, on one message
+ * @file fuzz_sipmsg.c  libFuzzer: sipshield's SIP message decoder (the
+ * strict check building a wasm/sipmsg message) against libre 1.1.0's own
  *
- * Any difference in the results (return code, body position, fields,
- * header list, lookups) aborts; tests/c/sipmsg_libre.c says what differs.
+ * For a message sipshield accepts, any difference from libre's result
+ * (libre refusing it, body position, fields, header list, lookups)
+ * aborts; tests/c/sipmsg_libre.c says what differs.
  * Inputs are cut at 4096 octets: libre's start-line regex is quadratic.
  */
 #include <stdlib.h>
@@ -16,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	int err;
 
-	err = sipmsg_diff(data, size > 4096 ? 4096 : size);
+	err = sipmsg_diff(data, size > 4096 ? 4096 : size, NULL);
 	if (err && err != ENOMEM)
 		abort();
 

@@ -5,13 +5,13 @@
  * message (RFC 7118), so the frame is the message boundary: without
  * Content-Length the body is the rest of the frame (as over UDP, RFC 3261
  * 18.3), and octets after Content-Length worth of body are ignored (RFC
- * 4475 3.1.1.8).  libre's sip_msg_decode (wasm/sipmsg, same results)
- * runs on every message that the checks before it let through, and on the
- * receive path the message it gives is the one the SIP stack gets
- * (check_sip_msg): a frame is decoded once.  Around it go the checks its
- * lenient decoder leaves out.  They run in the order of this table
- * (too-long where the part it measures is read); the first that fails
- * gives the (stable) reason code:
+ * 4475 3.1.1.8).  The check is also the decoder: as it splits the start
+ * line and the header fields it builds the message (wasm/sipmsg) that
+ * libre's sip_msg_decode would give, and on the receive path that message
+ * is the one the SIP stack gets (check_sip_msg): a frame is read once.
+ * Around the decoding go the checks libre's lenient decoder leaves out.
+ * They run in the order of this table (too-long where the part it
+ * measures is read); the first that fails gives the (stable) reason code:
  *
  *   code                 errno            refused when
  *   -------------------- ---------------- --------------------------------
@@ -85,9 +85,13 @@
  *                                         Content-Type that is not
  *                                         type/subtype (20.15), a Date
  *                                         that is not RFC 1123 GMT (20.17)
- *   malformed            EBADMSG          libre's sip_msg_decode refused
- *                                         the message; the detail says why
- *                                         when it can tell (e.g. a top Via
+ *   malformed            EBADMSG          libre's sip_msg_decode would
+ *                                         refuse the message: its parsers
+ *                                         of Via, From, To, CSeq or
+ *                                         Content-Type fail, or its start
+ *                                         line rules (SIP-Version in upper
+ *                                         case); the detail says why when
+ *                                         it can tell (e.g. a top Via
  *                                         without branch, libre needs one)
  *   content-length       EBADMSG          Content-Length larger than the
  *                                         body in the frame (RFC 4475
@@ -182,25 +186,36 @@ enum hdr {
 	HDR_OTHER
 };
 
-/* Long name and RFC 3261 7.3.3 compact form */
-#define HDR(name, compact) {name, sizeof(name) - 1, compact}
-static const struct {
-	const char *name;
-	size_t len;
-	char compact;
-} hdrv[HDR_OTHER] = {
-	[HDR_VIA]     = HDR("Via",            'v'),
-	[HDR_FROM]    = HDR("From",           'f'),
-	[HDR_TO]      = HDR("To",             't'),
-	[HDR_CALLID]  = HDR("Call-ID",        'i'),
-	[HDR_CSEQ]    = HDR("CSeq",           0),
-	[HDR_MAXFWD]  = HDR("Max-Forwards",   0),
-	[HDR_CLEN]    = HDR("Content-Length", 'l'),
-	[HDR_CTYPE]   = HDR("Content-Type",   'c'),
-	[HDR_CONTACT] = HDR("Contact",        'm'),
-	[HDR_DATE]    = HDR("Date",           0),
-	[HDR_ROUTE]   = HDR("Route",          0),
-	[HDR_RROUTE]  = HDR("Record-Route",   0),
+/* Which they are to libre (its ids: the same for a compact form), and
+ * their names for check-sip's report */
+static const uint16_t hdr_id[HDR_OTHER] = {
+	[HDR_VIA]     = SIP_HDR_VIA,
+	[HDR_FROM]    = SIP_HDR_FROM,
+	[HDR_TO]      = SIP_HDR_TO,
+	[HDR_CALLID]  = SIP_HDR_CALL_ID,
+	[HDR_CSEQ]    = SIP_HDR_CSEQ,
+	[HDR_MAXFWD]  = SIP_HDR_MAX_FORWARDS,
+	[HDR_CLEN]    = SIP_HDR_CONTENT_LENGTH,
+	[HDR_CTYPE]   = SIP_HDR_CONTENT_TYPE,
+	[HDR_CONTACT] = SIP_HDR_CONTACT,
+	[HDR_DATE]    = SIP_HDR_DATE,
+	[HDR_ROUTE]   = SIP_HDR_ROUTE,
+	[HDR_RROUTE]  = SIP_HDR_RECORD_ROUTE,
+};
+
+static const char *const hdr_name[HDR_OTHER] = {
+	[HDR_VIA]     = "Via",
+	[HDR_FROM]    = "From",
+	[HDR_TO]      = "To",
+	[HDR_CALLID]  = "Call-ID",
+	[HDR_CSEQ]    = "CSeq",
+	[HDR_MAXFWD]  = "Max-Forwards",
+	[HDR_CLEN]    = "Content-Length",
+	[HDR_CTYPE]   = "Content-Type",
+	[HDR_CONTACT] = "Contact",
+	[HDR_DATE]    = "Date",
+	[HDR_ROUTE]   = "Route",
+	[HDR_RROUTE]  = "Record-Route",
 };
 
 #define BIT(h) (1u << (h))
@@ -404,10 +419,10 @@ static bool uri_char(uint8_t c)
 }
 
 
-static int check_ruri(struct verdict *v, const uint8_t *p, size_t n)
+static int check_ruri(struct verdict *v, struct uri *uri, const uint8_t *p,
+		      size_t n)
 {
 	struct pl pl;
-	struct uri uri;
 	size_t i, slen = 0;
 
 	if (p[0] == '<')
@@ -430,14 +445,14 @@ static int check_ruri(struct verdict *v, const uint8_t *p, size_t n)
 	pl.p = (const char *)p;
 	pl.l = n;
 
-	if (uri_decode(&uri, &pl))
+	if (uri_decode(uri, &pl))
 		return refuse(v, REASON_URI,
 			      "libre uri_decode cannot parse the Request-URI");
 
 	if ((slen == 3 && !strncasecmp((const char *)p, "sip", 3)) ||
 	    (slen == 4 && !strncasecmp((const char *)p, "sips", 4))) {
 
-		if (pl_isset(&uri.headers))
+		if (pl_isset(&uri->headers))
 			return refuse(v, REASON_URI, "headers in a SIP "
 				      "Request-URI (RFC 3261 19.1.1)");
 	}
@@ -447,7 +462,8 @@ static int check_ruri(struct verdict *v, const uint8_t *p, size_t n)
 
 
 /* RFC 3261 7.1: Method SP Request-URI SP SIP-Version CRLF */
-static int check_request_line(struct verdict *v, const uint8_t *p, size_t n)
+static int check_request_line(struct verdict *v, struct sip_msg *msg,
+			      const uint8_t *p, size_t n)
 {
 	size_t i, sp1, sp2;
 
@@ -509,12 +525,20 @@ static int check_request_line(struct verdict *v, const uint8_t *p, size_t n)
 		return refuse(v, REASON_REQLINE,
 			      "whitespace inside the Request-URI");
 
-	return check_ruri(v, p + sp1 + 1, sp2 - sp1 - 1);
+	msg->met.p  = (const char *)p;
+	msg->met.l  = sp1;
+	msg->ruri.p = (const char *)p + sp1 + 1;
+	msg->ruri.l = sp2 - sp1 - 1;
+	msg->ver.p  = (const char *)p + sp2 + 1;
+	msg->ver.l  = n - sp2 - 1;
+
+	return check_ruri(v, &msg->uri, p + sp1 + 1, sp2 - sp1 - 1);
 }
 
 
 /* RFC 3261 7.2: SIP-Version SP Status-Code SP Reason-Phrase CRLF */
-static int check_status_line(struct verdict *v, const uint8_t *p, size_t n)
+static int check_status_line(struct verdict *v, struct sip_msg *msg,
+			     const uint8_t *p, size_t n)
 {
 	size_t i, sp1, d;
 	unsigned code = 0;
@@ -553,27 +577,30 @@ static int check_status_line(struct verdict *v, const uint8_t *p, size_t n)
 
 	v->status = (uint16_t)code;
 
+	msg->ver.p    = (const char *)p;
+	msg->ver.l    = sp1;
+	msg->scode    = (uint16_t)code;
+	msg->reason.p = (const char *)p + i + 1;
+	msg->reason.l = n - i - 1;
+
 	return 0;
 }
 
 
-static enum hdr hdr_classify(const uint8_t *p, size_t n)
+/*
+ * By libre's id, as the message gets it: a field whose name hashes to
+ * From's id is parsed as From, so the check treats it as one
+ */
+static enum hdr hdr_classify(enum sip_hdrid id)
 {
 	size_t h;
 
 	for (h = 0; h < HDR_OTHER; h++) {
-
-		if (n == 1 && hdrv[h].compact &&
-		    (p[0] | 0x20) == hdrv[h].compact)
-			return (enum hdr)h;
-
-		if (n == hdrv[h].len &&
-		    (p[0] | 0x20) == (hdrv[h].name[0] | 0x20) &&
-		    !strncasecmp((const char *)p, hdrv[h].name, n))
-			return (enum hdr)h;
+		if (hdr_id[h] == id)
+			break;
 	}
 
-	return HDR_OTHER;
+	return (enum hdr)h;
 }
 
 
@@ -881,14 +908,26 @@ static const char *ctype_check(const struct pl *val)
 }
 
 
-static void field_done(struct scan *s, enum hdr h, struct pl *val)
+/*
+ * One header field is complete: it goes into the message (the value as is,
+ * next where the next line starts) and the check notes it
+ */
+static int field_done(struct scan *s, struct sip_msg *msg,
+		      enum sip_hdrid id, enum hdr h, const struct pl *name,
+		      struct pl *val, const uint8_t *next)
 {
 	const char *bad = NULL;
+	int err;
+
+	err = sipmsg_field(msg, name, id, val->p, val->l,
+			   (const char *)next);
+	if (err)
+		return err;
 
 	trim(val);
 
 	if (h == HDR_OTHER)
-		return;
+		return 0;
 
 	if (!s->cnt[h]++)
 		s->val[h] = *val;
@@ -926,21 +965,26 @@ static void field_done(struct scan *s, enum hdr h, struct pl *val)
 		s->bad  = bad;
 		s->badh = h;
 	}
+
+	return 0;
 }
 
 
 /*
  * Split the header section [start, end) into fields (RFC 3261 7.3.1),
- * joining folded lines, and note the fields of enum hdr.  end is just past
- * the empty line.
+ * joining folded lines, add them to the message and note the fields of
+ * enum hdr.  end is just past the empty line.
  */
 static int scan_headers(struct verdict *v, struct scan *s,
-			const uint8_t *buf, size_t start, size_t end)
+			struct sip_msg *msg, const uint8_t *buf, size_t start,
+			size_t end)
 {
+	enum sip_hdrid id = SIP_HDR_NONE;
 	enum hdr cur = HDR_OTHER;
-	struct pl val = PL_INIT;
+	struct pl name = PL_INIT, val = PL_INIT;
 	bool any = false;
 	size_t p, q, eol, le, fs = 0, i, colon;
+	int err;
 
 	for (p = start; p < end; p = eol + 1) {
 
@@ -953,11 +997,9 @@ static int scan_headers(struct verdict *v, struct scan *s,
 		for (le = eol; le > p && buf[le - 1] == '\r'; le--)
 			;
 
-		if (le == p) {
-			if (any)
-				field_done(s, cur, &val);
-			return 0;
-		}
+		if (le == p)
+			return any ? field_done(s, msg, id, cur, &name, &val,
+						buf + eol + 1) : 0;
 
 		if (wsp(buf[p])) {
 
@@ -972,8 +1014,12 @@ static int scan_headers(struct verdict *v, struct scan *s,
 			continue;
 		}
 
-		if (any)
-			field_done(s, cur, &val);
+		if (any) {
+			err = field_done(s, msg, id, cur, &name, &val,
+					 buf + p);
+			if (err)
+				return err;
+		}
 
 		fs = p;
 		if (le - fs > CHECK_LINE_MAX)
@@ -999,7 +1045,10 @@ static int scan_headers(struct verdict *v, struct scan *s,
 					      "header name is not a token");
 		}
 
-		cur = hdr_classify(buf + p, i - p);
+		name.p = (const char *)buf + p;
+		name.l = i - p;
+		id = sipmsg_hdr_id(&name);
+		cur = hdr_classify(id);
 		any = true;
 		val.p = (const char *)buf + colon + 1;
 		val.l = le - colon - 1;
@@ -1136,17 +1185,31 @@ static const char *diagnose(const struct scan *s, bool req,
 #endif
 
 
-/*
- * The one decision behind check_sip, check_sip_fast and check_sip_msg.
- * Returns 0 if the message is accepted, the reason's errno if refused
- * (v->reason set), or another errno (ENOMEM) if the check itself failed.
- * With keep, an accepted message stays in v->msg (without its tag).
- */
-static int decide(struct verdict *v, const uint8_t *buf, size_t len,
-		  bool keep)
+/* What libre's decoder made of a start line the checks above accept */
+static bool libre_start_line(const struct verdict *v,
+			     const struct sip_msg *msg)
 {
+	/* a request's SIP-Version in upper case, and a response is one
+	 * unless its Reason-Phrase reads "SIP/2.0" */
+	return v->req ? !pl_strcmp(&msg->ver, "SIP/2.0") :
+		pl_strcmp(&msg->reason, "SIP/2.0") != 0;
+}
+
+
+/*
+ * The one decision behind check_sip, check_sip_fast, check_sip_msg and
+ * sip_msg_decode, on the message at mb's position.  Returns 0 if the
+ * message is accepted, the reason's errno if refused (v->reason set), or
+ * another errno (ENOMEM) if the check itself failed.  An accepted message
+ * is built on mb as it is checked (wasm/sipmsg: one pass over the text);
+ * with keep it stays in v->msg (without its tag) and mb's position moves
+ * to the body.
+ */
+static int decide(struct verdict *v, struct mbuf *mb, bool keep)
+{
+	const uint8_t *buf = mbuf_buf(mb);
+	const size_t len = mbuf_get_left(mb);
 	struct scan s;
-	struct mbuf *mb = NULL;
 	struct sip_msg *msg = NULL;
 	struct pl met;
 	const uint8_t *nl;
@@ -1154,9 +1217,6 @@ static int decide(struct verdict *v, const uint8_t *buf, size_t len,
 	uint32_t h, miss = 0, dup = 0;
 	bool nul = false;
 	int err;
-
-	if (!buf)
-		return refuse(v, REASON_INVALID, "no message");
 
 	if (len > CHECK_SIZE_MAX)
 		return refuse(v, REASON_TOO_LARGE,
@@ -1191,23 +1251,30 @@ static int decide(struct verdict *v, const uint8_t *buf, size_t len,
 		return refuse(v, REASON_LINE,
 			      "start line longer than 8192 octets");
 
-	v->req = !(sl >= 4 && !strncasecmp((const char *)buf, "SIP/", 4));
+	err = sipmsg_alloc(&msg, mb);
+	if (err)
+		return err;
+
+	v->req = msg->req = !(sl >= 4 &&
+			      !strncasecmp((const char *)buf, "SIP/", 4));
 
 	if (v->req)
-		err = check_request_line(v, buf, sl);
+		err = check_request_line(v, msg, buf, sl);
 	else
-		err = check_status_line(v, buf, sl);
+		err = check_status_line(v, msg, buf, sl);
 	if (err)
-		return err;
+		goto out;
 
-	if (!he)
-		return refuse(v, REASON_MALFORMED, "header section not ended "
-			      "by an empty line");
+	if (!he) {
+		err = refuse(v, REASON_MALFORMED, "header section not ended "
+			     "by an empty line");
+		goto out;
+	}
 
 	memset(&s, 0, sizeof(s));
-	err = scan_headers(v, &s, buf, hs, he);
+	err = scan_headers(v, &s, msg, buf, hs, he);
 	if (err)
-		return err;
+		goto out;
 
 	for (h = 0; h < HDR_OTHER; h++) {
 
@@ -1220,51 +1287,42 @@ static int decide(struct verdict *v, const uint8_t *buf, size_t len,
 
 	if (miss) {
 		v->hdrs = miss;
-		return refuse(v, REASON_MISSING,
-			      "missing or empty required header");
+		err = refuse(v, REASON_MISSING,
+			     "missing or empty required header");
+		goto out;
 	}
 
 	if (dup) {
 		v->hdrs = dup;
-		return refuse(v, REASON_DUPLICATE,
-			      "header allowed once appears more than once");
+		err = refuse(v, REASON_DUPLICATE,
+			     "header allowed once appears more than once");
+		goto out;
 	}
 
 	err = check_cseq(v, &s.val[HDR_CSEQ], &met);
 	if (err)
-		return err;
+		goto out;
 
-	if (v->req) {
-		const uint8_t *sp = memchr(buf, ' ', sl);
-		const size_t ml = sp - buf;
-
-		if (ml != met.l || memcmp(buf, met.p, ml))
-			return refuse(v, REASON_MISMATCH, "CSeq method "
-				      "differs from the request Method");
+	if (v->req && pl_cmp(&msg->met, &met)) {
+		err = refuse(v, REASON_MISMATCH, "CSeq method "
+			     "differs from the request Method");
+		goto out;
 	}
 
 	if (s.cnt[HDR_CLEN]) {
 		err = check_clen(v, &s.val[HDR_CLEN]);
 		if (err)
-			return err;
+			goto out;
 	}
 
 	if (s.bad) {
-		v->hdr = hdrv[s.badh].name;
-		return refuse(v, s.badr, s.bad);
+		v->hdr = BAD(hdr_name[s.badh]);
+		err = refuse(v, s.badr, s.bad);
+		goto out;
 	}
 
-	mb = mbuf_alloc(len);
-	if (!mb)
-		return ENOMEM;
-
-	err = mbuf_write_mem(mb, buf, len);
-	if (err)
-		goto out;
-
-	mb->pos = 0;
-
-	err = sipmsg_decode(&msg, mb);
+	/* what libre's sip_msg_decode refuses of what passed */
+	err = libre_start_line(v, msg) ? sipmsg_end(msg) : EBADMSG;
 	if (err == ENOMEM)
 		goto out;
 	if (err) {
@@ -1274,19 +1332,49 @@ static int decide(struct verdict *v, const uint8_t *buf, size_t len,
 		goto out;
 	}
 
-	if (v->has_clen && v->clen > mbuf_get_left(mb)) {
+	if (v->has_clen && v->clen > len - he) {
 		err = refuse(v, REASON_CLEN, "Content-Length larger than "
 			     "the body in the frame");
 		goto out;
 	}
 
-	v->bodylen = v->has_clen ? v->clen : mbuf_get_left(mb);
+	v->bodylen = v->has_clen ? v->clen : len - he;
 
-	if (keep)
+	if (keep) {
+		mb->pos += he;
 		v->msg = mem_ref(msg);
+	}
 
  out:
 	mem_deref(msg);
+
+	return err;
+}
+
+
+/* A copy of the octets for the message to keep, then the decision */
+static int decide_copy(struct verdict *v, const uint8_t *buf, size_t len,
+		       bool keep)
+{
+	struct mbuf *mb;
+	int err;
+
+	if (!buf)
+		return refuse(v, REASON_INVALID, "no message");
+
+	if (len > CHECK_SIZE_MAX)
+		return refuse(v, REASON_TOO_LARGE,
+			      "message larger than 65536 octets");
+
+	mb = mbuf_alloc(len ? len : 1);
+	if (!mb)
+		return ENOMEM;
+
+	err = mbuf_write_mem(mb, buf, len);
+	mb->pos = 0;
+	if (!err)
+		err = decide(v, mb, keep);
+
 	mem_deref(mb);
 
 	return err;
@@ -1395,7 +1483,7 @@ static int detail_print(struct re_printf *pf, void *arg)
 		if (!(v->hdrs & BIT(h)))
 			continue;
 
-		err = re_hprintf(pf, "%s%s", sep, hdrv[h].name);
+		err = re_hprintf(pf, "%s%s", sep, hdr_name[h]);
 		sep = ", ";
 	}
 
@@ -1469,7 +1557,7 @@ int check_sip(struct mbuf *json, const uint8_t *buf, size_t len)
 
 	memset(&v, 0, sizeof(v));
 
-	err = decide(&v, buf, len, json != NULL);
+	err = decide_copy(&v, buf, len, json != NULL);
 	if (!json || (err && !v.reason))
 		goto out;
 
@@ -1513,7 +1601,39 @@ int check_sip_msg(struct sip_msg **msgp, const uint8_t *buf, size_t len)
 
 	memset(&v, 0, sizeof(v));
 
-	err = decide(&v, buf, len, true);
+	err = decide_copy(&v, buf, len, true);
+	if (err)
+		return err;
+
+	v.msg->tag = rand_u64();
+	*msgp = v.msg;
+
+	return 0;
+}
+
+
+/**
+ * Decode a SIP message (libre's API, for its transactions and the tests)
+ *
+ * The same decision as check_sip_msg, on the octets in place: the message
+ * points into @p mb, whose position moves to the body if accepted.
+ *
+ * @param msgp Pointer to allocated SIP Message
+ * @param mb   Buffer containing the SIP Message
+ *
+ * @return 0 if success, otherwise the errno of the refusal or ENOMEM
+ */
+int sip_msg_decode(struct sip_msg **msgp, struct mbuf *mb)
+{
+	struct verdict v;
+	int err;
+
+	if (!msgp || !mb)
+		return EINVAL;
+
+	memset(&v, 0, sizeof(v));
+
+	err = decide(&v, mb, true);
 	if (err)
 		return err;
 
@@ -1540,7 +1660,7 @@ int check_sip_fast(const uint8_t *buf, size_t len, uint32_t *cseq)
 
 	memset(&v, 0, sizeof(v));
 
-	err = decide(&v, buf, len, false);
+	err = decide_copy(&v, buf, len, false);
 	if (!err && cseq)
 		*cseq = v.cseq;
 

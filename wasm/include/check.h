@@ -1,9 +1,10 @@
 /**
  * @file check.h  Strict check of one incoming SIP message
  *
- * Runs libre's sip_msg_decode (wasm/sipmsg), whose message is the one the
- * SIP stack gets for an incoming WebSocket frame (check_sip_msg), plus the
- * checks a UA must apply that libre's lenient decoder does not.
+ * Decodes the message as libre's sip_msg_decode does (building it with
+ * wasm/sipmsg; the one the SIP stack gets for an incoming WebSocket frame,
+ * check_sip_msg) while it applies the checks a UA must apply that libre's
+ * lenient decoder does not.  sip_msg_decode() is this check too.
  * One input is one WebSocket message: exactly one SIP message (RFC 7118).
  * The reason codes and their errnos are listed in wasm/check/check.c.
  * Include <re.h> first.

@@ -1,17 +1,24 @@
 /**
- * @file sipmsg/msg.c  SIP message decode with one allocation for headers
+ * @file sipmsg/msg.c  SIP messages with one allocation for their headers
  *
- * Replaces libre 1.1.0 src/sip/msg.c with the same API and results: the
- * same struct sip_msg, the same header list (hdrl) and the same answers
- * from the sip_msg_hdr and sip_msg_xhdr lookups.  libre allocates every
- * header and a 32-bucket hash table per message; here the headers live in
- * one array behind the message, and the lookups walk the list of header
- * values (linked through each header's hash element, he) instead of one
- * bucket: the same headers in the same order.
+ * Replaces libre 1.1.0 src/sip/msg.c: the same struct sip_msg, the same
+ * header list (hdrl) and the same answers from the sip_msg_hdr and
+ * sip_msg_xhdr lookups.  libre allocates every header and a 32-bucket hash
+ * table per message; here the headers live in one array behind the
+ * message, and the lookups walk the list of header values (linked through
+ * each header's hash element, he) instead of one bucket: the same headers
+ * in the same order.
  *
- * sipmsg_decode() is sip_msg_decode() without the random tag: the message
- * check decodes every frame and needs none, and drawing one from the DRBG
- * costs more than the decode.
+ * There is no second reader of the message text here: the strict check
+ * (wasm/check/check.c), which splits the start line and the header fields
+ * anyway, builds the message through sipmsg_alloc, sipmsg_field and
+ * sipmsg_end, and its sip_msg_decode() is libre's.  sipmsg_field() splits
+ * one field's value the way libre's decoder does, quirks included (the
+ * tests compare every message the check accepts with libre's own result):
+ * values of the fields libre knows as comma-separated become one entry
+ * each, a quote opened in one field still counts at the first octet of
+ * the next field's value, an empty value points at the next line, and the
+ * whitespace before a comma is not trimmed from the whole-line entry.
  */
 #include <ctype.h>
 #include <re.h>
@@ -19,7 +26,6 @@
 
 
 enum {
-	STARTLINE_MAX = 8192,
 	HDRS_MIN      = 32,
 	HDR_HASH_SIZE = 32,    /* libre's buckets, for sip_msg_dump */
 };
@@ -31,6 +37,7 @@ struct msg {
 	struct sip_hdr *hdrv;
 	uint32_t hdrc;         /* used                                     */
 	uint32_t hdrn;         /* allocated                                */
+	bool quote;            /* in a quoted string (libre's, see above)  */
 };
 
 
@@ -47,29 +54,6 @@ static void destructor(void *arg)
 static bool lws(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-
-/* The octets with a meaning to the header loop (all below 64) */
-#define OCTET(c) ((uint64_t)1 << (c))
-static const uint64_t special = OCTET(' ') | OCTET('\t') | OCTET('\r') |
-	OCTET('\n') | OCTET(',') | OCTET('"') | OCTET(':');
-
-
-/* How many octets from p libre's loop would take one by one, inside a
- * name or a value, only to set ws to 0 */
-static size_t plain_run(const char *p, size_t l)
-{
-	size_t n;
-
-	for (n = 0; n < l; n++) {
-		const uint8_t c = p[n];
-
-		if (c < 64 && (special >> c & 1))
-			break;
-	}
-
-	return n;
 }
 
 
@@ -103,7 +87,15 @@ static uint32_t joaat_ci(const char *p, size_t l)
 }
 
 
-static enum sip_hdrid hdr_hash(const struct pl *name)
+/**
+ * The id libre gives a header field name (enum sip_hdrid: a hash of the
+ * name, SIP_HDR_NONE for X- names; compact forms get their long form's)
+ *
+ * @param name Field name
+ *
+ * @return Header id
+ */
+enum sip_hdrid sipmsg_hdr_id(const struct pl *name)
 {
 	if (!name->l)
 		return SIP_HDR_NONE;
@@ -267,8 +259,9 @@ static int hdr_parse(struct sip_msg *msg, enum sip_hdrid id,
 /*
  * One header value: atomic ones (each comma-separated value) are what the
  * lookups find, line ones (a whole line) are the list; a Via or Route
- * value is both or neither.  Until the array stops growing, le.data and
- * he.data only mark the lists an entry goes in.
+ * value is both or neither (and then libre's hdr_parse ignores it).  Until
+ * the array stops growing, le.data and he.data only mark the lists an
+ * entry goes in.  Parsing waits for sipmsg_end().
  */
 static int hdr_add(struct msg *m, const struct pl *name, enum sip_hdrid id,
 		   const char *p, ssize_t l, bool atomic, bool line)
@@ -284,7 +277,7 @@ static int hdr_add(struct msg *m, const struct pl *name, enum sip_hdrid id,
 		line = atomic;
 
 	if (!atomic && !line)
-		return hdr_parse(&m->msg, id, &val, atomic);
+		return 0;
 
 	if (m->hdrc == m->hdrn) {
 		const uint32_t n = m->hdrn ? 2 * m->hdrn : HDRS_MIN;
@@ -307,7 +300,7 @@ static int hdr_add(struct msg *m, const struct pl *name, enum sip_hdrid id,
 	hdr->le.data = line ? &m->msg.hdrl : NULL;
 	hdr->he.data = atomic ? &m->vals : NULL;
 
-	return hdr_parse(&m->msg, id, &val, atomic);
+	return 0;
 }
 
 
@@ -327,272 +320,122 @@ static void hdrs_link(struct msg *m)
 }
 
 
-/*
- * libre's "[^ \t\r\n]+ [^ \t\r\n]+ [^\r\n]*[\r]*[\n]1" at the first octet:
- * the offset just past the line's LF, or 0 if there is no such line
- */
-static size_t start_line(struct pl *x, struct pl *y, struct pl *z,
-			 const char *p, size_t l)
-{
-	size_t i, s;
-
-	for (i = 0; i < l && !lws(p[i]); i++)
-		;
-
-	if (!i || i == l || p[i] != ' ')
-		return 0;
-
-	x->p = p;
-	x->l = i;
-
-	for (s = ++i; i < l && !lws(p[i]); i++)
-		;
-
-	if (i == s || i == l || p[i] != ' ')
-		return 0;
-
-	y->p = p + s;
-	y->l = i - s;
-
-	for (s = ++i; i < l && p[i] != '\r' && p[i] != '\n'; i++)
-		;
-
-	z->p = p + s;
-	z->l = i - s;
-
-	while (i < l && p[i] == '\r')
-		++i;
-
-	if (i == l || p[i] != '\n')
-		return 0;
-
-	return i + 1;
-}
-
-
-/*
- * The header section, octet by octet as libre 1.1.0 reads it (its quirks
- * are part of the results: a quote state that outlives its header, names
- * with folded whitespace, an empty value pointing at the next line).
- * Returns the octets left after the empty line in *lp.
- */
-static int hdrs_decode(struct msg *m, const char *p, size_t *lp)
-{
-	struct pl name;
-	const char *v, *cv;
-	enum sip_hdrid id = SIP_HDR_NONE;
-	bool comsep, quote;
-	uint32_t ws, lf;
-	size_t l = *lp, n;
-	int err;
-
-	name.p = v = cv = NULL;
-	name.l = ws = lf = 0;
-	comsep = false;
-	quote = false;
-
-	for (; l > 0; p++, l--) {
-
-		switch (*p) {
-
-		case ' ':
-		case '\t':
-			lf = 0; /* folding */
-			++ws;
-			break;
-
-		case '\r':
-			++ws;
-			break;
-
-		case '\n':
-			++ws;
-
-			if (!lf++)
-				break;
-
-			++p; --l; /* eoh */
-
-			/*@fallthrough@*/
-
-		default:
-			if (lf || (*p == ',' && comsep && !quote)) {
-
-				if (!name.l)
-					return EBADMSG;
-
-				err = hdr_add(m, &name, id, cv ? cv : p,
-					      cv ? p - cv - ws : 0,
-					      true, cv == v && lf);
-				if (err)
-					return err;
-
-				if (!lf) { /* comma separated */
-					cv = NULL;
-					break;
-				}
-
-				if (cv != v) {
-					err = hdr_add(m, &name, id,
-						      v ? v : p,
-						      v ? p - v - ws : 0,
-						      false, true);
-					if (err)
-						return err;
-				}
-
-				if (lf > 1) { /* eoh */
-					*lp = l;
-					return 0;
-				}
-
-				comsep = false;
-				name.p = NULL;
-				cv = v = NULL;
-				lf = 0;
-			}
-
-			if (!name.p) {
-				name.p = p;
-				name.l = 0;
-				ws = 0;
-			}
-
-			if (!name.l) {
-				if (*p != ':') {
-					ws = 0;
-					n = plain_run(p + 1, l - 1);
-					p += n;
-					l -= n;
-					break;
-				}
-
-				if (p - name.p <= (ssize_t)ws)
-					return EBADMSG;
-
-				name.l = p - name.p - ws;
-				id = hdr_hash(&name);
-				comsep = hdr_comma_separated(id);
-				break;
-			}
-
-			if (!cv) {
-				quote = false;
-				cv = p;
-			}
-
-			if (!v)
-				v = p;
-
-			if (*p == '"')
-				quote = !quote;
-
-			ws = 0;
-			n = plain_run(p + 1, l - 1);
-			p += n;
-			l -= n;
-			break;
-		}
-	}
-
-	return ENODATA;
-}
-
-
 /**
- * Decode a SIP message, without the random tag (see sip_msg_decode)
+ * Start a message for its decoder (wasm/check/check.c), which fills in the
+ * start line fields
  *
- * @param msgp Pointer to allocated SIP Message
- * @param mb   Buffer containing SIP Message; on success its position is
- *             at the body
+ * @param msgp Pointer to allocated SIP Message, without headers
+ * @param mb   Buffer with the message text, referenced by the message
  *
  * @return 0 if success, otherwise errorcode
  */
-int sipmsg_decode(struct sip_msg **msgp, struct mbuf *mb)
+int sipmsg_alloc(struct sip_msg **msgp, struct mbuf *mb)
 {
-	struct pl x, y, z;
-	struct sip_msg *msg;
 	struct msg *m;
-	const char *p;
-	size_t l, sl;
-	int err;
 
 	if (!msgp || !mb)
 		return EINVAL;
-
-	p = (const char *)mbuf_buf(mb);
-	l = mbuf_get_left(mb);
-
-	sl = start_line(&x, &y, &z, p, l);
-	if (!sl)
-		return (l > STARTLINE_MAX) ? EBADMSG : ENODATA;
 
 	m = mem_zalloc(sizeof(*m), destructor);
 	if (!m)
 		return ENOMEM;
 
-	msg = &m->msg;
-	msg->mb  = mem_ref(mb);
-	msg->req = (0 == pl_strcmp(&z, "SIP/2.0"));
+	m->msg.mb = mem_ref(mb);
+	*msgp = &m->msg;
 
-	if (msg->req) {
-
-		msg->met = x;
-		msg->ruri = y;
-		msg->ver = z;
-
-		if (uri_decode(&msg->uri, &y)) {
-			err = EBADMSG;
-			goto out;
-		}
-	}
-	else {
-		msg->ver    = x;
-		msg->scode  = pl_u32(&y);
-		msg->reason = z;
-
-		if (!msg->scode) {
-			err = EBADMSG;
-			goto out;
-		}
-	}
-
-	l -= sl;
-	err = hdrs_decode(m, p + sl, &l);
-	if (err)
-		goto out;
-
-	hdrs_link(m);
-
- out:
-	if (err)
-		mem_deref(m);
-	else {
-		*msgp = msg;
-		mb->pos = mb->end - l;
-	}
-
-	return err;
+	return 0;
 }
 
 
 /**
- * Decode a SIP message
+ * Add one header field, as libre's decoder splits it (see above)
  *
- * @param msgp Pointer to allocated SIP Message
- * @param mb   Buffer containing SIP Message
+ * @param msg  SIP Message from sipmsg_alloc()
+ * @param name Field name, without whitespace
+ * @param id   Its id, sipmsg_hdr_id(name)
+ * @param p    Field value: from after the ':' to the end of its last line,
+ *             folds included
+ * @param l    Length of the value
+ * @param next Start of the next line (or of the body): where an empty
+ *             value points
  *
  * @return 0 if success, otherwise errorcode
  */
-int sip_msg_decode(struct sip_msg **msgp, struct mbuf *mb)
+int sipmsg_field(struct sip_msg *msg, const struct pl *name,
+		 enum sip_hdrid id, const char *p, size_t l, const char *next)
 {
+	struct msg *m = (struct msg *)(void *)msg;
+	const bool comsep = hdr_comma_separated(id);
+	const char *e = p + l, *v = NULL, *cv = NULL;
+	ssize_t ws = 0;  /* whitespace since the last octet of a value */
 	int err;
 
-	err = sipmsg_decode(msgp, mb);
-	if (!err)
-		(*msgp)->tag = rand_u64();
+	for (; p < e; p++) {
 
-	return err;
+		if (lws(*p)) {
+			++ws;
+			continue;
+		}
+
+		if (*p == ',' && comsep && !m->quote) {
+			err = hdr_add(m, name, id, cv ? cv : p,
+				      cv ? p - cv - ws : 0, true, false);
+			if (err)
+				return err;
+
+			cv = NULL;
+			continue;
+		}
+
+		if (!cv) {
+			m->quote = false;
+			cv = p;
+		}
+
+		if (!v)
+			v = p;
+
+		if (*p == '"')
+			m->quote = !m->quote;
+
+		ws = 0;
+	}
+
+	err = hdr_add(m, name, id, cv ? cv : next, cv ? e - cv - ws : 0,
+		      true, cv == v);
+	if (err || cv == v)
+		return err;
+
+	return hdr_add(m, name, id, v ? v : next, v ? e - v - ws : 0,
+		       false, true);
+}
+
+
+/**
+ * Finish a message: decode the fields libre decodes (Via, From, To,
+ * Call-ID, CSeq, ...) and link the header lists
+ *
+ * @param msg SIP Message from sipmsg_alloc() and sipmsg_field()
+ *
+ * @return 0 if success, otherwise the first field's decode error
+ */
+int sipmsg_end(struct sip_msg *msg)
+{
+	struct msg *m = (struct msg *)(void *)msg;
+	uint32_t i;
+	int err;
+
+	for (i = 0; i < m->hdrc; i++) {
+		const struct sip_hdr *hdr = &m->hdrv[i];
+
+		err = hdr_parse(msg, hdr->id, &hdr->val, hdr->he.data != NULL);
+		if (err)
+			return err;
+	}
+
+	hdrs_link(m);
+
+	return 0;
 }
 
 
