@@ -61,13 +61,16 @@ LDOPT   := -fsanitize=address,undefined,fuzzer
 EXE     :=
 else
 CC      := emcc
-# malloc is ours (wasm/heap/heap.c) in both wasm builds
+# WebAssembly 2.0 features every browser with WebRTC has: sign extension,
+# bulk memory (memcpy is memory.copy), non-trapping float-to-int.  malloc
+# is ours (wasm/heap/heap.c) in both wasm builds.
+WASM_FEATURES := -msign-ext -mbulk-memory -mnontrapping-fptoint
 ifeq ($(VARIANT),wasm-debug)
-OPT     := -g -O1
-LDOPT   := -O1 -sASSERTIONS=2 -sMALLOC=none
+OPT     := -g -O1 $(WASM_FEATURES)
+LDOPT   := -O1 $(WASM_FEATURES) -sASSERTIONS=2 -sMALLOC=none
 else
-OPT     := -Oz -flto -DNDEBUG
-LDOPT   := -Oz -flto -sMALLOC=none
+OPT     := -Oz -flto -DNDEBUG $(WASM_FEATURES)
+LDOPT   := -Oz -flto $(WASM_FEATURES) -sMALLOC=none -sSUPPORT_ERRNO=0
 endif
 EXE     := .js
 endif
@@ -97,7 +100,8 @@ EXPORTS_CHECK := tools/exports.json tools/exports-check.json
 # starts zero-filled; the first 1 KB is unused (Emscripten's own flags).
 ifeq ($(VARIANT),wasm-release)
 POST_OPT = wasm-opt -Oz --converge --low-memory-unused --zero-filled-memory \
-	$@ -o $@
+	--enable-sign-ext --enable-bulk-memory \
+	--enable-nontrapping-float-to-int $@ -o $@
 endif
 
 NATIVE  := $(filter native fuzz,$(VARIANT))
