@@ -1,6 +1,6 @@
 /**
- * @file check.js  The SIP message check as a tool: `import { loadSipCheck }
- * from 'sipshield/check'`
+ * @file check.js  The core's checks as tools: `import { loadSipCheck,
+ * checkSdp } from 'sipshield/check'`
  *
  * Every frame a Phone receives goes through the core's strict message check
  * (wasm/check/check.c) before the SIP stack sees it; the page core refuses
@@ -13,6 +13,9 @@
  *   const checkSip = await loadSipCheck();
  *   checkSip(bytes)  // {"ok":true,"kind":"request","method":"INVITE",...}
  *                    // or {"ok":false,"reason":"bad-cseq","detail":"..."}
+ *
+ * checkSdp() asks any core (the page core: loadCore()) for the SDP
+ * policy's verdict, which a Phone applies to every SDP by itself.
  */
 import { instantiateCore } from './wasm.js';
 import { wasmBytes } from './core.js';
@@ -73,4 +76,25 @@ export async function loadSipCheck(options = {}) {
     if (report === null) throw new PhoneError('internal', 'no report from the core');
     return JSON.parse(report);
   };
+}
+
+
+/**
+ * The DTLS-SRTP and privacy policy's verdict on one SDP (wasm/policy).
+ * @param {import('./core.js').Core} core from loadCore()
+ * @param {string} sdp
+ * @param {{ direction?: 'remote' | 'local', privacy?: 'mdns' | 'relay' | 'off' }} [options]
+ *   remote: may it reach setRemoteDescription; local: what may leave
+ * @returns {{ ok: boolean, reason?: string, line?: number, detail?: string, sdp?: string, privacy?: string }}
+ *   for a local SDP that passes, `sdp` is what may leave
+ */
+export function checkSdp(core, sdp, { direction = 'remote', privacy = 'mdns' } = {}) {
+  // a JSON string may carry U+0000, which ends the C string: the core
+  // compares its length with this one (the SDP's UTF-8 length)
+  const bytes = new TextEncoder().encode(sdp).length;
+  const reply = core.cmd({ cmd: 'sdp.check', sdp, bytes, direction, privacy });
+  if (reply.err) throw new PhoneError(reply.err, reply.message);
+  const { id, err, ...verdict } = /** @type {any} */ (reply);
+  void id; void err;
+  return verdict;
 }

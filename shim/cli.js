@@ -11,7 +11,7 @@
  * 2 usage or I/O error.
  */
 import { loadCore } from './core.js';
-import { loadSipCheck } from './check.js';
+import { loadSipCheck, checkSdp } from './check.js';
 
 const USAGE = 'usage: sipshield check-sip FILE|-\n'
   + '       sipshield check-sdp FILE|- [--remote|--local] [--privacy mdns|relay|off]';
@@ -68,7 +68,7 @@ export async function main(argv) {
   }
   const verdict = command === 'check-sip'
     ? (await loadSipCheck())(bytes)
-    : (await loadCore()).checkSdp(new TextDecoder().decode(bytes), opts);
+    : checkSdp(await loadCore(), new TextDecoder().decode(bytes), opts);
   process.stdout.write(`${JSON.stringify(verdict)}\n`);
   return verdict.ok ? 0 : 1;
 }

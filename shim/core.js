@@ -168,21 +168,6 @@ export class Core {
   }
 
   /**
-   * Check an SDP with the core's DTLS-SRTP and privacy policy.
-   * @param {string} sdp
-   * @param {{ direction?: 'remote' | 'local', privacy?: 'mdns' | 'relay' | 'off' }} [options]
-   * @returns {{ ok: boolean, reason?: string, line?: number, detail?: string, sdp?: string, privacy?: string }}
-   */
-  checkSdp(sdp, { direction = 'remote', privacy = 'mdns' } = {}) {
-    const bytes = encoder.encode(sdp).length;
-    const reply = this.cmd({ cmd: 'sdp.check', sdp, bytes, direction, privacy });
-    if (reply.err) throw new PhoneError(reply.err, reply.message);
-    const { id, err, ...verdict } = /** @type {any} */ (reply);
-    void id; void err;
-    return verdict;
-  }
-
-  /**
    * @param {number} handle
    * @param {SocketOwner} owner
    */

@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadCore } from '../../shim/index.js';
+import { checkSdp } from '../../shim/check.js';
 import { ROOT } from './support/servers.js';
 
 const DIR = path.join(ROOT, 'tests/vectors/sdp');
@@ -46,7 +47,7 @@ describe('SDP policy vectors through the wasm core', () => {
     for (const { name, sdp, expect } of all) {
       for (const [mode, want] of expect) {
         const [direction, privacy] = mode === 'remote' ? ['remote', 'mdns'] : ['local', mode.slice(6)];
-        const v = core.checkSdp(sdp, { direction, privacy: /** @type {any} */ (privacy) });
+        const v = checkSdp(core, sdp, { direction, privacy: /** @type {any} */ (privacy) });
         assert.ok(matches(want, v), `${name} ${mode}: want ${want}, got ${JSON.stringify({ ...v, sdp: undefined })}`);
         const out = path.join(DIR, `${name}.${mode}.sdp`);
         if (v.ok && direction === 'local' && fs.existsSync(out)) {

@@ -538,7 +538,7 @@ function usPerCall(fn, ms) {
   return (t - t0) * 1000 / n;
 }
 
-/** The JS half of core.checkSdp() alone: command out, reply in. */
+/** The JS half of checkSdp() alone: command out, reply in. */
 function jsonOnly(sdp, o, verdict) {
   const enc = new TextEncoder();
   const reply = JSON.stringify({ id: 1, err: null, ...verdict });
@@ -552,8 +552,8 @@ function jsonOnly(sdp, o, verdict) {
 
 async function benchSdp() {
   const res = {
-    entry: 'core.checkSdp(sdp, {direction, privacy}) from shim/core.js ' +
-      'loadCore(): JSON command into sp_cmd, policy, JSON reply',
+    entry: 'checkSdp(core, sdp, {direction, privacy}) from shim/check.js ' +
+      'on loadCore(): JSON command into sp_cmd, policy, JSON reply',
     rounds: ROUNDS, roundMs: SDP_ROUND_MS, status: 'ok', cases: [],
   };
   const t0 = performance.now();
@@ -564,13 +564,14 @@ async function benchSdp() {
   else {
     try {
       const { loadCore } = await import('../../shim/core.js');
+      const { checkSdp } = await import('../../shim/check.js');
       const core = await loadCore({ wasmBinary: fs.readFileSync(WASM),
         log() {} });
       for (const name of SDP_VECTORS) {
         const sdp = fs.readFileSync(path.join(SDP_DIR, `${name}.sdp`),
           'latin1');
         for (const o of SDP_OPS) {
-          const v = core.checkSdp(sdp, o);
+          const v = checkSdp(core, sdp, o);
           if (!v.ok)
             throw new Error(`${name} ${o.op}: ${v.reason} line ${v.line}`);
           const want = path.join(SDP_DIR, `${name}.${o.op}.sdp`);
@@ -581,7 +582,7 @@ async function benchSdp() {
           res.cases.push({ vector: name, op: o.op, bytes: sdp.length,
             outBytes: v.sdp ? v.sdp.length : undefined, perRound: [],
             jsonPerRound: [],
-            run: () => core.checkSdp(sdp, o), json: jsonOnly(sdp, o, v) });
+            run: () => checkSdp(core, sdp, o), json: jsonOnly(sdp, o, v) });
         }
       }
       for (let w = 0; w < WARMUP_PASSES; ++w) {
@@ -612,7 +613,7 @@ async function benchSdp() {
   }
   res.seconds = (performance.now() - t0) / 1000;
 
-  section(`SDP policy cost: sipshield core.checkSdp() in node, ${ROUNDS} ` +
+  section(`SDP policy cost: sipshield checkSdp() in node, ${ROUNDS} ` +
     `rounds x ${SDP_ROUND_MS} ms per case (µs per SDP; JSON command ` +
     'round trip included)');
   if (res.status !== 'ok') {
@@ -811,7 +812,7 @@ function summary(r) {
       console.log(`sdp    µs per SDP: sipshield ${d.status}`);
     }
     else {
-      console.log('sdp    µs per SDP median, core.checkSdp() with its JSON ' +
+      console.log('sdp    µs per SDP median, checkSdp() with its JSON ' +
         'round trip:');
       for (const name of SDP_VECTORS) {
         const cs = d.cases.filter(c => c.vector === name);
