@@ -142,14 +142,14 @@ $(B)/obj/%.o: %.c $(wildcard wasm/include/*.h wasm/*/*.h tests/c/*.h) \
 		-DDEBUG_LEVEL=$(DEBUG_LEVEL) -DSIPSHIELD_VERSION=\"0.1.0\" \
 		-c $< -o $@
 
-# The page core's message check: the same decisions, no detail text (only
-# check-sip's report shows it); linked ahead of libcore.a's check.o
-CHECK_CORE := $(B)/obj/wasm/check/check-core.o
-$(CHECK_CORE): wasm/check/check.c $(wildcard wasm/include/*.h wasm/*/*.h) \
-		tools/core.mk
+# The page core's own builds of two files, linked ahead of libcore.a's:
+# the same code without text that only the check build's report reads
+# (check.c: the details; log.c: errno names beyond the check's refusals)
+PAGE_OBJS := $(B)/obj/wasm/check/check-page.o $(B)/obj/wasm/abi/log-page.o
+$(B)/obj/%-page.o: %.c $(wildcard wasm/include/*.h wasm/*/*.h) tools/core.mk
 	@mkdir -p $(@D)
-	@echo "  CC      $< (no detail)"
-	@$(CC) $(CFLAGS_ALL) $(RE_DEFS) $(WARN) $(INCS) -DCHECK_NO_DETAIL \
+	@echo "  CC      $< (page core)"
+	@$(CC) $(CFLAGS_ALL) $(RE_DEFS) $(WARN) $(INCS) -DPAGE_CORE \
 		-DDEBUG_LEVEL=$(DEBUG_LEVEL) -c $< -o $@
 
 # Rebuilt when the file lists change (a file replaced by ours must leave)
@@ -161,10 +161,10 @@ $(B)/libcore.a: $(CORE_OBJS) tools/core.mk
 	rm -f $@
 	$(if $(NATIVE),ar,emar) rcs $@ $(filter %.o,$^)
 
-$(B)/sipshield-core.wasm: $(CHECK_CORE) $(B)/libcore.a $(B)/libdeps.a \
+$(B)/sipshield-core.wasm: $(PAGE_OBJS) $(B)/libcore.a $(B)/libdeps.a \
 		tools/imports.js $(EXPORTS)
 	$(CC) $(WASM_LD) -sEXPORTED_FUNCTIONS=$(call export_list,$(EXPORTS)) \
-		$(CHECK_CORE) $(LIBS) -o $@
+		$(PAGE_OBJS) $(LIBS) -o $@
 	$(POST_OPT)
 
 $(B)/sipshield-check.wasm: $(B)/libcore.a $(B)/libdeps.a tools/imports.js \

@@ -232,17 +232,11 @@ void abi_call_event(struct call *call, enum call_event ev,
 		break;
 
 	case CALL_EV_RINGING:
-		abi_emitf("{\"ev\":\"ringing\",\"phone\":%d,\"call\":%d}",
-			  p, c);
-		break;
-
 	case CALL_EV_PROGRESS:
-		abi_emitf("{\"ev\":\"progress\",\"phone\":%d,\"call\":%d}",
-			  p, c);
-		break;
-
 	case CALL_EV_ACCEPTED:
-		abi_emitf("{\"ev\":\"accepted\",\"phone\":%d,\"call\":%d}",
+		abi_emitf("{\"ev\":\"%s\",\"phone\":%d,\"call\":%d}",
+			  ev == CALL_EV_RINGING ? "ringing" :
+			  ev == CALL_EV_PROGRESS ? "progress" : "accepted",
 			  p, c);
 		break;
 

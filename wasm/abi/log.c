@@ -8,6 +8,8 @@
  *
  * Also replaces libre's fmt/str_error.c (what "%m" prints): errno names
  * instead of the C library's message table (2 KB of text in the wasm).
+ * The page core (built with PAGE_CORE) names only the errnos it can print:
+ * a refused message's (transport) and ENOMEM; the rest print as numbers.
  */
 #include <stdarg.h>
 #include <re.h>
@@ -176,15 +178,16 @@ const char *str_error(int errnum, char *buf, size_t sz)
 {
 	switch (errnum) {
 
-	case 0:               return "no error";
 	case EINVAL:          return "EINVAL";
 	case ENOMEM:          return "ENOMEM";
-	case ENOENT:          return "ENOENT";
 	case EBADMSG:         return "EBADMSG";
-	case EPROTO:          return "EPROTO";
 	case EPROTONOSUPPORT: return "EPROTONOSUPPORT";
-	case EAUTH:           return "EAUTH";
 	case EMSGSIZE:        return "EMSGSIZE";
+#ifndef PAGE_CORE
+	case 0:               return "no error";
+	case ENOENT:          return "ENOENT";
+	case EPROTO:          return "EPROTO";
+	case EAUTH:           return "EAUTH";
 	case EALREADY:        return "EALREADY";
 	case ETIMEDOUT:       return "ETIMEDOUT";
 	case ENOTCONN:        return "ENOTCONN";
@@ -195,6 +198,7 @@ const char *str_error(int errnum, char *buf, size_t sz)
 	case EBUSY:           return "EBUSY";
 	case ERANGE:          return "ERANGE";
 	case EOVERFLOW:       return "EOVERFLOW";
+#endif
 	default:
 		if (!buf || re_snprintf(buf, sz, "error %d", errnum) < 0)
 			return "error";

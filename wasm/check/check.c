@@ -254,10 +254,10 @@ struct verdict {
 
 /*
  * The detail text is for check-sip's report (sipshield-check.wasm).  The
- * page core (sipshield-core.wasm) compiles this file with CHECK_NO_DETAIL:
+ * page core (sipshield-core.wasm) compiles this file with PAGE_CORE:
  * the same decisions and reason codes, no text, which nothing there reads.
  */
-#ifdef CHECK_NO_DETAIL
+#ifdef PAGE_CORE
 #define BAD(text) ""
 #else
 #define BAD(text) text
@@ -1140,7 +1140,7 @@ static int check_clen(struct verdict *v, const struct pl *val)
 }
 
 
-#ifndef CHECK_NO_DETAIL
+#ifndef PAGE_CORE
 /* Why libre refused a message the checks above let through */
 static const char *diagnose(const struct scan *s, bool req,
 			    const uint8_t *ver)
