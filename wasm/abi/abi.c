@@ -21,6 +21,7 @@
 #include "call.h"
 #include "transport.h"
 #include "ua.h"
+#include "handle.h"
 #include "priv.h"
 
 
@@ -38,8 +39,9 @@ enum {
 struct list *tmrl_get(void);
 
 static struct list tmrl;
-static struct ua *phones[PHONE_MAX];
-static int next_handle = 1;
+static struct ua *phonev[PHONE_MAX];
+static int phone_idv[PHONE_MAX];
+static struct handles phones = HANDLES(phonev, phone_idv);
 static bool inited;
 
 
@@ -93,14 +95,7 @@ int sp_init(int log_level)
 /** The phone with @p handle, or NULL */
 struct ua *abi_phone(int handle)
 {
-	struct ua *ua;
-
-	if (handle <= 0)
-		return NULL;
-
-	ua = phones[handle % PHONE_MAX];
-
-	return ua_handle(ua) == handle ? ua : NULL;
+	return handle_get(&phones, handle);
 }
 
 
@@ -109,11 +104,13 @@ void sp_close(void)
 {
 	size_t i;
 
-	for (i = 0; i < PHONE_MAX; i++)
-		phones[i] = mem_deref(phones[i]);
+	for (i = 0; i < PHONE_MAX; i++) {
+		phonev[i] = mem_deref(phonev[i]);
+		phone_idv[i] = 0;
+	}
 
 	crypto_close();
-	next_handle = 1;
+	phones.next = 1;
 	inited = false;
 }
 
@@ -233,26 +230,10 @@ static void cmd_phone_new(uint64_t id, const struct odict *cmd)
 	const struct odict_entry *cfg = odict_lookup(cmd, "config");
 	const char *code = NULL, *reason = NULL;
 	struct ua *ua = NULL;
-	int i, h = 0, err;
+	int h, err;
 
 	if (!cfg || cfg->type != ODICT_OBJECT) {
 		abi_reply_err(id, "invalid-config", "config must be an object");
-		return;
-	}
-
-	for (i = 0; i < PHONE_MAX; i++) {
-		int cand = next_handle++;
-
-		if (next_handle > 0x3fffffff)
-			next_handle = 1;
-		if (!phones[cand % PHONE_MAX]) {
-			h = cand;
-			break;
-		}
-	}
-	if (!h) {
-		wipe_secrets(cfg->u.odict);
-		abi_reply_err(id, "busy", "too many phones: close one first");
 		return;
 	}
 
@@ -264,8 +245,14 @@ static void cmd_phone_new(uint64_t id, const struct odict *cmd)
 		return;
 	}
 
+	h = handle_add(&phones, ua);
+	if (!h) {
+		mem_deref(ua);
+		abi_reply_err(id, "busy", "too many phones: close one first");
+		return;
+	}
+
 	ua_set_handle(ua, h);
-	phones[h % PHONE_MAX] = ua;
 
 	abi_emitf("{\"id\":%llu,\"err\":null,\"phone\":%d}",
 		  (unsigned long long)id, h);
@@ -278,7 +265,7 @@ static void cmd_phone(uint64_t id, const char *name, const struct odict *cmd)
 	struct ua *ua;
 	int err;
 
-	if (!odict_get_number(cmd, &h, "phone") || h > 0x3fffffff ||
+	if (!odict_get_number(cmd, &h, "phone") || h > HANDLE_MAX ||
 	    !(ua = abi_phone((int)h))) {
 		abi_reply_err(id, "not-found", "no such phone (closed?)");
 		return;
@@ -313,7 +300,8 @@ static void cmd_phone(uint64_t id, const char *name, const struct odict *cmd)
 		}
 	}
 	else if (!strcmp(name, "phone.close")) {
-		phones[h % PHONE_MAX] = mem_deref(ua);
+		handle_del(&phones, (int)h);
+		mem_deref(ua);
 		err = 0;
 	}
 	else {

@@ -21,6 +21,7 @@
 #include "policy.h"
 #include "call.h"
 #include "ua.h"
+#include "handle.h"
 #include "priv.h"
 
 
@@ -29,7 +30,7 @@ static struct call *call_arg(uint64_t id, const struct odict *cmd)
 	uint64_t h = 0;
 	struct call *call = NULL;
 
-	if (odict_get_number(cmd, &h, "call") && h <= 0x3fffffff)
+	if (odict_get_number(cmd, &h, "call") && h <= HANDLE_MAX)
 		call = call_lookup((int)h);
 
 	if (!call)
@@ -57,7 +58,7 @@ static void cmd_new(uint64_t id, const struct odict *cmd)
 	struct ua *ua = NULL;
 	int err;
 
-	if (odict_get_number(cmd, &h, "phone") && h <= 0x3fffffff)
+	if (odict_get_number(cmd, &h, "phone") && h <= HANDLE_MAX)
 		ua = abi_phone((int)h);
 
 	if (!ua) {

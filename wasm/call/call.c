@@ -22,6 +22,7 @@
 #include "policy.h"
 #include "transport.h"
 #include "call.h"
+#include "handle.h"
 
 
 #define DEBUG_MODULE "call"
@@ -45,7 +46,6 @@ enum modify {
 
 enum {
 	TARGET_MAX = 512,
-	HANDLE_MAX = 0x3fffffff,
 };
 
 struct call {
@@ -66,8 +66,9 @@ struct call {
 	const char *end_cause;
 };
 
-static struct call *calls[CALL_MAX];
-static int next_handle = 1;
+static struct call *callv[CALL_MAX];
+static int call_idv[CALL_MAX];
+static struct handles calls = HANDLES(callv, call_idv);
 
 
 /** One table: SIP final status -> the stable cause of CALL_EV_ENDED */
@@ -141,8 +142,7 @@ static void destructor(void *arg)
 
 	tmr_cancel(&call->tmr);
 	list_unlink(&call->le);
-	if (call->handle)
-		calls[call->handle % CALL_MAX] = NULL;
+	handle_del(&calls, call->handle);
 	mem_deref(call->sess);
 	mem_deref(call->target);
 }
@@ -217,30 +217,20 @@ static void end_later(struct call *call, const char *cause, uint16_t status)
 static int call_alloc(struct call **callp, const struct call_ctx *ctx)
 {
 	struct call *call;
-	int i, h = 0;
-
-	for (i = 0; i < CALL_MAX; i++) {
-		int cand = next_handle++;
-
-		if (next_handle > HANDLE_MAX)
-			next_handle = 1;
-		if (!calls[cand % CALL_MAX]) {
-			h = cand;
-			break;
-		}
-	}
-
-	if (!h)
-		return EBUSY;
 
 	call = mem_zalloc(sizeof(*call), destructor);
 	if (!call)
 		return ENOMEM;
 
-	call->handle = h;
-	call->ctx = ctx;
 	tmr_init(&call->tmr);
-	calls[h % CALL_MAX] = call;
+
+	call->handle = handle_add(&calls, call);
+	if (!call->handle) {
+		mem_deref(call);
+		return EBUSY;
+	}
+
+	call->ctx = ctx;
 	list_append(ctx->calls, &call->le, call);
 
 	*callp = call;
@@ -884,14 +874,9 @@ int call_info(struct call *call, const char *ctype, const char *body)
 /** The call with @p handle, or NULL */
 struct call *call_lookup(int handle)
 {
-	struct call *call;
+	struct call *call = handle_get(&calls, handle);
 
-	if (handle <= 0)
-		return NULL;
-
-	call = calls[handle % CALL_MAX];
-
-	return call && call->handle == handle && !call->ended ? call : NULL;
+	return call && !call->ended ? call : NULL;
 }
 
 

@@ -24,6 +24,7 @@
 #include "spjs.h"
 #include "check.h"
 #include "transport.h"
+#include "handle.h"
 
 
 #define DEBUG_MODULE "transp"
@@ -70,8 +71,9 @@ struct websock {
 	void *arg;
 };
 
-static struct sip_conn *conns[CONN_MAX];
-static int next_handle = 1;
+static struct sip_conn *connv[CONN_MAX];
+static int conn_idv[CONN_MAX];
+static struct handles conns = HANDLES(connv, conn_idv);
 static char via_host[VIA_HOSTSZ];
 static char laddr_str[32];
 
@@ -111,14 +113,7 @@ const char *transport_via_host(void)
 
 static struct sip_conn *conn_lookup(int handle)
 {
-	struct sip_conn *conn;
-
-	if (handle <= 0)
-		return NULL;
-
-	conn = conns[handle % CONN_MAX];
-
-	return conn && conn->handle == handle ? conn : NULL;
+	return handle_get(&conns, handle);
 }
 
 
@@ -142,7 +137,7 @@ static void conn_shut(struct sip_conn *conn)
 	if (conn_lookup(conn->handle) != conn)
 		return;
 
-	conns[conn->handle % CONN_MAX] = NULL;
+	handle_del(&conns, conn->handle);
 	spjs_ws_close(conn->handle, CLOSE_NORMAL);
 }
 
@@ -249,7 +244,6 @@ static int frame_send(struct sip_conn *conn, struct mbuf *mb)
 static int flow_get(struct sip_conn **connp, struct sip_transport *transp)
 {
 	struct sip_conn *conn;
-	int i;
 
 	if (transp->conn) {
 		*connp = transp->conn;
@@ -263,23 +257,11 @@ static int flow_get(struct sip_conn **connp, struct sip_transport *transp)
 	if (!conn)
 		return ENOMEM;
 
-	/* a free slot; handles grow so that a stale one never aliases */
-	for (i = 0; i < CONN_MAX; i++) {
-		int h = next_handle++;
-
-		if (next_handle > 0x3fffffff)
-			next_handle = 1;
-		if (!conns[h % CONN_MAX]) {
-			conn->handle = h;
-			break;
-		}
-	}
+	conn->handle = handle_add(&conns, conn);
 	if (!conn->handle) {
 		mem_deref(conn);
 		return EMFILE;
 	}
-
-	conns[conn->handle % CONN_MAX] = conn;
 
 	if (spjs_ws_open(conn->handle, transp->owner, transp->url,
 			 strlen(transp->url))) {
@@ -468,7 +450,7 @@ static void flow_closed(struct sip_conn *conn, int code)
 {
 	struct sip_transport *transp = conn->transp;
 
-	conns[conn->handle % CONN_MAX] = NULL;
+	handle_del(&conns, conn->handle);
 	conn->open   = false;
 	conn->transp = NULL;
 	if (transp->conn == conn)
