@@ -735,11 +735,12 @@ static const char *addr_check(const struct pl *val, int flags)
 					break;
 
 				if (*p == '?' || *p == ',')
-					return BAD("URI with '?' or ',' not in <> "
-						"(RFC 3261 20)");
+					return BAD("URI with '?' or ',' "
+						   "not in <> (RFC 3261 20)");
 
 				if (!uri_char(*p))
-					return BAD("octet not allowed in a URI");
+					return BAD("octet not allowed "
+						   "in a URI");
 			}
 		}
 
@@ -778,7 +779,8 @@ static const char *addr_check(const struct pl *val, int flags)
 				}
 
 				if (!skip_quoted(&p, e))
-					return BAD("unterminated quoted string");
+					return BAD("unterminated "
+						   "quoted string");
 			}
 		}
 	}
