@@ -91,6 +91,7 @@
  * - off: nothing rewritten.  Every other byte and the line order stay;
  *   line ends become CRLF and trailing empty lines go.
  */
+#include <ctype.h>
 #include <string.h>
 #include <re.h>
 #include "policy.h"
@@ -330,19 +331,6 @@ static bool pl_is(const struct pl *pl, const char *s)
 
 
 /* --- addresses --------------------------------------------------------- */
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-
-	return -1;
-}
-
 
 static bool fqdn(const struct pl *pl)
 {
@@ -630,7 +618,8 @@ static bool fingerprint(const struct pl *val, bool *weak, const char **alg)
 		return false;
 
 	for (i = 0; i < fp.l; i += 3) {
-		if (hexval(fp.p[i]) < 0 || hexval(fp.p[i + 1]) < 0 ||
+		if (!isxdigit((uint8_t)fp.p[i]) ||
+		    !isxdigit((uint8_t)fp.p[i + 1]) ||
 		    (i + 2 < fp.l && fp.p[i + 2] != ':'))
 			return false;
 	}
