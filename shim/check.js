@@ -23,6 +23,8 @@ import { PhoneError } from './errors.js';
 
 /** @typedef {import('./core.js').CoreOptions} CoreOptions */
 
+const encoder = new TextEncoder();
+
 /** Where the check build of the core is, next to the page core */
 export const CHECK_WASM_URL = new URL('../dist/sipshield-check.wasm', import.meta.url);
 
@@ -91,7 +93,7 @@ export async function loadSipCheck(options = {}) {
 export function checkSdp(core, sdp, { direction = 'remote', privacy = 'mdns' } = {}) {
   // a JSON string may carry U+0000, which ends the C string: the core
   // compares its length with this one (the SDP's UTF-8 length)
-  const bytes = new TextEncoder().encode(sdp).length;
+  const bytes = encoder.encode(sdp).length;
   const reply = core.cmd({ cmd: 'sdp.check', sdp, bytes, direction, privacy });
   if (reply.err) throw new PhoneError(reply.err, reply.message);
   const { id, err, ...verdict } = /** @type {any} */ (reply);
