@@ -14,6 +14,7 @@ pkgs=(
 	libclang-rt-14-dev  # sanitizer and fuzzer runtimes
 	llvm                # llvm-symbolizer for readable sanitizer reports
 	kamailio kamailio-websocket-modules kamailio-tls-modules  # SIP server
+	kamailio-autheph-modules  # auth_ephemeral: short-lived credentials
 	openssl             # test certificates
 	coturn              # TURN for relay mode (turnserver, turnutils_uclient)
 	chromium            # browser end-to-end tests (playwright-core drives it)
