@@ -31,3 +31,4 @@ rm -rf "$out/types"
 "$top/node_modules/.bin/tsc" -p "$top/tools/tsconfig.json" \
 	--declaration --emitDeclarationOnly --outDir "$out/types" ||
 	{ echo "dist: tsc failed" >&2; exit 1; }
+node "$top/tools/widget.js" "$out"  # dist/sipshield-widget.js, dist/integrity.json, types/widget/

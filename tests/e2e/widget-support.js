@@ -1,0 +1,159 @@
+// E2E support for <sip-phone>: pages made of the README's snippet only (the script tag with
+// its integrity from dist/integrity.json, then the element), served by tools/serve.js under
+// the strict widget CSP; every page records CSP violations, console errors, page errors and the
+// widget's sip-* events, so a test can assert there were none (or the right ones).
+import fs from 'node:fs';
+import path from 'node:path';
+import { ROOT } from '../node/support/servers.js';
+
+export const SCREENSHOTS = path.join(ROOT, 'build/screenshots');
+
+const escape = (s) => String(s).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+
+/**
+ * Write build/e2e/widget-NAME.html (served with the widget CSP) and return its path.
+ * @param {string} name
+ * @param {Record<string, string>} attrs the <sip-phone> attributes
+ */
+export function widgetPage(name, attrs) {
+  const integrity = JSON.parse(fs.readFileSync(path.join(ROOT, 'dist/integrity.json'), 'utf8'));
+  const attrText = Object.entries(attrs).map(([k, v]) => ` ${k}="${escape(v)}"`).join('');
+  const html = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<link rel="icon" href="data:,">
+<title>sip-phone: ${escape(name)}</title>
+<script src="/dist/sipshield-widget.js" integrity="${integrity['sipshield-widget.js']}" crossorigin="anonymous"></script>
+</head>
+<body>
+<main>
+<h1>Call us</h1>
+<sip-phone${attrText}></sip-phone>
+</main>
+</body>
+</html>
+`;
+  return writeBuildPage(`widget-${name}.html`, html);
+}
+
+/** A host page for the iframe case: another origin embeds the widget page. */
+export function iframeHostPage(name, src) {
+  const html = `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><link rel="icon" href="data:,"><title>host: ${escape(name)}</title></head>
+<body>
+<main>
+<h1>A site embedding the phone</h1>
+<iframe src="${escape(src)}" title="Phone" allow="microphone; autoplay" width="400" height="700"></iframe>
+</main>
+</body>
+</html>
+`;
+  return writeBuildPage(`host-${name}.html`, html);
+}
+
+function writeBuildPage(file, html) {
+  const out = path.join(ROOT, 'build/e2e', file);
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  const tmp = `${out}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, html);
+  fs.renameSync(tmp, out);
+  return `/build/e2e/${file}`;
+}
+
+/** Installed before any page script: what the tests assert on. */
+function recorder() {
+  const rec = { violations: [], events: [] };
+  Object.defineProperty(window, '__widgetTest', { value: rec });
+  document.addEventListener('securitypolicyviolation', (e) => {
+    rec.violations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`);
+  });
+  for (const name of ['sip-registered', 'sip-unregistered', 'sip-incoming', 'sip-call-accepted',
+    'sip-call-ended', 'sip-quality-warning', 'sip-error']) {
+    document.addEventListener(name, (e) => rec.events.push({ type: e.type, detail: e.detail }));
+  }
+}
+
+/**
+ * Open a page in a fresh context with the recorder; `problems()` lists CSP violations,
+ * console errors and page errors (all frames).
+ */
+export async function openPage(browser, url, { contextOptions = {} } = {}) {
+  const ctx = await browser.newContext({ permissions: ['microphone'], ...contextOptions });
+  await ctx.addInitScript(recorder);
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  await page.goto(url);
+  const frameViolations = async () => {
+    const out = [];
+    for (const f of page.frames()) {
+      out.push(...await f.evaluate(() => window.__widgetTest?.violations ?? []).catch(() => []));
+    }
+    return out;
+  };
+  return {
+    ctx, page,
+    problems: async () => [...errors, ...await frameViolations()],
+    events: (frame = page) => frame.evaluate(() => window.__widgetTest.events),
+    close: () => ctx.close().catch(() => {}),
+  };
+}
+
+/** The widget's registration state (data-reg of its root: idle|registering|registered|failed) */
+export function regState(frame) {
+  return frame.evaluate(() => document.querySelector('sip-phone').shadowRoot.querySelector('.phone').dataset.reg);
+}
+
+export async function waitReg(frame, state, ms = 15000) {
+  await frame.waitForFunction((s) => document.querySelector('sip-phone')?.shadowRoot
+    ?.querySelector('.phone')?.dataset.reg === s, state, { timeout: ms });
+}
+
+/** Every string a secret could hide in: the light DOM and shadow roots' HTML, web storage,
+ *  cookies readable by script, IndexedDB database names, and the recorded events. */
+export function pageText(frame) {
+  return frame.evaluate(async () => {
+    const parts = [document.documentElement.outerHTML];
+    const walk = (root) => {
+      for (const el of root.querySelectorAll('*')) {
+        if (el.shadowRoot) {
+          parts.push(el.shadowRoot.innerHTML);
+          walk(el.shadowRoot);
+        }
+        for (const a of el.getAttributeNames()) parts.push(el.getAttribute(a));
+        if (el instanceof HTMLInputElement) parts.push(el.value);
+      }
+    };
+    walk(document);
+    for (const s of [localStorage, sessionStorage]) {
+      for (let i = 0; i < s.length; i++) parts.push(s.key(i), s.getItem(s.key(i)));
+    }
+    parts.push(document.cookie);
+    parts.push(JSON.stringify((await indexedDB.databases()).map((d) => d.name)));
+    parts.push(JSON.stringify(window.__widgetTest.events));
+    return parts.join('\n');
+  });
+}
+
+/** Inbound audio of the widget's call: packets and level (from its RTCPeerConnection) */
+export function inboundAudio(frame) {
+  return frame.evaluate(async () => {
+    const pc = document.querySelector('sip-phone').phone?.calls[0]?.peerConnection;
+    if (!pc) return null;
+    let r = null;
+    (await pc.getStats()).forEach((s) => {
+      if (s.type === 'inbound-rtp' && s.kind === 'audio') r = { packets: s.packetsReceived, level: s.audioLevel ?? null };
+    });
+    return r;
+  });
+}
+
+export async function screenshot(page, name) {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  const file = path.join(SCREENSHOTS, `${name}.png`);
+  await page.locator('sip-phone').screenshot({ path: file });
+  return file;
+}
