@@ -150,7 +150,7 @@ function buildUi() {
     metrics.append(h('span', {}, [m.label]), value, plot);
     metricEls.set(m.kind, { value, plot });
   }
-  const warnings = h('ul', { class: 'warnings', role: 'status' });
+  const warnings = h('div', { class: 'warnings', role: 'status' });
   const quality = h('details', { class: 'quality', part: 'quality', hidden: '' },
     [h('summary', {}, ['Call quality']), metrics, warnings]);
   const message = h('p', { class: 'message', part: 'message', role: 'status' });
@@ -677,7 +677,7 @@ export class SipPhone extends HTMLElement {
       this.#dispatch('sip-quality-warning', change);
     }
     this.#warnings = now;
-    this.#ui.warnings.replaceChildren(...[...now].map((k) => h('li', { 'data-warning': k }, [WARNING_TEXT[k]])));
+    this.#ui.warnings.replaceChildren(...[...now].map((k) => h('p', { 'data-warning': k }, [WARNING_TEXT[k]])));
   }
 
   #clearMessages() {

@@ -96,5 +96,5 @@ dd { margin: 0; overflow-wrap: anywhere; }
 .value { font-variant-numeric: tabular-nums; text-align: right; }
 .plot { width: 100%; height: 1.5rem; }
 .plot polyline { fill: none; stroke: var(--sip-phone-accent); stroke-width: 1.5; vector-effect: non-scaling-stroke; }
-.warnings { margin: 0.4rem 0 0; padding-left: 1.1rem; color: var(--sip-phone-danger); }
+.warnings p { margin: 0.4rem 0 0; color: var(--sip-phone-danger); }
 `;
