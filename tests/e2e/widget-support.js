@@ -84,7 +84,11 @@ export async function openPage(browser, url, { contextOptions = {} } = {}) {
   await ctx.addInitScript(recorder);
   const page = await ctx.newPage();
   const errors = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
+  const logs = [];  // every console line, for the secret scans
+  page.on('console', (m) => {
+    logs.push(m.text());
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   await page.goto(url);
   const frameViolations = async () => {
@@ -95,7 +99,7 @@ export async function openPage(browser, url, { contextOptions = {} } = {}) {
     return out;
   };
   return {
-    ctx, page,
+    ctx, page, logs,
     problems: async () => [...errors, ...await frameViolations()],
     events: (frame = page) => frame.evaluate(() => window.__widgetTest.events),
     close: () => ctx.close().catch(() => {}),

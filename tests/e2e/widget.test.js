@@ -141,6 +141,7 @@ describe('Two <sip-phone> widgets under a strict CSP call each other', () => {
     for (const [p, user] of [[alice, 'alice'], [bob, 'bob']]) {
       const text = await pageText(p.page);
       assert.ok(!text.includes(USERS.get(user)), `${user}'s password is in the page`);
+      assert.ok(!p.logs.join('\n').includes(USERS.get(user)), `${user}'s password was logged`);
       assert.ok(text.includes('Signed in as'), 'the scan saw the shadow DOM');
     }
 

@@ -43,8 +43,8 @@ const ATTRIBUTES = ['server', 'uri', 'display-name', 'privacy', 'credentials-url
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
 const QUALITY_MS = 1000;
 const QUALITY_KEEP = 30;
-/** Config fields that are secrets: never handed back by the `config` getter */
-const SECRET_KEYS = ['password', 'ha1', 'credentials'];
+/** Config fields that are or may hold secrets (TURN credentials too): never handed back by the `config` getter */
+const SECRET_KEYS = ['password', 'ha1', 'credentials', 'iceServers'];
 
 /** @type {Array<{ kind: WarningKind, key: keyof QualitySample, label: string, unit: string, max: number, digits: number }>} */
 const METRICS = [
