@@ -60,6 +60,32 @@ describe('<sip-phone> errors are shown and recovered from', () => {
     assert.deepEqual(await p.problems(), []);
   });
 
+  it('a wasm that is not the one built with the script is refused (integrity), with a clear error', async () => {
+    // the check build of the core: a real sipshield wasm, but not the one whose sha384 the script holds
+    const url = widgetPage('tampered', { uri: `sip:carol@${REALM}`, server: kam.url },
+      { scriptAttrs: ' data-wasm-url="/dist/sipshield-check.wasm"' });
+    const p = await openPage(browser, `${web.url}${url}`);
+    open.push(p);
+    await waitReg(p.page, 'failed');
+    assert.equal(await errorText(p), 'The phone could not start: the phone could not load; reload the page (core-failed).');
+    assert.deepEqual(await errors(p), ['core-failed']);
+    assert.equal(await p.page.evaluate(() => document.querySelector('sip-phone').phone), null);
+    // Chromium reports the digest mismatch itself; nothing else may appear
+    assert.deepEqual((await p.problems()).filter((m) => !/integrity/i.test(m)), []);
+    assert.ok((await p.problems()).some((m) => /integrity/i.test(m)), 'the browser checked the integrity');
+  });
+
+  it('the ESM entry (sipshield/widget, no bundler) registers under the same CSP', async () => {
+    const url = widgetPage('module', { uri: `sip:carol@${REALM}` }, { module: true });
+    const p = await openPage(browser, `${web.url}${url}`);
+    open.push(p);
+    await p.page.waitForFunction(() => customElements.get('sip-phone'), null, { timeout: 10000 });
+    await setConfig(p, { server: kam.url, password: USERS.get('carol') });
+    await waitReg(p.page, 'registered');
+    assert.equal(await p.page.evaluate(() => typeof window.sipshield), 'undefined');  // the script build's global only
+    assert.deepEqual(await p.problems(), []);
+  });
+
   it('a SIP server that is down: "connection closed", then Try again once it is back', async () => {
     const port = await freePort();
     const p = await page('server-down', { uri: `sip:dave@${REALM}`, server: `wss://127.0.0.1:${port}/` });

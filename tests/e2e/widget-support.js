@@ -15,16 +15,19 @@ const escape = (s) => String(s).replace(/&/g, '&amp;').replace(/"/g, '&quot;').r
  * @param {string} name
  * @param {Record<string, string>} attrs the <sip-phone> attributes
  */
-export function widgetPage(name, attrs) {
+export function widgetPage(name, attrs, { module = false, scriptAttrs = '' } = {}) {
   const integrity = JSON.parse(fs.readFileSync(path.join(ROOT, 'dist/integrity.json'), 'utf8'));
   const attrText = Object.entries(attrs).map(([k, v]) => ` ${k}="${escape(v)}"`).join('');
+  // module: the ESM entry as a bundler-less site would load 'sipshield/widget'
+  const script = module ? '<script type="module" src="/web/widget/sip-phone.js"></script>' :
+    `<script src="/dist/sipshield-widget.js" integrity="${integrity['sipshield-widget.js']}" crossorigin="anonymous"${scriptAttrs}></script>`;
   const html = `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <link rel="icon" href="data:,">
 <title>sip-phone: ${escape(name)}</title>
-<script src="/dist/sipshield-widget.js" integrity="${integrity['sipshield-widget.js']}" crossorigin="anonymous"></script>
+${script}
 </head>
 <body>
 <main>
@@ -64,8 +67,16 @@ function writeBuildPage(file, html) {
 
 /** Installed before any page script: what the tests assert on. */
 function recorder() {
-  const rec = { violations: [], events: [] };
+  const rec = { violations: [], events: [], audio: [] };
   Object.defineProperty(window, '__widgetTest', { value: rec });
+  // the real AudioContext, observed: which ones the widget made (its ringtone) and their state
+  const Real = window.AudioContext;
+  window.AudioContext = class extends Real {
+    constructor(...args) {
+      super(...args);
+      rec.audio.push(this);
+    }
+  };
   document.addEventListener('securitypolicyviolation', (e) => {
     rec.violations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`);
   });
@@ -114,6 +125,11 @@ export function regState(frame) {
 export async function waitReg(frame, state, ms = 15000) {
   await frame.waitForFunction((s) => document.querySelector('sip-phone')?.shadowRoot
     ?.querySelector('.phone')?.dataset.reg === s, state, { timeout: ms });
+}
+
+/** States of the AudioContexts the widget made ('running', 'closed', ...) */
+export function audioContexts(frame) {
+  return frame.evaluate(() => window.__widgetTest.audio.map((c) => c.state));
 }
 
 /** Every string a secret could hide in: the light DOM and shadow roots' HTML, web storage,

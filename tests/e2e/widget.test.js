@@ -9,9 +9,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startKamailio, startCoturn, turnCredentials, USERS, REALM, ROOT } from '../node/support/servers.js';
 import { launchBrowser, startPageServer } from './support.js';
-import { widgetPage, openPage, waitReg, pageText, inboundAudio, screenshot, SCREENSHOTS } from './widget-support.js';
+import { widgetPage, openPage, waitReg, pageText, inboundAudio, screenshot, audioContexts, SCREENSHOTS } from './widget-support.js';
 
 const CALL_MS = 20000;
+const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 
 describe('Two <sip-phone> widgets under a strict CSP call each other', () => {
   let kam, turn, web, browser;
@@ -52,9 +53,17 @@ describe('Two <sip-phone> widgets under a strict CSP call each other', () => {
     assert.equal(reg.detail.uri, `sip:alice@${REALM}`);
     assert.ok(reg.detail.expires > 0);
     await screenshot(bob.page, 'registered');
+    // the script build's global
+    assert.deepEqual(await alice.page.evaluate(() => [sipshield.version, typeof sipshield.Phone,
+      customElements.get('sip-phone') === sipshield.SipPhone]), [PKG.version, 'function', true]);
+
+    // the dialpad writes into the dial field
+    const input = alice.page.getByLabel('Number or SIP address');
+    for (const key of ['1', '2', 'pound']) await alice.page.getByRole('button', { name: key, exact: true }).click();
+    assert.equal(await input.inputValue(), '12#');
+    await input.fill('');
 
     // alice types bob's address on the keyboard and presses Enter
-    const input = alice.page.getByLabel('Number or SIP address');
     await input.click();
     await alice.page.keyboard.type(`sip:bob@${REALM}`);
     await alice.page.keyboard.press('Enter');
@@ -66,7 +75,11 @@ describe('Two <sip-phone> widgets under a strict CSP call each other', () => {
     const inc = (await bob.events()).find((e) => e.type === 'sip-incoming');
     assert.equal(inc.detail.from, `sip:alice@${REALM}`);
     await screenshot(bob.page, 'incoming');
+    // the ringtone (WebAudio) rings while the call waits, and stops on answer
+    assert.deepEqual(await audioContexts(bob.page), ['running']);
     await answer.click();
+    await bob.page.waitForFunction(() => window.__widgetTest.audio.every((c) => c.state === 'closed'),
+      null, { timeout: 5000 });
 
     for (const p of [alice, bob]) {
       await p.page.getByRole('button', { name: 'Hang up' }).waitFor({ timeout: CALL_MS });
