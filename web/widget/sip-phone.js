@@ -120,7 +120,7 @@ function buildUi() {
   const callBtn = h('button', { type: 'button', class: 'go', part: 'button call' }, ['Call']);
   const dial = h('section', { class: 'dial', part: 'dial', 'aria-label': 'Dial' }, [
     h('label', { for: 'target' }, ['Number or SIP address']), input, pad, callBtn]);
-  const c2c = h('button', { type: 'button', class: 'go', part: 'button click-to-call', hidden: '' }, ['Call']);
+  const c2c = h('button', { type: 'button', class: 'go c2c-button', part: 'button click-to-call', hidden: '' }, ['Call']);
   const incomingText = h('p', { class: 'peer' });
   const answer = h('button', { type: 'button', class: 'go', part: 'button answer' }, ['Answer']);
   const reject = h('button', { type: 'button', class: 'stop', part: 'button reject' }, ['Decline']);
@@ -312,7 +312,6 @@ export class SipPhone extends HTMLElement {
   async #start() {
     const generation = ++this.#generation;
     await this.#stop();
-    this.#ui.phone.classList.toggle('c2c', this.clickToCall);
     this.#ui.dial.hidden = this.clickToCall;
     this.#ui.c2c.hidden = !this.clickToCall;
     this.#ui.c2c.textContent = `Call ${this.getAttribute('target') ? shortUri(String(this.getAttribute('target'))) : ''}`.trim();

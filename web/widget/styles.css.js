@@ -81,6 +81,8 @@ button:disabled { cursor: not-allowed; opacity: 0.6; }
 button[aria-pressed="true"] { background: var(--sip-phone-fg); color: var(--sip-phone-bg); }
 .go { background: var(--sip-phone-accent); color: var(--sip-phone-accent-fg); border-color: var(--sip-phone-accent); }
 .stop { background: var(--sip-phone-danger); color: var(--sip-phone-danger-fg); border-color: var(--sip-phone-danger); }
+.dial, .in-call, .incoming { display: grid; gap: 0.4rem; }
+.dial > .go, .c2c-button { width: 100%; }
 .row { display: flex; gap: 0.4rem; flex-wrap: wrap; }
 .row > button { flex: 1; }
 .peer { font-weight: 600; margin: 0; overflow-wrap: anywhere; }
