@@ -312,6 +312,7 @@ export class SipPhone extends HTMLElement {
   async #start() {
     const generation = ++this.#generation;
     await this.#stop();
+    if (generation !== this.#generation) return;
     this.#ui.dial.hidden = this.clickToCall;
     this.#ui.c2c.hidden = !this.clickToCall;
     this.#ui.c2c.textContent = `Call ${this.getAttribute('target') ? shortUri(String(this.getAttribute('target'))) : ''}`.trim();
