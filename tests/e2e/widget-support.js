@@ -5,6 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../node/support/servers.js';
+import { createServer, demoUsers } from '../../tools/serve.js';
+import { credentialsBackend } from '../../tools/credentials.js';
 
 export const SCREENSHOTS = path.join(ROOT, 'build/screenshots');
 
@@ -38,6 +40,30 @@ ${script}
 </html>
 `;
   return writeBuildPage(`widget-${name}.html`, html);
+}
+
+/**
+ * The page server (tools/serve.js) in this process, with the site's credentials backend
+ * (tools/credentials.js) mounted: `backend` is its live options (tests set `down`, `secret`).
+ * The backend mints auth_ephemeral credentials with `secret`; with coturn's secret they are
+ * TURN REST credentials too (the same HMAC), so `uris` lists the TURN server and one endpoint
+ * serves both `credentials-url` and `ice-servers-url`.
+ */
+export async function startWidgetServer({ secret, uris = [], ttl = 3600 }) {
+  const backend = { secret, users: demoUsers(), uris, ttl, down: false };
+  const server = createServer({ backend: credentialsBackend(backend) });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address();
+  return {
+    url: `http://127.0.0.1:${port}`, port, backend,
+    stop: () => new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
 }
 
 /** A host page for the iframe case: another origin embeds the widget page. */
@@ -90,10 +116,21 @@ function recorder() {
  * Open a page in a fresh context with the recorder; `problems()` lists CSP violations,
  * console errors and page errors (all frames).
  */
-export async function openPage(browser, url, { contextOptions = {} } = {}) {
-  const ctx = await browser.newContext({ permissions: ['microphone'], ...contextOptions });
+export async function openPage(browser, url, { login } = {}) {
+  const ctx = await browser.newContext({ permissions: ['microphone'] });
   await ctx.addInitScript(recorder);
+  // the site's own login: its backend sets the HttpOnly session cookie (context-wide)
+  if (login) {
+    const r = await ctx.request.get(`${login.origin}/demo-login?user=${login.user}`);
+    if (r.status() !== 204) throw new Error(`demo login: HTTP ${r.status()}`);
+  }
   const page = await ctx.newPage();
+  const minted = [];  // the short-lived credentials the backend handed this page
+  page.on('response', async (r) => {
+    if (new URL(r.url()).pathname === '/sip-credentials' && r.status() === 200) {
+      minted.push(await r.json().catch(() => null));
+    }
+  });
   const errors = [];
   const logs = [];  // every console line, for the secret scans
   page.on('console', (m) => {
@@ -110,7 +147,7 @@ export async function openPage(browser, url, { contextOptions = {} } = {}) {
     return out;
   };
   return {
-    ctx, page, logs,
+    ctx, page, logs, minted,
     problems: async () => [...errors, ...await frameViolations()],
     events: (frame = page) => frame.evaluate(() => window.__widgetTest.events),
     close: () => ctx.close().catch(() => {}),

@@ -1,15 +1,17 @@
-// E2E: the <sip-phone> widget as a website gets it — a page made of the README's snippet
-// (dist/sipshield-widget.js with its integrity), served under the strict CSP, in headless
-// Chromium against real Kamailio. Two widgets register, call each other with audio both ways,
-// show live security and quality panels, and end with the reason in words; no CSP violation,
-// no console error, no password anywhere in the pages.
+// E2E: the <sip-phone> widget as a website gets it — a static page made of the README's
+// snippet (dist/sipshield-widget.js with its integrity, then the element with
+// credentials-url), served under the strict CSP, in headless Chromium against Kamailio with
+// auth_ephemeral and coturn. Two logged-in visitors' widgets fetch short-lived credentials from
+// the site's backend, register, call each other with audio both ways, show live security and
+// quality panels, and end with the reason in words; no CSP violation, no console error, and the
+// credentials the backend minted are nowhere in the pages.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startKamailio, startCoturn, turnCredentials, USERS, REALM, ROOT } from '../node/support/servers.js';
-import { launchBrowser, startPageServer } from './support.js';
-import { widgetPage, openPage, waitReg, pageText, inboundAudio, screenshot, audioContexts, SCREENSHOTS } from './widget-support.js';
+import { startKamailio, startCoturn, REALM, ROOT } from '../node/support/servers.js';
+import { launchBrowser } from './support.js';
+import { widgetPage, startWidgetServer, openPage, waitReg, pageText, inboundAudio, screenshot, audioContexts, SCREENSHOTS } from './widget-support.js';
 
 const CALL_MS = 20000;
 const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
@@ -19,9 +21,9 @@ describe('Two <sip-phone> widgets under a strict CSP call each other', () => {
   const open = [];
 
   before(async () => {
-    kam = await startKamailio({ alg: 'SHA-256' });
     turn = await startCoturn();
-    web = await startPageServer({});
+    kam = await startKamailio({ alg: 'SHA-256', autheph: turn.secret });
+    web = await startWidgetServer({ secret: turn.secret, uris: [turn.url] });
     browser = await launchBrowser();
   });
   after(async () => {
@@ -33,13 +35,10 @@ describe('Two <sip-phone> widgets under a strict CSP call each other', () => {
   });
 
   async function widget(user) {
-    const url = widgetPage(`call-${user}`, { uri: `sip:${user}@${REALM}`, 'display-name': user });
-    const p = await openPage(browser, `${web.url}${url}`);
+    const url = widgetPage(`call-${user}`, { server: kam.url, uri: `sip:${user}@${REALM}`,
+      'display-name': user, 'credentials-url': '/sip-credentials', 'ice-servers-url': '/sip-credentials' });
+    const p = await openPage(browser, `${web.url}${url}`, { login: { origin: web.url, user } });
     open.push(p);
-    const cred = turnCredentials(turn.secret, user);
-    await p.page.evaluate(([server, password, iceServers]) => {
-      document.querySelector('sip-phone').config = { server, password, iceServers };
-    }, [kam.url, USERS.get(user), [{ urls: turn.url, username: cred.username, credential: cred.credential }]]);
     return p;
   }
 
@@ -150,12 +149,17 @@ describe('Two <sip-phone> widgets under a strict CSP call each other', () => {
     assert.match(await alice.page.evaluate(() => document.querySelector('sip-phone').phone.calls[0]
       .peerConnection.getSenders().find((s) => s.track?.kind === 'audio').dtmf.toneBuffer), /^5?$/);
 
-    // no password in either page, and nothing the CSP blocked
+    // the credentials the backend minted (SIP and TURN) are in no DOM, storage, event or log
     for (const [p, user] of [[alice, 'alice'], [bob, 'bob']]) {
+      assert.ok(p.minted.length >= 2, `${user}: credentials for SIP and for TURN`);
       const text = await pageText(p.page);
-      assert.ok(!text.includes(USERS.get(user)), `${user}'s password is in the page`);
-      assert.ok(!p.logs.join('\n').includes(USERS.get(user)), `${user}'s password was logged`);
       assert.ok(text.includes('Signed in as'), 'the scan saw the shadow DOM');
+      for (const m of p.minted) {
+        assert.match(m.username, new RegExp(`^\\d{10}:${user}$`));
+        assert.ok(!text.includes(m.password), `${user}'s credential is in the page`);
+        assert.ok(!text.includes(m.username), `${user}'s credential user name is in the page`);
+        assert.ok(!p.logs.join('\n').includes(m.password), `${user}'s credential was logged`);
+      }
     }
 
     // bob hangs up with Escape (keyboard) — alice sees why it ended

@@ -10,7 +10,7 @@
  * `sipshield.configure({ wasmUrl })` (before the first phone starts),
  * `data-wasm-url` on the script tag, `sipshield-core.wasm` beside the script.
  */
-import { Phone, PhoneError } from '../../shim/index.js';
+import { Phone, PhoneError, credentialsFromUrl, iceServersFromUrl } from '../../shim/index.js';
 import { SipPhone } from './sip-phone.js';
 
 /** @typedef {NonNullable<ConstructorParameters<typeof Phone>[1]>} CoreOptions */
@@ -62,5 +62,6 @@ async function fetchWasm(url) {
 
 SipPhone.coreOptions = coreOptions;
 
-const api = Object.freeze({ Phone, PhoneError, SipPhone, version: BUILD.version, configure });
+const api = Object.freeze({ Phone, PhoneError, SipPhone, credentialsFromUrl, iceServersFromUrl,
+  version: BUILD.version, configure });
 Object.defineProperty(globalThis, 'sipshield', { value: api, configurable: true });

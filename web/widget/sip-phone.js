@@ -23,7 +23,7 @@
  * Under a strict CSP: no inline style (a constructable stylesheet), no
  * innerHTML of strings, no eval.
  */
-import { Phone } from '../../shim/index.js';
+import { Phone, credentialsFromUrl, iceServersFromUrl } from '../../shim/index.js';
 import css from './styles.css.js';
 import { Ringtone } from './ringtone.js';
 import { createPlot, drawPlot } from './plot.js';
@@ -306,6 +306,11 @@ export class SipPhone extends HTMLElement {
     attr('uri', 'uri');
     attr('display-name', 'displayName');
     attr('privacy', 'privacy');
+    // the site's backend, fetched with the page's cookies: no secret in the page
+    const credentialsUrl = this.getAttribute('credentials-url');
+    if (credentialsUrl) cfg.credentials = credentialsFromUrl(credentialsUrl);
+    const iceServersUrl = this.getAttribute('ice-servers-url');
+    if (iceServersUrl) cfg.iceServers = iceServersFromUrl(iceServersUrl);
     return /** @type {PhoneConfig} */ ({ ...cfg, ...this.#config });
   }
 

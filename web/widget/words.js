@@ -54,7 +54,7 @@ const ERRORS = {
   'core-failed': 'the phone could not load; reload the page',
   'invalid-target': 'that is not a phone number or SIP address',
   'media-failed': 'the browser could not start audio (is a microphone allowed?)',
-  'credentials-failed': 'could not get sign-in credentials from this website',
+  'credentials-unavailable': 'could not get sign-in credentials from this website',
 };
 
 /**
