@@ -1,12 +1,18 @@
 // E2E: <sip-phone> as sites embed it — a "call us" button (mode="click-to-call"), the widget
 // inside a cross-origin iframe (allow="microphone; autoplay"), and axe-core finding no
-// accessibility violation in its states. Strict CSP, Kamailio + coturn, headless Chromium.
+// accessibility violation in its states. Strict CSP, credentials from the site's backend,
+// Kamailio with auth_ephemeral + coturn, headless Chromium.
+//
+// What the iframe case found about the credential cookie (README "In an iframe"): Chromium sends
+// neither a SameSite=Strict/Lax session cookie nor an unpartitioned SameSite=None; Secure one to
+// the backend from a frame under another site (third-party cookies are blocked); a Partitioned
+// (CHIPS) cookie, set in the frame's partition (the embedding site), is sent.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { AxeBuilder } from '@axe-core/playwright';
-import { startKamailio, startCoturn, turnCredentials, USERS, REALM } from '../node/support/servers.js';
-import { launchBrowser, startPageServer } from './support.js';
-import { widgetPage, iframeHostPage, openPage, waitReg, inboundAudio } from './widget-support.js';
+import { startKamailio, startCoturn, REALM } from '../node/support/servers.js';
+import { launchBrowser } from './support.js';
+import { widgetPage, iframeHostPage, startWidgetServer, openPage, waitReg, inboundAudio } from './widget-support.js';
 
 const CALL_MS = 20000;
 
@@ -21,9 +27,9 @@ describe('<sip-phone> embedded: click-to-call, cross-origin iframe, accessibilit
   const open = [];
 
   before(async () => {
-    kam = await startKamailio({ alg: 'SHA-256' });
     turn = await startCoturn();
-    web = await startPageServer({});
+    kam = await startKamailio({ alg: 'SHA-256', autheph: turn.secret });
+    web = await startWidgetServer({ secret: turn.secret, uris: [turn.url] });
     browser = await launchBrowser();
   });
   after(async () => {
@@ -34,16 +40,14 @@ describe('<sip-phone> embedded: click-to-call, cross-origin iframe, accessibilit
     await kam?.stop();
   });
 
-  function config(user) {
-    const cred = turnCredentials(turn.secret, user);
-    return { server: kam.url, password: USERS.get(user),
-      iceServers: [{ urls: turn.url, username: cred.username, credential: cred.credential }] };
-  }
+  /** The element's attributes for `user`: all a site writes (no secret) */
+  const attrs = (user, extra = {}) => ({ server: kam.url, uri: `sip:${user}@${REALM}`,
+    'credentials-url': '/sip-credentials', 'ice-servers-url': '/sip-credentials', ...extra });
 
-  async function widget(name, attrs, user, { url = web.url } = {}) {
-    const p = await openPage(browser, `${url}${widgetPage(name, attrs)}`);
+  async function widget(name, user, extra) {
+    const p = await openPage(browser, `${web.url}${widgetPage(name, attrs(user, extra))}`,
+      { login: { origin: web.url, user } });
     open.push(p);
-    await p.page.evaluate((c) => { document.querySelector('sip-phone').config = c; }, config(user));
     return p;
   }
 
@@ -53,9 +57,8 @@ describe('<sip-phone> embedded: click-to-call, cross-origin iframe, accessibilit
   }
 
   it('click-to-call: one button calls the fixed target; axe finds nothing in any state', async () => {
-    const bob = await widget('embed-bob', { uri: `sip:bob@${REALM}` }, 'bob');
-    const visitor = await widget('embed-c2c', { uri: `sip:carol@${REALM}`, mode: 'click-to-call',
-      target: `sip:bob@${REALM}` }, 'carol');
+    const bob = await widget('embed-bob', 'bob');
+    const visitor = await widget('embed-c2c', 'carol', { mode: 'click-to-call', target: `sip:bob@${REALM}` });
     await waitReg(bob.page, 'registered');
     await waitReg(visitor.page, 'registered');
     // a "call us" button: no dial field, no registration of the visitor
@@ -93,18 +96,29 @@ describe('<sip-phone> embedded: click-to-call, cross-origin iframe, accessibilit
     assert.deepEqual([...await visitor.problems(), ...await bob.problems()], []);
   });
 
-  it('in a cross-origin iframe with allow="microphone; autoplay": registers and calls', async () => {
-    // the site is 127.0.0.1, the phone page is served from localhost: another origin and site
-    const phoneUrl = `${web.url.replace('127.0.0.1', 'localhost')}${widgetPage('framed', { uri: `sip:alice@${REALM}` })}`;
-    const host = await openPage(browser, `${web.url}${iframeHostPage('framed', phoneUrl)}`);
+  it('in a cross-origin iframe: a same-site-only cookie gives a clear error; a partitioned one signs in and calls', async () => {
+    // the site is 127.0.0.1; the phone page and its backend are on localhost: another origin and site
+    const phoneOrigin = web.url.replace('127.0.0.1', 'localhost');
+    const phoneUrl = `${phoneOrigin}${widgetPage('framed', attrs('alice'))}`;
+    // the visitor logged in to the phone's site (top level): its session cookie is SameSite=Strict
+    const host = await openPage(browser, `${web.url}${iframeHostPage('framed', phoneUrl)}`,
+      { login: { origin: phoneOrigin, user: 'alice' } });
     open.push(host);
     const frame = await (await host.page.locator('iframe').elementHandle()).contentFrame();
     assert.notEqual(new URL(frame.url()).origin, new URL(host.page.url()).origin);
-    await frame.waitForFunction(() => customElements.get('sip-phone'), null, { timeout: 10000 });
-    await frame.evaluate((c) => { document.querySelector('sip-phone').config = c; }, config('alice'));
+    await waitReg(frame, 'failed');
+    assert.equal(await frame.locator('sip-phone [part~="error"]').textContent(),
+      'Sign-in failed: could not get sign-in credentials from this website (credentials-unavailable).');
+
+    // what the site must do: its login inside the frame sets the session cookie
+    // SameSite=None; Secure; Partitioned, which lands in the partition of the embedding site
+    const [session] = (await host.ctx.cookies()).filter((c) => c.name === 'sipshield_session');
+    await host.ctx.clearCookies();
+    await host.ctx.addCookies([{ ...session, sameSite: 'None', secure: true, partitionKey: new URL(web.url).origin }]);
+    await frame.getByRole('button', { name: 'Try again' }).click();
     await waitReg(frame, 'registered');
 
-    const bob = await widget('framed-bob', { uri: `sip:bob@${REALM}` }, 'bob');
+    const bob = await widget('framed-bob', 'bob');
     await waitReg(bob.page, 'registered');
     await frame.getByLabel('Number or SIP address').fill(`sip:bob@${REALM}`);
     await frame.getByRole('button', { name: 'Call', exact: true }).click();
@@ -118,6 +132,7 @@ describe('<sip-phone> embedded: click-to-call, cross-origin iframe, accessibilit
     }
     assert.ok(a?.packets > 0 && a.level > 0.001, `the framed phone hears bob: ${JSON.stringify(a)}`);
     await frame.getByRole('button', { name: 'Hang up' }).click();
-    assert.deepEqual([...await host.problems(), ...await bob.problems()], []);
+    // the browser logs the first 401 itself; nothing else may appear
+    assert.deepEqual([...await host.problems(), ...await bob.problems()].filter((m) => !/status of 401/.test(m)), []);
   });
 });
