@@ -1,4 +1,5 @@
-// E2E: <sip-phone> on bad input — a wrong credential from the site's backend, a backend that is
+// E2E: <sip-phone> with short-lived credentials — one that expires before the registration
+// refresh is replaced without the user noticing — and on bad input — a wrong credential from the site's backend, a backend that is
 // down, a visitor who is not logged in, an insecure server URL, a SIP server that is down, a
 // wasm that is not the one the script was built with — shows a clear, typed error in the widget
 // (and a sip-error event), and the phone is usable afterwards. Strict CSP, Kamailio with
@@ -16,7 +17,7 @@ describe('<sip-phone> errors are shown and recovered from', () => {
   const open = [];
 
   before(async () => {
-    kam = await startKamailio({ alg: 'SHA-256', autheph: secret });
+    kam = await startKamailio({ alg: 'SHA-256', autheph: secret, minExpires: 30 });
     web = await startWidgetServer({ secret });
     browser = await launchBrowser();
   });
@@ -39,6 +40,26 @@ describe('<sip-phone> errors are shown and recovered from', () => {
   const errorText = (p) => p.page.locator('sip-phone [part~="error"]').textContent();
   const errors = async (p) => (await p.events()).filter((e) => e.type === 'sip-error').map((e) => e.detail.code);
   const tryAgain = (p) => p.page.getByRole('button', { name: 'Try again' });
+
+  it('a credential that expires before the registration refresh: a fresh one, still signed in', async () => {
+    web.backend.ttl = 12;  // expired (renewed 10 s early) long before the refresh at 27 s
+    try {
+      // no server attribute: the phone starts once, when the config adds it with a 30 s registration
+      const p = await page('expiry', 'bob', { server: '' });
+      await p.page.evaluate((server) => {
+        document.querySelector('sip-phone').config = { server, registerExpires: 30 };
+      }, kam.url);
+      await p.page.waitForFunction(() => window.__widgetTest.events.filter((e) => e.type === 'sip-registered').length >= 2,
+        null, { timeout: 45000 });
+      assert.equal(await p.page.locator('sip-phone [part~="status"]').textContent(), `Signed in as bob@${REALM}`);
+      assert.ok(p.minted.length >= 2, `a fresh credential for the refresh (${p.minted.length} minted)`);
+      assert.notEqual(p.minted[0].username, p.minted[p.minted.length - 1].username);
+      assert.deepEqual(await errors(p), []);
+      assert.deepEqual(await p.problems(), []);
+    } finally {
+      web.backend.ttl = 3600;
+    }
+  });
 
   it('a wrong credential: "refused the credentials"; once the backend is fixed, Try again signs in', async () => {
     web.backend.secret = 'not-the-secret-kamailio-has';
