@@ -38,6 +38,20 @@ import { endedInWords, errorInWords } from './words.js';
 /** @typedef {import('./quality.js').RtpCounters} RtpCounters */
 /** @typedef {import('./quality.js').WarningKind} WarningKind */
 
+/**
+ * The `detail` of each event the element dispatches.
+ * @typedef {{
+ *   'sip-registered': { uri: string, expires: number },
+ *   'sip-unregistered': {},
+ *   'sip-incoming': { from: string, displayName: string | null },
+ *   'sip-call-accepted': { remote: string, direction: 'outgoing' | 'incoming' },
+ *   'sip-call-ended': { cause: string, status: number, reason: string | null, message: string,
+ *     remote: string, direction: 'outgoing' | 'incoming' },
+ *   'sip-quality-warning': import('./quality.js').QualityWarning,
+ *   'sip-error': { code: string, message: string, status?: number },
+ * }} SipPhoneEventMap
+ */
+
 const ATTRIBUTES = ['server', 'uri', 'display-name', 'privacy', 'credentials-url',
   'ice-servers-url', 'target', 'mode'];
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
@@ -717,8 +731,9 @@ export class SipPhone extends HTMLElement {
   }
 
   /**
-   * @param {string} name
-   * @param {object} detail
+   * @template {keyof SipPhoneEventMap} K
+   * @param {K} name
+   * @param {SipPhoneEventMap[K]} detail
    */
   #dispatch(name, detail) {
     this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
