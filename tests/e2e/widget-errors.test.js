@@ -137,6 +137,26 @@ describe('<sip-phone> errors are shown and recovered from', () => {
     assert.deepEqual((await p.problems()).filter((m) => !/WebSocket connection to .* failed/.test(m)), []);
   });
 
+  it('a dropped WebSocket: "reconnecting" and the error shown; signed in again when the server is back', async () => {
+    const port = await freePort();
+    let kam2 = await startKamailio({ alg: 'SHA-256', autheph: secret, port });
+    try {
+      const p = await page('dropped', 'carol', { server: kam2.url });
+      await waitReg(p.page, 'registered');
+      await kam2.stop();
+      kam2 = null;
+      await waitReg(p.page, 'registering');
+      assert.match(await p.page.locator('sip-phone [part~="status"]').textContent(), /Connection lost, reconnecting/);
+      assert.match(await errorText(p), /^Sign-in failed: .*\((transport-closed|timeout)\)\.$/);
+      kam2 = await startKamailio({ alg: 'SHA-256', autheph: secret, port });
+      await waitReg(p.page, 'registered', 30000);
+      assert.equal(await errorText(p), '');
+      assert.deepEqual((await p.problems()).filter((m) => !/WebSocket connection to .* failed/.test(m)), []);
+    } finally {
+      await kam2?.stop();
+    }
+  });
+
   it('a wasm that is not the one built with the script is refused (integrity), with a clear error', async () => {
     // the check build of the core: a real sipshield wasm, but not the one whose sha384 the script holds
     const p = await page('tampered', 'dave', {}, { scriptAttrs: ' data-wasm-url="/dist/sipshield-check.wasm"' });
