@@ -69,6 +69,15 @@ describe('warnings', () => {
     assert.deepEqual([...activeWarnings([])], []);
   });
 
+  it('a reading without a value neither raises nor clears', () => {
+    const bad = s({ lossPct: 8, mos: 3.1 });
+    const blank = { rttMs: null, jitterMs: null, lossPct: null, mos: null };
+    assert.deepEqual([...activeWarnings([bad, blank])], ['loss', 'mos']);
+    assert.deepEqual([...activeWarnings([s(), blank, blank])], []);
+    // but a value older than the window is not used
+    assert.deepEqual([...activeWarnings([bad, blank, blank, blank, blank, blank])], []);
+  });
+
   it('raise and clear as events, once each', () => {
     const bad = s({ lossPct: 8, mos: 3.1 });
     const raised = warningChanges(new Set(), activeWarnings([bad]), bad);

@@ -6,7 +6,8 @@
  *
  * Warnings (issue 9): high RTT when more than 400 ms in 3 of the last 5
  * samples; jitter over 30 ms, loss over 3 % or MOS under 3.5 in the latest
- * sample. A warning clears when its condition no longer holds.
+ * sample that has the value. A warning clears when its condition no longer
+ * holds.
  */
 
 /**
@@ -91,6 +92,22 @@ export function sampleFromStats(stats, previous) {
 }
 
 /**
+ * The latest known value of a metric in the last RTT_WINDOW samples: a
+ * reading that lacks it (getStats had no selected pair yet) neither raises
+ * nor clears a warning.
+ * @param {readonly QualitySample[]} samples
+ * @param {'jitterMs' | 'lossPct' | 'mos'} key
+ * @returns {number | null}
+ */
+function latest(samples, key) {
+  for (const s of samples.slice(-RTT_WINDOW).reverse()) {
+    const v = s[key];
+    if (v !== null) return v;
+  }
+  return null;
+}
+
+/**
  * Which warnings hold for these samples (oldest first).
  * @param {readonly QualitySample[]} samples
  * @returns {Set<WarningKind>}
@@ -98,13 +115,14 @@ export function sampleFromStats(stats, previous) {
 export function activeWarnings(samples) {
   /** @type {Set<WarningKind>} */
   const on = new Set();
-  const last = samples[samples.length - 1];
-  if (!last) return on;
   const highRtt = samples.slice(-RTT_WINDOW).filter((s) => s.rttMs !== null && s.rttMs > THRESHOLDS.rttMs);
   if (highRtt.length >= RTT_HITS) on.add('rtt');
-  if (last.jitterMs !== null && last.jitterMs > THRESHOLDS.jitterMs) on.add('jitter');
-  if (last.lossPct !== null && last.lossPct > THRESHOLDS.lossPct) on.add('loss');
-  if (last.mos !== null && last.mos < THRESHOLDS.mos) on.add('mos');
+  const jitter = latest(samples, 'jitterMs');
+  if (jitter !== null && jitter > THRESHOLDS.jitterMs) on.add('jitter');
+  const loss = latest(samples, 'lossPct');
+  if (loss !== null && loss > THRESHOLDS.lossPct) on.add('loss');
+  const mos = latest(samples, 'mos');
+  if (mos !== null && mos < THRESHOLDS.mos) on.add('mos');
   return on;
 }
 
