@@ -228,7 +228,11 @@ export class SipPhone extends HTMLElement {
     this.#wire();
   }
 
-  /** Extra Phone config (e.g. `{ password }` for a test, `{ iceServers }`); restarts the phone. */
+  /**
+   * Extra Phone config over the attributes (`{ minAlgorithm, registerExpires, iceServers, ... }`),
+   * kept in a private field; restarts the phone. A password works too, but then the page holds
+   * it: `credentials-url` keeps it out.
+   */
   set config(value) {
     this.#config = { ...(value ?? {}) };
     this.#queueRestart();
