@@ -56,6 +56,20 @@ describe('Two <sip-phone> widgets under a strict CSP call each other', () => {
     assert.deepEqual(await alice.page.evaluate(() => [sipshield.version, typeof sipshield.Phone,
       customElements.get('sip-phone') === sipshield.SipPhone]), [PKG.version, 'function', true]);
 
+    // theming: a custom property and a ::part rule from the site's (constructable) stylesheet
+    const themed = await alice.page.evaluate(() => {
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync('sip-phone { --sip-phone-accent: rgb(1, 2, 3); } ' +
+        'sip-phone::part(hangup) { outline-color: rgb(4, 5, 6); }');
+      document.adoptedStyleSheets = [sheet];
+      const root = document.querySelector('sip-phone').shadowRoot;
+      const colours = [getComputedStyle(root.querySelector('[part~="call"]')).backgroundColor,
+        getComputedStyle(root.querySelector('[part~="hangup"]')).outlineColor];
+      document.adoptedStyleSheets = [];
+      return colours;
+    });
+    assert.deepEqual(themed, ['rgb(1, 2, 3)', 'rgb(4, 5, 6)']);
+
     // the dialpad writes into the dial field
     const input = alice.page.getByLabel('Number or SIP address');
     for (const key of ['1', '2', 'pound']) await alice.page.getByRole('button', { name: key, exact: true }).click();
