@@ -92,7 +92,7 @@ function codeOf(e) {
   return typeof code === 'string' ? code : 'internal';
 }
 
-/** The user part of a SIP URI, for display */
+/** A SIP URI without its scheme and parameters, for display */
 function shortUri(/** @type {string} */ uri) {
   return uri.replace(/^sips?:/, '').replace(/;.*$/, '');
 }
