@@ -3,11 +3,11 @@
 // page finds its .wasm in the bundle's output and registers to Kamailio in Chromium.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { ROOT, startKamailio, USERS, REALM } from '../node/support/servers.js';
+import { ROOT, freePort, startKamailio, USERS, REALM } from '../node/support/servers.js';
 import { installPacked } from '../node/support/pack.js';
 import { launchBrowser } from './support.js';
 
@@ -42,6 +42,32 @@ async function serveStatic(dir) {
   };
 }
 
+/** `vite` (the dev server) in the app's folder on 127.0.0.1, as a developer runs it */
+async function startViteDev(dir) {
+  const port = await freePort();
+  const child = spawn(path.join(BIN, 'vite'), ['--config', 'vite.config.mjs', '--host', '127.0.0.1',
+    '--port', String(port), '--strictPort'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NODE_PATH: '', NO_COLOR: '1' } });
+  const url = `http://127.0.0.1:${port}`;
+  let log = '';
+  await new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`vite dev server not ready in 20 s:\n${log}`)), 20000);
+    const seen = (d) => { log += d; if (log.includes(url)) { clearTimeout(t); resolve(); } };
+    child.stdout.on('data', seen);
+    child.stderr.on('data', seen);
+    child.once('exit', (code) => { clearTimeout(t); reject(new Error(`vite exited ${code}:\n${log}`)); });
+  });
+  return {
+    url,
+    stop: () => new Promise((resolve) => {
+      if (child.exitCode !== null) { resolve(); return; }
+      const t = setTimeout(() => child.kill('SIGKILL'), 3000);
+      child.once('exit', () => { clearTimeout(t); resolve(); });
+      child.kill('SIGTERM');
+    }),
+  };
+}
+
 describe('A page bundled by esbuild, Vite and webpack registers to Kamailio in Chromium', () => {
   let proj, kam, browser;
   /** @type {{ stop: () => Promise<void> }[]} */
@@ -63,10 +89,11 @@ describe('A page bundled by esbuild, Vite and webpack registers to Kamailio in C
 
   /**
    * Open the built page; return it with the .wasm responses it got.
-   * @param {string} out the bundle's output folder
+   * @param {string | { url: string, stop: () => Promise<void> }} out the bundle's output
+   *   folder, or a server already serving the page
    */
   async function open(out) {
-    const web = await serveStatic(out);
+    const web = typeof out === 'string' ? await serveStatic(out) : out;
     servers.push(web);
     const page = await browser.newPage();
     const errors = [];
@@ -123,6 +150,11 @@ describe('A page bundled by esbuild, Vite and webpack registers to Kamailio in C
     const file = emittedWasm(out);
     assert.match(file, /^assets\/sipshield-core-[\w-]+\.wasm$/);
     await registers(await open(out), file);
+  });
+
+  it('Vite: the dev server serves the .wasm from the package as it is', async () => {
+    const site = await open(await startViteDev(proj.dir));
+    await registers(site, 'node_modules/sipshield/dist/sipshield-core.wasm');
   });
 
   it('webpack: webpack 5 finds the .wasm by itself (asset module), with no warning', async () => {
