@@ -5,7 +5,7 @@
 #   dist/sipshield-check.wasm  the core plus the message check's JSON report
 #                              (the CLI; shim/check.js, 'sipshield/check')
 #   dist/cjs/{index,check}.cjs shim/index.js, shim/check.js bundled for
-#                              require()
+#                              require() (tools/cjs.js)
 #   dist/types/                .d.ts emitted from the shim's JSDoc (tsc)
 #   dist/cjs/*.d.cts           the same declarations for require() users
 #   dist/THIRD-PARTY-NOTICES.txt  licenses of what the wasm modules link
@@ -21,15 +21,8 @@ cp "$src/sipshield-check.wasm" "$out/sipshield-check.wasm"
 rm -f "$out/sipshield-core.mjs" "$out/sipshield-core.cjs" \
 	"$out/sipshield-core.d.mts"
 
-# CommonJS, one file per entry point: import.meta.url becomes the file URL
-# shim/core.js would have, so each .wasm is found at the same relative place.
-for entry in index check; do
-	"$top/node_modules/.bin/esbuild" "$top/shim/$entry.js" --bundle \
-		--format=cjs --platform=neutral --log-level=warning \
-		--define:import.meta.url=__sipshield_core_url \
-		--banner:js="const __sipshield_core_url = require('url').pathToFileURL(require('path').join(__dirname, '..', '..', 'shim', 'core.js')).href;" \
-		--outfile="$out/cjs/$entry.cjs"
-done
+# CommonJS for require(), one file per entry point
+node "$top/tools/cjs.js" "$out/cjs"
 
 # JSDoc types checked (--strict) and .d.ts emitted, never hand-written
 rm -rf "$out/types"

@@ -116,7 +116,7 @@ describe('The npm package as a user installs it', () => {
     ['require', `const { loadSipCheck, checkSdp } = require('sipshield/check');
                  const { loadCore } = require('sipshield');`],
   ]) {
-    it(`sipshield/check by ${kind}: the check build reports, the page core gives SDP verdicts`, () => {
+    it(`sipshield/check by ${kind}: the check build reports, the page core gives SDP verdicts, errors are PhoneError`, () => {
       const r = node([kind === 'import' ? '--input-type=module' : '--input-type=commonjs', '-e', `
         (async () => {
           ${load}
@@ -124,11 +124,15 @@ describe('The npm package as a user installs it', () => {
           const report = checkSip(new TextEncoder().encode(${JSON.stringify(OPTIONS_REQUEST)}));
           const sdp = checkSdp(await loadCore(), 'v=0\\r\\no=- 1 1 IN IP4 0.0.0.0\\r\\ns=-\\r\\nt=0 0\\r\\n'
             + 'm=audio 9 RTP/AVP 0\\r\\nc=IN IP4 0.0.0.0\\r\\n');
-          console.log(JSON.stringify([report.ok, report.method, sdp.reason]));
+          // one PhoneError class for both entry points, as a catch block expects
+          const { PhoneError } = ${kind === 'import' ? "await import('sipshield')" : "require('sipshield')"};
+          const missing = await loadSipCheck({ wasmUrl: 'file:///nonexistent/sipshield-check.wasm' })
+            .then(() => 'loaded', (e) => e instanceof PhoneError && e.code);
+          console.log(JSON.stringify([report.ok, report.method, sdp.reason, missing]));
         })();
       `], proj.dir);
       assert.equal(r.status, 0, r.out);
-      assert.deepEqual(JSON.parse(r.stdout), [true, 'OPTIONS', 'plain-rtp']);
+      assert.deepEqual(JSON.parse(r.stdout), [true, 'OPTIONS', 'plain-rtp', 'core-failed']);
       if (kind === 'require') {
         assert.match(node(['-p', 'require.resolve("sipshield/check")'], proj.dir).stdout, /dist\/cjs\/check\.cjs$/m);
       }
