@@ -7,7 +7,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { ROOT, freePort, startKamailio, USERS, REALM } from '../node/support/servers.js';
+import { ROOT, freePort, startKamailio, USERS, REALM, within } from '../node/support/servers.js';
 import { installPacked } from '../node/support/pack.js';
 import { launchBrowser } from './support.js';
 
@@ -68,7 +68,7 @@ async function startViteDev(dir) {
   };
 }
 
-describe('A page bundled by esbuild, Vite and webpack registers to Kamailio in Chromium', () => {
+describe('A page bundled by esbuild, Vite and webpack registers to Kamailio in Chromium', { timeout: 180000 }, () => {
   let proj, kam, browser;
   /** @type {{ stop: () => Promise<void> }[]} */
   const servers = [];
@@ -115,8 +115,8 @@ describe('A page bundled by esbuild, Vite and webpack registers to Kamailio in C
   }
 
   async function registers({ page, errors, wasm, origin }, file, coreOptions) {
-    const reply = await page.evaluate(([config, options]) => window.sipshieldApp.register(config, options),
-      [account(), coreOptions]);
+    const reply = await within(page.evaluate(([config, options]) => window.sipshieldApp.register(config, options),
+      [account(), coreOptions]), T, 'register from the page');
     assert.ok(reply.expires > 0, `registered for ${reply.expires} s`);
     assert.deepEqual(wasm.filter((w) => w.status === 200).map((w) => w.url), [`${origin}/${file}`]);
     assert.deepEqual(errors, []);
@@ -131,8 +131,9 @@ describe('A page bundled by esbuild, Vite and webpack registers to Kamailio in C
     const file = emittedWasm(out);
     const site = await open(out);
     // what a user who skipped the recipe sees: a typed error naming the fix; the page goes on
-    const refused = await site.page.evaluate((config) => window.sipshieldApp.register(config)
-      .then(() => null, (e) => ({ name: e.name, code: e.code, message: e.message })), account());
+    const refused = await within(site.page.evaluate((config) => window.sipshieldApp.register(config)
+      .then(() => null, (e) => ({ name: e.name, code: e.code, message: e.message })), account()),
+    T, 'register without { wasmUrl }');
     assert.equal(refused?.code, 'core-failed');
     assert.equal(refused.name, 'PhoneError');
     assert.match(refused.message, /could not fetch the wasm core from .*\{ wasmUrl \}/);
