@@ -8,7 +8,7 @@
  *   'realm-mismatch' | 'algorithm-refused' | 'timeout' | 'transport-closed' |
  *   'rejected' | 'not-found' | 'busy' | 'closed' | 'aborted' | 'bad-command' |
  *   'not-initialized' | 'invalid-argument' | 'no-memory' | 'internal' |
- *   'core-failed'} ErrorCode
+ *   'core-failed' | 'credentials-unavailable' | 'credentials-needed'} ErrorCode
  */
 
 /** What to do next, per code (used when the core gives no message). */
@@ -24,6 +24,7 @@ const HINTS = /** @type {Record<string, string>} */ ({
   closed: 'the phone is closed; create a new Phone',
   aborted: 'the operation was aborted by its AbortSignal',
   'core-failed': 'the wasm core could not load or stopped; reload the page',
+  'credentials-unavailable': 'the credentials callback gave no usable credential; check the credentials endpoint',
 });
 
 export class PhoneError extends Error {

@@ -49,6 +49,32 @@ import { Call } from './call.js';
 const CONFIG_KEYS = ['server', 'uri', 'username', 'password', 'ha1', 'realm',
   'minAlgorithm', 'registerExpires', 'displayName', 'privacy'];
 const CLOSE_UNREGISTER_MS = 3000;
+const CREDENTIALS_MS = 10000;
+
+/**
+ * The `phone.credentials` command for what a callback gave
+ * @param {unknown} c
+ * @returns {{ username: string, password?: string, ha1?: object, expires?: number }}
+ */
+function credentialsCommand(c) {
+  const x = /** @type {import('./credentials.js').Credentials} */ (c ?? {});
+  if (typeof x.username !== 'string' ||
+      (typeof x.password !== 'string' && (typeof x.ha1 !== 'object' || !x.ha1))) {
+    throw new PhoneError('credentials-unavailable',
+      'the credentials callback must resolve to { username, password } or { username, ha1 }');
+  }
+  const times = [];
+  if (typeof x.ttl === 'number' && x.ttl > 0) times.push(Date.now() / 1000 + x.ttl);
+  if (x.expires !== undefined) {
+    times.push(typeof x.expires === 'number' ? x.expires : Date.parse(x.expires) / 1000);
+  }
+  const expires = times.length ? Math.floor(Math.min(...times)) : 0;
+  return {
+    username: x.username,
+    ...(typeof x.password === 'string' ? { password: x.password } : { ha1: x.ha1 }),
+    ...(expires > 0 ? { expires } : {}),
+  };
+}
 
 /** @extends {Emitter<PhoneEventMap>} */
 export class Phone extends Emitter {
@@ -67,6 +93,13 @@ export class Phone extends Emitter {
   #early = new Map();
   /** @type {import('./call.js').MediaOptions} */
   #media;
+  /** @type {import('./credentials.js').CredentialsCallback | undefined} */
+  #credentials;
+  #credentialsMs = CREDENTIALS_MS;
+  /** @type {Promise<boolean> | null} the callback's answer on its way to the core */
+  #supplying = null;
+  /** @type {PhoneError | null} why the last credential could not be had */
+  #credError = null;
 
   /**
    * Create a phone. The wasm core loads in the background; config errors
@@ -86,6 +119,8 @@ export class Phone extends Emitter {
       RTCPeerConnection: config?.RTCPeerConnection,
       getUserMedia: config?.getUserMedia,
     };
+    this.#credentials = config?.credentials;
+    this.#credentialsMs = config?.credentialsTimeoutMs ?? CREDENTIALS_MS;
     this.#ready = this.#init(config, coreOptions);
     // an unobserved config error must not be an unhandled rejection
     this.#ready.catch(() => {});
@@ -123,6 +158,12 @@ export class Phone extends Emitter {
     const cfg = {};
     for (const k of CONFIG_KEYS) {
       if (config[/** @type {keyof PhoneConfig} */ (k)] !== undefined) cfg[k] = config[/** @type {keyof PhoneConfig} */ (k)];
+    }
+    if (config.credentials !== undefined) {
+      if (typeof config.credentials !== 'function') {
+        throw new PhoneError('invalid-config', 'credentials must be an async function');
+      }
+      cfg.credentials = true;
     }
     const core = await loadCore(coreOptions);
     const reply = core.cmd({ cmd: 'phone.new', config: cfg });
@@ -180,8 +221,7 @@ export class Phone extends Emitter {
    */
   async call(target, { video = false } = {}) {
     const { core, handle } = await this.#live();
-    const reply = core.cmd({ cmd: 'call.new', phone: handle, target, video });
-    if (reply.err) throw new PhoneError(reply.err, reply.message);
+    const reply = await this.#cmd({ cmd: 'call.new', phone: handle, target, video });
     const h = /** @type {number} */ (reply.call);
     const call = new Call(core, h, 'outgoing', this.#media,
       { remote: String(target), displayName: null, video });
@@ -199,15 +239,14 @@ export class Phone extends Emitter {
    * @returns {Promise<{ status: number }>}
    */
   async message(target, text, { signal } = {}) {
-    const { core, handle } = await this.#live();
+    const { handle } = await this.#live();
     if (typeof text !== 'string') throw new PhoneError('invalid-argument', 'text must be a string');
     /** @type {(v: any) => void} */
     let settle = () => {};
     const done = new Promise((resolve, reject) => {
       settle = (v) => (v instanceof PhoneError ? reject(v) : resolve(v));
     });
-    const reply = core.cmd({ cmd: 'phone.message', phone: handle, target, text });
-    if (reply.err) throw new PhoneError(reply.err, reply.message);
+    const reply = await this.#cmd({ cmd: 'phone.message', phone: handle, target, text });
     const id = /** @type {number} */ (reply.messageId);
     const onSent = (/** @type {any} */ e) => { if (e.messageId === id) settle({ status: e.status }); };
     const onFailed = (/** @type {any} */ e) => { if (e.messageId === id) settle(e.error); };
@@ -281,6 +320,63 @@ export class Phone extends Emitter {
     } catch {
       // the core is gone: nothing left to release
     }
+  }
+
+  /**
+   * A command for a request that may be challenged: if the core has no
+   * usable credential, get one from the app first (once).
+   * @param {Record<string, unknown>} command
+   */
+  async #cmd(command) {
+    const { core } = await this.#ready;
+    let reply = core.cmd(command);
+    if (reply.err === 'credentials-needed' && this.#credentials) {
+      if (!await this.#supply('expired')) throw this.#credError;
+      reply = core.cmd(command);
+    }
+    if (reply.err) throw new PhoneError(reply.err, reply.message);
+    return reply;
+  }
+
+  /**
+   * Ask the credentials callback (one request at a time) and hand its
+   * answer to the core; a registration waiting for it goes on.
+   * @param {'missing' | 'expired' | 'rejected'} reason
+   * @returns {Promise<boolean>} whether the core took a credential
+   */
+  #supply(reason) {
+    this.#supplying ??= this.#fetchCredentials(reason).finally(() => { this.#supplying = null; });
+    return this.#supplying;
+  }
+
+  /** @param {'missing' | 'expired' | 'rejected'} reason */
+  async #fetchCredentials(reason) {
+    const { core, handle } = await this.#ready;
+    const ms = this.#credentialsMs;
+    const ac = new AbortController();
+    const t = setTimeout(() => ac.abort(), ms);
+    /** @type {Record<string, unknown>} */
+    let command;
+    try {
+      const c = await Promise.race([
+        /** @type {import('./credentials.js').CredentialsCallback} */ (this.#credentials)({ reason, signal: ac.signal }),
+        new Promise((_, reject) => ac.signal.addEventListener('abort', () => reject(
+          new PhoneError('credentials-unavailable', `the credentials callback did not answer in ${ms} ms`)))),
+      ]);
+      command = credentialsCommand(c);
+      this.#credError = null;
+    } catch (e) {
+      this.#credError = e instanceof PhoneError && e.code === 'credentials-unavailable' ? e :
+        new PhoneError('credentials-unavailable', 'the credentials callback failed', { cause: e });
+      command = { error: 'unavailable' };
+    } finally {
+      clearTimeout(t);
+    }
+    if (this.#state === 'closed') return false;
+    // the core refuses an expired or malformed one (and says why)
+    const reply = core.cmd({ cmd: 'phone.credentials', phone: handle, ...command });
+    if (reply.err) this.#credError = new PhoneError('credentials-unavailable', reply.message);
+    return !this.#credError;
   }
 
   async #live() {
@@ -382,11 +478,21 @@ export class Phone extends Emitter {
         this.#state = 'idle';
         this.emit('unregistered', {});
         break;
-      case 'registration-failed':
+      case 'registration-failed': {
         // a lost registration is retried by the core (retryIn ms)
         this.#state = ev.retryIn > 0 ? 'registering' : 'idle';
-        this.emit('registration-failed', new PhoneError(ev.code, undefined,
-          { status: ev.status, reason: ev.reason ?? undefined, retryIn: ev.retryIn }));
+        const fail = () => {
+          const why = ev.code === 'credentials-unavailable' ? this.#credError : null;
+          this.emit('registration-failed', new PhoneError(ev.code, why?.message.replace(/^[^:]*: /, ''),
+            { status: ev.status, reason: ev.reason ?? undefined, retryIn: ev.retryIn, cause: why ?? undefined }));
+        };
+        // a credential the core refused: its reply (why) is read after this event
+        if (this.#supplying) queueMicrotask(fail);
+        else fail();
+        break;
+      }
+      case 'credentials.need':
+        this.#supply(ev.reason);
         break;
       case 'core-failed':
         this.#state = 'closed';

@@ -141,6 +141,7 @@ const char *abi_errno_code(int err)
 	case EPROTONOSUPPORT: return "insecure-transport";
 	case ETIMEDOUT:       return "timeout";
 	case EINVAL:          return "invalid-argument";
+	case ENOKEY:          return "credentials-needed";
 	default:              return "internal";
 	}
 }
@@ -197,6 +198,11 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev,
 			abi_emitf("{\"ev\":\"message-sent\",\"phone\":%d,"
 				  "\"messageId\":%u,\"status\":%u}", h, info->id,
 				  info->status);
+		break;
+
+	case UA_EV_NEED_CREDS:
+		abi_emitf("{\"ev\":\"credentials.need\",\"phone\":%d,"
+			  "\"reason\":%H}", h, abi_json_str, info->code);
 		break;
 	}
 }
@@ -296,6 +302,16 @@ static void cmd_phone(uint64_t id, const char *name, const struct odict *cmd)
 		if (!err) {
 			abi_emitf("{\"id\":%llu,\"err\":null,\"messageId\":%u}",
 				  (unsigned long long)id, mid);
+			return;
+		}
+	}
+	else if (!strcmp(name, "phone.credentials")) {
+		const char *reason = "invalid credential";
+
+		err = ua_credentials(ua, cmd, &reason);
+		wipe_secrets(cmd);
+		if (err) {
+			abi_reply_err(id, "invalid-argument", reason);
 			return;
 		}
 	}
