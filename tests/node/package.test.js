@@ -221,4 +221,15 @@ describe('The npm package as a user installs it', () => {
     assert.match(notices, /Apache License\s+Version 2\.0, January 2004/);          // mbedTLS
     assert.match(notices, /\nmusl as in Emscripten [0-9.]+ \(MIT\)\n/);             // the C library
   });
+
+  it('SECURITY.md points only at files and C tests that exist', () => {
+    const text = fs.readFileSync(path.join(proj.pkg, 'SECURITY.md'), 'utf8');
+    const paths = [...text.matchAll(/`((?:wasm|shim|tests|tools|web)\/[^`\s]*)`/g)].map(([, p]) => p);
+    assert.ok(paths.length >= 20, `${paths.length} paths`);
+    assert.deepEqual(paths.filter((p) => !fs.existsSync(path.join(ROOT, p))), []);
+    const cTests = fs.readdirSync(path.join(ROOT, 'tests/c')).filter((f) => f.endsWith('.c'))
+      .map((f) => fs.readFileSync(path.join(ROOT, 'tests/c', f), 'utf8')).join('\n');
+    const names = [...text.matchAll(/`(test_[a-z0-9_]+)`/g)].map(([, n]) => n);
+    assert.deepEqual(names.filter((n) => !cTests.includes(`int ${n}(void)`)), []);
+  });
 });
