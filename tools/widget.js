@@ -9,6 +9,9 @@
 //                                      <script integrity> (README "Website widget")
 //   DIST_DIR/types/widget/             .d.ts of web/widget/ emitted by tsc, importing
 //                                      the shim's declarations in DIST_DIR/types/
+//   DIST_DIR/cjs/widget.cjs            'sipshield/widget' for require(): the element as
+//                                      CommonJS over the shim's own bundle (cjs/index.cjs)
+//   DIST_DIR/cjs/widget/*.d.cts        its declarations (the .d.ts, imports to the .cjs twins)
 import crypto from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -51,6 +54,24 @@ const integrity = {
 };
 fs.writeFileSync(path.join(dist, 'integrity.json'), `${JSON.stringify(integrity, null, 2)}\n`);
 
+// CommonJS: the same element for require(); the shim stays the package's one CommonJS
+// bundle (one Phone class whichever way it was loaded)
+await esbuild.build({
+  entryPoints: [path.join(ROOT, 'web/widget/sip-phone.js')],
+  outfile: path.join(dist, 'cjs/widget.cjs'),
+  bundle: true,
+  format: 'cjs',
+  platform: 'browser',
+  target: 'es2022',
+  logLevel: 'warning',
+  plugins: [{
+    name: 'shim-external',
+    setup(b) {
+      b.onResolve({ filter: /\/shim\/index\.js$/ }, () => ({ path: './index.cjs', external: true }));
+    },
+  }],
+});
+
 // Types: tsc emits the widget with the shim into a scratch dir; the widget's
 // files move to types/widget/ and import the shim's own declarations there.
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sipshield-widget-types-'));
@@ -58,12 +79,18 @@ try {
   execFileSync(path.join(ROOT, 'node_modules/.bin/tsc'), ['-p', path.join(ROOT, 'tools/tsconfig.widget.json'),
     '--declaration', '--emitDeclarationOnly', '--outDir', tmp], { stdio: 'inherit' });
   const types = path.join(dist, 'types/widget');
-  fs.rmSync(types, { recursive: true, force: true });
-  fs.mkdirSync(types, { recursive: true });
+  const ctypes = path.join(dist, 'cjs/widget');
+  for (const d of [types, ctypes]) {
+    fs.rmSync(d, { recursive: true, force: true });
+    fs.mkdirSync(d, { recursive: true });
+  }
   const from = path.join(tmp, 'web/widget');
   for (const f of fs.readdirSync(from)) {
     const text = fs.readFileSync(path.join(from, f), 'utf8').replace(/(['"])\.\.\/\.\.\/shim\//g, '$1../');
     fs.writeFileSync(path.join(types, f), text);
+    // as tools/dist.sh does for the shim: relative imports point at the .cjs twins
+    const ctext = text.replace(/(['"])(\.\.?\/[^'"]+)\.js(['"])/g, '$1$2.cjs$3');
+    fs.writeFileSync(path.join(ctypes, f.replace(/\.d\.ts$/, '.d.cts')), ctext);
   }
 } finally {
   fs.rmSync(tmp, { recursive: true, force: true });
