@@ -14,7 +14,7 @@ enum ua_event {
 	UA_EV_REGISTRATION_FAILED, /* code, status, reason                */
 	UA_EV_MESSAGE,             /* from, display, ctype, body           */
 	UA_EV_MESSAGE_DONE,        /* id, code (NULL if 2xx), status,
-				      reason                               */
+				      reason, msg (MESSAGE or OPTIONS)     */
 };
 
 struct ua_evinfo {
@@ -30,6 +30,7 @@ struct ua_evinfo {
 	struct pl display;
 	struct pl ctype;
 	struct pl body;
+	const struct sip_msg *msg;  /* MESSAGE_DONE: the response or NULL */
 };
 
 typedef void (ua_event_h)(struct ua *ua, enum ua_event ev,
@@ -42,6 +43,7 @@ int  ua_call(struct ua *ua, struct call **callp, const char *target,
 	     bool video);
 int  ua_message(struct ua *ua, const char *target, const char *text,
 		uint32_t *idp);
+int  ua_options(struct ua *ua, const char *target, uint32_t *idp);
 int  ua_register(struct ua *ua);
 int  ua_unregister(struct ua *ua);
 void ua_set_handle(struct ua *ua, int handle);

@@ -175,6 +175,7 @@ struct scan {
 	unsigned line;
 	const char *detail;
 	const char *fp_alg;                     /* first a=fingerprint */
+	unsigned ncand;                         /* a=candidate lines */
 };
 
 struct cand {
@@ -830,6 +831,7 @@ static int attribute(struct scan *s, struct media *m, const struct pl *val,
 		if (!m)
 			return fail(s, EBADMSG, n,
 				    "a=candidate outside a media section");
+		++s->ncand;
 		if (++m->ncand > POLICY_SDP_CAND_MAX)
 			return fail(s, EMSGSIZE, n,
 				    "more than 64 candidates in a section");
@@ -1156,6 +1158,7 @@ static int check(struct scan *s, struct policy_verdict *v, const char *sdp,
 		v->line = s->line;
 		v->detail = s->detail;
 		v->fingerprint = err ? NULL : s->fp_alg;
+		v->cands = err ? 0 : s->ncand;
 	}
 
 	return err;
@@ -1331,6 +1334,7 @@ static int rewrite(struct mbuf *out, struct scan *s, const char *sdp,
 
 			if (!candidate(&c, &v) || !cand_leaves(s->priv, &c))
 				continue;
+			++s->ncand;
 			err = put_cand(out, &line, &c);
 		}
 		else {
@@ -1424,6 +1428,8 @@ int policy_sdp_local(struct mbuf *out, struct policy_verdict *v,
 		goto out;
 
 	start = out->pos;
+	if (privacy != POLICY_PRIVACY_OFF)
+		s.ncand = 0;  /* counted again: those that leave */
 	err = rewrite(out, &s, sdp, len);
 	if (!err && out->pos - start > POLICY_SDP_SIZE_MAX)
 		err = fail(&s, EMSGSIZE, 0,
@@ -1444,6 +1450,7 @@ int policy_sdp_local(struct mbuf *out, struct policy_verdict *v,
 		v->reason = s.reason;
 		v->line = s.line;
 		v->detail = s.detail;
+		v->cands = err ? 0 : s.ncand;
 	}
 
 	return err;

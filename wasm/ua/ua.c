@@ -102,6 +102,7 @@ static void message_done(uint32_t id, const char *code, uint16_t status,
 	info.id     = id;
 	info.code   = code;
 	info.status = status;
+	info.msg    = msg;
 	if (msg)
 		info.reason = msg->reason;
 
@@ -519,4 +520,19 @@ int ua_message(struct ua *ua, const char *target, const char *text,
 	       uint32_t *idp)
 {
 	return ua ? message_send(&ua->mctx, target, text, idp) : EINVAL;
+}
+
+
+/**
+ * Send OPTIONS out of dialog; outcome as UA_EV_MESSAGE_DONE
+ *
+ * @param ua     Phone
+ * @param target sip:/sips: URI or a user name in the phone's domain
+ * @param idp    Returns the id the outcome carries
+ *
+ * @return 0 if sent, otherwise errorcode
+ */
+int ua_options(struct ua *ua, const char *target, uint32_t *idp)
+{
+	return ua ? message_options(&ua->mctx, target, idp) : EINVAL;
 }
