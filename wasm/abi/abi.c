@@ -148,50 +148,50 @@ const char *abi_errno_code(int err)
 }
 
 
-struct hdrs {
+struct vals {
 	struct re_printf *pf;
 	int err;
 	bool next;
 };
 
 
-static bool hdr_print(const struct sip_hdr *hdr, const struct sip_msg *msg,
+static bool val_print(const struct sip_hdr *hdr, const struct sip_msg *msg,
 		      void *arg)
 {
-	struct hdrs *h = arg;
+	struct vals *v = arg;
 	(void)msg;
 
-	h->err |= re_hprintf(h->pf, "%s%H", h->next ? "," : "",
-			     abi_json_pl, &hdr->val);
-	h->next = true;
+	if (v->next)
+		v->err |= v->pf->vph(",", 1, v->pf->arg);
+	v->err |= abi_json_pl(v->pf, &hdr->val);
+	v->next = true;
 
-	return h->err != 0;
+	return v->err != 0;
 }
 
 
-/* The values of header @p id as a JSON array: libre splits Allow and
- * Supported at their commas, one value each */
-static int json_hdrs(struct re_printf *pf, const struct sip_msg *msg,
+/* The values of header @p id as JSON strings, comma-separated: libre
+ * splits Allow and Supported at their commas, one value each */
+static int json_vals(struct re_printf *pf, const struct sip_msg *msg,
 		     enum sip_hdrid id)
 {
-	struct hdrs h = {pf, 0, false};
+	struct vals v = {pf, 0, false};
 
-	h.err = re_hprintf(pf, "[");
-	(void)sip_msg_hdr_apply(msg, true, id, hdr_print, &h);
+	(void)sip_msg_hdr_apply(msg, true, id, val_print, &v);
 
-	return h.err ? h.err : re_hprintf(pf, "]");
+	return v.err;
 }
 
 
 static int json_allow(struct re_printf *pf, const struct sip_msg *msg)
 {
-	return json_hdrs(pf, msg, SIP_HDR_ALLOW);
+	return json_vals(pf, msg, SIP_HDR_ALLOW);
 }
 
 
 static int json_supported(struct re_printf *pf, const struct sip_msg *msg)
 {
-	return json_hdrs(pf, msg, SIP_HDR_SUPPORTED);
+	return json_vals(pf, msg, SIP_HDR_SUPPORTED);
 }
 
 
@@ -245,7 +245,7 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev,
 		else
 			abi_emitf("{\"ev\":\"message-sent\",\"phone\":%d,"
 				  "\"messageId\":%u,\"status\":%u,"
-				  "\"allow\":%H,\"supported\":%H}", h,
+				  "\"allow\":[%H],\"supported\":[%H]}", h,
 				  info->id, info->status, json_allow, info->msg,
 				  json_supported, info->msg);
 		break;

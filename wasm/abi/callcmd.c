@@ -13,7 +13,7 @@
  *   displayName, cause, line, detail}   media.need {type, video, hold, rtc}   media.remote
  *   {type, fingerprint, sdp}   ringing   progress   accepted   hold {held}
  *   modify-failed {status, reason, held}   info {ctype, body}
- *   warning {code}   ended {cause, status, reason, line}
+ *   no-candidates (a warning)   ended {cause, status, reason, line}
  * No logic lives here: decode, dispatch, encode.
  */
 #include <string.h>
@@ -237,9 +237,11 @@ void abi_call_event(struct call *call, enum call_event ev,
 	case CALL_EV_RINGING:
 	case CALL_EV_PROGRESS:
 	case CALL_EV_ACCEPTED:
+	case CALL_EV_WARNING:  /* the event is the warning's code */
 		abi_emitf("{\"ev\":\"%s\",\"phone\":%d,\"call\":%d}",
 			  ev == CALL_EV_RINGING ? "ringing" :
-			  ev == CALL_EV_PROGRESS ? "progress" : "accepted",
+			  ev == CALL_EV_PROGRESS ? "progress" :
+			  ev == CALL_EV_ACCEPTED ? "accepted" : info->cause,
 			  p, c);
 		break;
 
@@ -262,11 +264,6 @@ void abi_call_event(struct call *call, enum call_event ev,
 			  "\"ctype\":%H,\"body\":%H}", p, c,
 			  abi_json_pl, &info->ctype, abi_json_pl,
 			  &info->body);
-		break;
-
-	case CALL_EV_WARNING:
-		abi_emitf("{\"ev\":\"warning\",\"phone\":%d,\"call\":%d,"
-			  "\"code\":%H}", p, c, abi_json_str, info->cause);
 		break;
 
 	case CALL_EV_ENDED:

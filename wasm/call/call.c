@@ -20,8 +20,8 @@
  * ICE needs a candidate on at least one side (the other learns a
  * peer-reflexive one from its checks, RFC 8445 7.3.1.3).  Our first SDP
  * leaving with none (mdns privacy drops raw-IP host candidates; no TURN)
- * is a warning; the other side's having none either ends the call at
- * once as "no-candidates" instead of letting it wait for ICE in silence.
+ * is a warning; an answer to it with none either ends the call at once
+ * as "no-candidates" instead of letting it wait for ICE in silence.
  */
 #include <string.h>
 #include <re.h>
@@ -65,7 +65,7 @@ struct call {
 	bool held;
 	bool video;
 	bool ended;
-	bool nocand;                 /* the first SDP had no candidate   */
+	bool nocand;                 /* our first SDP had no candidate   */
 	char *target;                /* outgoing: request URI            */
 	struct policy_verdict refused; /* remote SDP refused: the cause  */
 	struct tmr tmr;              /* ends the call outside a handler  */
@@ -199,9 +199,7 @@ static void end(struct call *call, const char *cause, uint16_t status,
 static void no_candidates(struct policy_verdict *v)
 {
 	memset(v, 0, sizeof(*v));
-	v->reason = "no-candidates";
-	v->detail = "no ICE candidate on either side: configure TURN "
-		"(iceServers) or privacy off";
+	v->reason = "no-candidates";  /* the shim says what to configure */
 }
 
 
@@ -643,7 +641,6 @@ void call_incoming(const struct call_ctx *ctx, const struct sip_msg *msg)
 	}
 
 	call->state = CALL_RINGING;
-	call->nocand = !v.cands;
 
 	err = sipsess_accept(&call->sess, ctx->sock, msg, 180, "Ringing",
 			     ctx->cuser, "application/sdp", NULL,
@@ -702,25 +699,14 @@ int call_media(struct call *call, const char *sdp, size_t len,
 
 	err = policy_sdp_local(desc, v, sdp, len,
 			       (enum policy_privacy)call->ctx->privacy);
-	if (!err && call->state == CALL_ANSWERING && call->nocand &&
-	    !v->cands) {
-		no_candidates(v);
-		err = EPROTO;
-	}
 	if (err) {
 		mem_deref(desc);
 		if (err != EPROTO)
 			return err;
 
-		if (call->state == CALL_ANSWERING)
-			(void)sipsess_reject(call->sess, 488,
-					     "Not Acceptable Here",
-					     "Warning: 399 %s \"%s\"\r\n"
-					     "Content-Length: 0\r\n\r\n",
-					     transport_via_host(), v->reason);
-		else if (call->state == CALL_ESTABLISHED && call->sess)
+		if (call->state == CALL_ESTABLISHED && call->sess)
 			close_reason(call, v);
-		end_policy(call, v);  /* CANCEL / BYE as the state needs */
+		end_policy(call, v);  /* CANCEL / BYE / 4xx as the state needs */
 		return EPROTO;
 	}
 	desc->pos = 0;
@@ -757,8 +743,7 @@ int call_media(struct call *call, const char *sdp, size_t len,
 	if (!err && first && !v->cands) {
 		struct call_evinfo info;
 
-		if (call->state == CALL_INVITING)
-			call->nocand = true;
+		call->nocand = call->state == CALL_INVITING;
 		memset(&info, 0, sizeof(info));
 		info.cause = "no-candidates";
 		emit(call, CALL_EV_WARNING, &info);

@@ -89,21 +89,20 @@ static void resp_handler(int err, const struct sip_msg *msg, void *arg)
 
 static int send_msg(struct message *m)
 {
+	const struct mbuf *b = m->body;
+
 	m->req = mem_deref(m->req);
 
-	if (!m->body)
-		return sip_drequestf(&m->req, m->ctx->sip, true, "OPTIONS",
-				     m->dlg, 0, m->auth, NULL, resp_handler, m,
-				     "Accept: application/sdp\r\n"
-				     "Content-Length: 0\r\n\r\n");
-
-	return sip_drequestf(&m->req, m->ctx->sip, true, "MESSAGE", m->dlg,
-			     0, m->auth, NULL, resp_handler, m,
-			     "Content-Type: text/plain;charset=utf-8\r\n"
+	return sip_drequestf(&m->req, m->ctx->sip, true,
+			     b ? "MESSAGE" : "OPTIONS", m->dlg, 0, m->auth,
+			     NULL, resp_handler, m,
+			     "%s"
 			     "Content-Length: %zu\r\n"
 			     "\r\n"
 			     "%b",
-			     m->body->end, m->body->buf, m->body->end);
+			     b ? "Content-Type: text/plain;charset=utf-8\r\n" :
+			     "Accept: application/sdp\r\n",
+			     b ? b->end : 0, b ? b->buf : NULL, b ? b->end : 0);
 }
 
 
