@@ -20,8 +20,20 @@
 import { instantiateCore } from './wasm.js';
 import { wasmBytes } from './core.js';
 import { PhoneError } from './errors.js';
+import { internal } from './internal.js';
 
 /** @typedef {import('./core.js').CoreOptions} CoreOptions */
+
+/**
+ * The SDP policy's verdict (`checkSdp()`)
+ * @typedef {object} SdpVerdict
+ * @property {boolean} ok
+ * @property {import('./errors.js').PolicyReason} [reason] why it was refused
+ * @property {number} [line] 1-based line of the offence (0: the whole SDP)
+ * @property {string} [detail] short human text
+ * @property {string} [sdp] a local SDP that passes: what may leave
+ * @property {'mdns' | 'relay' | 'off'} [privacy] a local SDP: the mode applied
+ */
 
 const encoder = new TextEncoder();
 
@@ -87,16 +99,22 @@ export async function loadSipCheck(options = {}) {
  * @param {string} sdp
  * @param {{ direction?: 'remote' | 'local', privacy?: 'mdns' | 'relay' | 'off' }} [options]
  *   remote: may it reach setRemoteDescription; local: what may leave
- * @returns {{ ok: boolean, reason?: string, line?: number, detail?: string, sdp?: string, privacy?: string }}
- *   for a local SDP that passes, `sdp` is what may leave
+ * @returns {SdpVerdict}
  */
 export function checkSdp(core, sdp, { direction = 'remote', privacy = 'mdns' } = {}) {
   // a JSON string may carry U+0000, which ends the C string: the core
   // compares its length with this one (the SDP's UTF-8 length)
   const bytes = encoder.encode(sdp).length;
-  const reply = core.cmd({ cmd: 'sdp.check', sdp, bytes, direction, privacy });
+  let reply;
+  try {
+    reply = internal.cmd(core, { cmd: 'sdp.check', sdp, bytes, direction, privacy });
+  } catch (e) {
+    // larger than a command may be: far over the policy's 64 KiB
+    if (!(e instanceof PhoneError) || e.code !== 'too-large') throw e;
+    return { ok: false, reason: 'too-large', line: 0, detail: `SDP of ${bytes} bytes: over 64 KiB` };
+  }
   if (reply.err) throw new PhoneError(reply.err, reply.message);
-  const { id, err, ...verdict } = /** @type {any} */ (reply);
+  const { id, err, ...verdict } = reply;
   void id; void err;
-  return verdict;
+  return /** @type {SdpVerdict} */ (verdict);
 }

@@ -13,8 +13,10 @@
  */
 import { instantiateCore } from './wasm.js';
 import { PhoneError } from './errors.js';
+import { internal } from './internal.js';
 
 /** @typedef {import('./abi.js').CoreEvent} CoreEvent */
+/** @typedef {import('./abi.js').CoreCommand} CoreCommand */
 /** @typedef {import('./wasm.js').CoreModule} CoreModule */
 /** @typedef {import('./abi.js').CoreReply} CoreReply */
 
@@ -24,12 +26,6 @@ import { PhoneError } from './errors.js';
  * @property {string | URL} [wasmUrl] where to fetch the .wasm from
  * @property {0|1|2|3|4} [logLevel] 0 silent (default) .. 4 libre debug
  * @property {(level: number, text: string) => void} [log] log sink
- */
-
-/**
- * @typedef {object} SocketOwner
- * @property {(ev: CoreEvent) => void} onCoreEvent
- * @property {new (url: string, protocols?: string | string[]) => WebSocket} WebSocket
  */
 
 const WS_OPEN = 1;
@@ -76,10 +72,20 @@ export async function wasmBytes(options) {
   return res.arrayBuffer();
 }
 
+/**
+ * The wasm core, shared by the phones of a page; pass it to `checkSdp()`.
+ * Its commands are the shim's own business.
+ */
 export class Core {
+  static {
+    internal.cmd = (core, command) => core.#cmd(command);
+    internal.attach = (core, handle, owner) => core.#phones.set(handle, owner);
+    internal.detach = (core, handle) => core.#phones.delete(handle);
+  }
+
   /** @type {CoreModule} */
   #m;
-  /** @type {Map<number, SocketOwner>} phone handle -> Phone */
+  /** @type {Map<number, import('./internal.js').CoreOwner>} phone handle -> its Phone */
   #phones = new Map();
   /** @type {Map<number, WebSocket>} */
   #sockets = new Map();
@@ -124,6 +130,7 @@ export class Core {
   }
 
   /**
+   * @private
    * @param {CoreModule} module
    * @param {CoreOptions} options
    */
@@ -136,11 +143,13 @@ export class Core {
   }
 
   /**
-   * Run a command; the reply comes back synchronously.
-   * @param {Record<string, unknown>} command
+   * Run a command; the reply comes back synchronously. A command the core
+   * refused before reading its id (too large, not JSON) is answered with
+   * id 0: a typed PhoneError like any other refusal.
+   * @param {CoreCommand} command
    * @returns {CoreReply}
    */
-  cmd(command) {
+  #cmd(command) {
     if (this.#dead) throw this.#dead;
     const id = this.#nextId++;
     const bytes = encoder.encode(JSON.stringify({ v: 1, id, ...command }));
@@ -161,23 +170,11 @@ export class Core {
     }
     const reply = /** @type {CoreReply | null} */ (this.#reply);
     this.#reply = null;
+    if (reply?.id === 0 && reply.err) throw new PhoneError(reply.err, reply.message);
     if (!reply || reply.id !== id) {
-      throw new PhoneError('internal', `no reply to ${String(command.cmd)}`);
+      throw new PhoneError('internal', `no reply to ${command.cmd}`);
     }
     return reply;
-  }
-
-  /**
-   * @param {number} handle
-   * @param {SocketOwner} owner
-   */
-  attach(handle, owner) {
-    this.#phones.set(handle, owner);
-  }
-
-  /** @param {number} handle */
-  detach(handle) {
-    this.#phones.delete(handle);
   }
 
   /**
@@ -221,7 +218,7 @@ export class Core {
   #flush() {
     while (this.#queue.length) {
       const ev = /** @type {CoreEvent} */ (this.#queue.shift());
-      this.#phones.get(ev.phone)?.onCoreEvent(ev);
+      this.#phones.get(ev.phone)?.onEvent(ev);
     }
   }
 
@@ -300,7 +297,7 @@ export class Core {
     }
     this.#sockets.clear();
     for (const [handle, phone] of this.#phones) {
-      phone.onCoreEvent({ ev: 'core-failed', phone: handle });
+      phone.onEvent({ ev: 'core-failed', phone: handle });
     }
     if (shared) shared = undefined;
   }

@@ -22,7 +22,7 @@ const REPORT = path.join(ROOT, 'shim/api.md');
 const ENTRIES = [['sipshield', 'index.d.ts'], ['sipshield/check', 'check.d.ts']];
 
 /** The declarations of one .d.ts without comments and blank lines */
-function declarations(text) {
+export function declarations(text) {
   return text
     .replace(/\/\*[\s\S]*?\*\//g, '')
     .split('\n')
@@ -41,11 +41,12 @@ function imports(text) {
 }
 
 /**
- * The report's text
- * @returns {string}
+ * The public declarations: every .d.ts an entry point reaches, in order
+ * @returns {[string, string][]} file name and its text
  */
-export function apiReport() {
+export function publicDeclarations() {
   const seen = new Set();
+  /** @type {[string, string][]} */
   const order = [];
   const queue = ENTRIES.map(([, file]) => file);
   while (queue.length) {
@@ -56,6 +57,15 @@ export function apiReport() {
     order.push([file, text]);
     queue.push(...imports(text));
   }
+  return order;
+}
+
+/**
+ * The report's text
+ * @returns {string}
+ */
+export function apiReport() {
+  const order = publicDeclarations();
   const lines = [
     '# sipshield API report',
     '',
