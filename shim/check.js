@@ -14,8 +14,10 @@
  *   checkSip(bytes)  // {"ok":true,"kind":"request","method":"INVITE",...}
  *                    // or {"ok":false,"reason":"bad-cseq","detail":"..."}
  *
- * checkSdp() asks any core (the page core: loadCore()) for the SDP
- * policy's verdict, which a Phone applies to every SDP by itself.
+ * checkSdp() asks any core for the SDP policy's verdict, which a Phone
+ * applies to every SDP by itself: the page core (loadCore()) gives the
+ * reason and line, a core over the check build (`Core.load({ wasmUrl:
+ * CHECK_WASM_URL })`, as the CLI does) the detail text too.
  */
 import { instantiateCore } from './wasm.js';
 import { wasmBytes } from './core.js';

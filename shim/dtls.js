@@ -2,20 +2,15 @@
  * @file dtls.js  Names for what getStats() reports of DTLS
  */
 
-/** RFC 9147 / 6347 / 4347 version numbers as the wire (and Chromium) writes them */
-const VERSIONS = /** @type {Record<string, string>} */ ({
-  FEFC: 'DTLS 1.3',
-  FEFD: 'DTLS 1.2',
-  FEFF: 'DTLS 1.0',
-});
-
 /**
- * The protocol name of a transport's `tlsVersion` from getStats (Chromium
- * gives the version as hex, `FEFD`); an unknown value passes through.
+ * The protocol name of a transport's `tlsVersion` from getStats: Chromium
+ * gives the wire's version number in hex (RFC 9147 5.3: FEFC is DTLS 1.3,
+ * FEFD 1.2, FEFF 1.0); an unknown value passes through.
  * @param {unknown} hex
  * @returns {string | null}
  */
 export function tlsVersionName(hex) {
   if (typeof hex !== 'string' || !hex) return null;
-  return VERSIONS[hex.toUpperCase()] ?? hex;
+  const minor = { FEFC: 3, FEFD: 2, FEFF: 0 }[hex.toUpperCase()];
+  return minor === undefined ? hex : `DTLS 1.${minor}`;
 }

@@ -45,8 +45,8 @@ const HINTS = /** @type {Partial<Record<ErrorCode, string>>} */ ({
   closed: 'the phone is closed; create a new Phone',
   aborted: 'the operation was aborted by its AbortSignal',
   'core-failed': 'the wasm core could not load or stopped; reload the page',
-  'no-candidates': 'no ICE candidate left our SDP (mdns privacy keeps raw-IP host'
-    + ' candidates private): configure a TURN server in iceServers, or privacy \'off\'',
+  'no-candidates': 'no ICE candidate in our SDP: configure TURN (iceServers) or privacy \'off\'',
+  'relay-unavailable': 'relay privacy needs a TURN server (iceServers) that gave a relay candidate',
 });
 
 export class PhoneError extends Error {

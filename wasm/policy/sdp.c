@@ -129,15 +129,27 @@ static const char * const reason_code[R_COUNT] = {
 	"relay-unavailable",
 };
 
+/*
+ * What makes an SDP refused, in words, is for check-sdp and the C tests
+ * (sipshield-check.wasm, native).  The page core compiles this file with
+ * PAGE_CORE: the same verdicts, reason codes and lines, no text (the
+ * shim and the widget name the reasons).
+ */
+#ifdef PAGE_CORE
+#define DETAIL(text) NULL
+#else
+#define DETAIL(text) text
+#endif
+
 static const char * const reason_detail[R_COUNT] = {
-	"a=crypto offers a NULL cipher or unencrypted SRTP (RFC 4568)",
-	"a=crypto key carries an MKI (RFC 4568 9.1); SDES is refused",
-	"a=crypto (SDES, RFC 4568) is refused: DTLS-SRTP only",
-	"media mixes DTLS-SRTP with an unprotected profile",
-	"media profile is not DTLS-SRTP (use UDP/TLS/RTP/SAVPF)",
-	"DTLS media without a=fingerprint (RFC 8122 5)",
-	"fingerprint hash is not sha-256, sha-384 or sha-512",
-	"relay privacy: no TURN relay candidate for this media",
+	DETAIL("a=crypto offers a NULL cipher or unencrypted SRTP (RFC 4568)"),
+	DETAIL("a=crypto key carries an MKI (RFC 4568 9.1); SDES is refused"),
+	DETAIL("a=crypto (SDES, RFC 4568) is refused: DTLS-SRTP only"),
+	DETAIL("media mixes DTLS-SRTP with an unprotected profile"),
+	DETAIL("media profile is not DTLS-SRTP (use UDP/TLS/RTP/SAVPF)"),
+	DETAIL("DTLS media without a=fingerprint (RFC 8122 5)"),
+	DETAIL("fingerprint hash is not sha-256, sha-384 or sha-512"),
+	DETAIL("relay privacy: no TURN relay candidate for this media"),
 };
 
 static const char REASON_MALFORMED[] = "malformed-sdp";
@@ -188,7 +200,10 @@ struct cand {
 };
 
 
-static int fail(struct scan *s, int err, unsigned line, const char *detail)
+/* The detail goes with the check build only (DETAIL) */
+#define fail(s, err, line, detail) fail_(s, err, line, DETAIL(detail))
+
+static int fail_(struct scan *s, int err, unsigned line, const char *detail)
 {
 	s->reason = err == EMSGSIZE ? REASON_TOO_LARGE : REASON_MALFORMED;
 	s->line = line;
