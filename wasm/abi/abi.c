@@ -161,6 +161,9 @@ static bool val_print(const struct sip_hdr *hdr, const struct sip_msg *msg,
 	struct vals *v = arg;
 	(void)msg;
 
+	if (!hdr->val.l)  /* "Supported:" with no option tag */
+		return false;
+
 	if (v->next)
 		v->err |= v->pf->vph(",", 1, v->pf->arg);
 	v->err |= abi_json_pl(v->pf, &hdr->val);
