@@ -16,11 +16,11 @@
  *
  * checkSdp() asks any core for the SDP policy's verdict, which a Phone
  * applies to every SDP by itself: the page core (loadCore()) gives the
- * reason and line, a core over the check build (`Core.load({ wasmUrl:
- * CHECK_WASM_URL })`, as the CLI does) the detail text too.
+ * reason and line, a core over the check build (loadCheckCore(), as the
+ * CLI does) the detail text too.
  */
 import { instantiateCore } from './wasm.js';
-import { wasmBytes } from './core.js';
+import { Core, wasmBytes } from './core.js';
 import { PhoneError } from './errors.js';
 import { internal } from './internal.js';
 
@@ -96,8 +96,19 @@ export async function loadSipCheck(options = {}) {
 
 
 /**
+ * A core over the check build, for checkSdp() verdicts with their detail
+ * text (its own instance, not the page's shared one).
+ * @param {Pick<CoreOptions, 'wasmBinary' | 'wasmUrl'>} [options] the
+ *   check build's bytes or URL (default CHECK_WASM_URL)
+ * @returns {Promise<Core>}
+ */
+export function loadCheckCore(options = {}) {
+  return Core.load({ wasmUrl: CHECK_WASM_URL, ...options });
+}
+
+/**
  * The DTLS-SRTP and privacy policy's verdict on one SDP (wasm/policy).
- * @param {import('./core.js').Core} core from loadCore()
+ * @param {Core} core from loadCore(), or loadCheckCore() for the detail text
  * @param {string} sdp
  * @param {{ direction?: 'remote' | 'local', privacy?: 'mdns' | 'relay' | 'off' }} [options]
  *   remote: may it reach setRemoteDescription; local: what may leave

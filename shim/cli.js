@@ -10,8 +10,7 @@
  * Prints one JSON object on stdout. Exit 0 accepted, 1 refused,
  * 2 usage or I/O error.
  */
-import { Core } from './core.js';
-import { loadSipCheck, checkSdp, CHECK_WASM_URL } from './check.js';
+import { loadSipCheck, loadCheckCore, checkSdp } from './check.js';
 
 const USAGE = 'usage: sipshield check-sip FILE|-\n'
   + '       sipshield check-sdp FILE|- [--remote|--local] [--privacy mdns|relay|off]';
@@ -68,8 +67,8 @@ export async function main(argv) {
   }
   const verdict = command === 'check-sip'
     ? (await loadSipCheck())(bytes)
-    // the check build: the page core's verdicts without the malformation details
-    : checkSdp(await Core.load({ wasmUrl: CHECK_WASM_URL }), new TextDecoder().decode(bytes), opts);
+    // the check build: the page core's verdicts, with their detail text
+    : checkSdp(await loadCheckCore(), new TextDecoder().decode(bytes), opts);
   process.stdout.write(`${JSON.stringify(verdict)}\n`);
   return verdict.ok ? 0 : 1;
 }
