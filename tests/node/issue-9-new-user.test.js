@@ -78,6 +78,14 @@ describe('A command the core refuses before reading it is a typed error', () => 
     assert.equal(internal.cmd(core, { cmd: 'phone.close', phone: 4242 }).err, 'not-found');
   });
 
+  it('a command the core cannot decode (nested too deep): PhoneError bad-command, not a missing reply', async () => {
+    const core = await loadCore();
+    const deep = JSON.parse(`${'{"a":'.repeat(12)}1${'}'.repeat(12)}`);
+    assert.throws(() => internal.cmd(core, { cmd: 'phone.new', config: deep }),
+      (e) => e instanceof PhoneError && e.code === 'bad-command');
+    assert.equal(internal.cmd(core, { cmd: 'phone.close', phone: 4242 }).err, 'not-found');
+  });
+
   it('a phone command over the limit rejects with too-large; the phone stays usable', async () => {
     const srv = fakeServer((req) => (req.startsWith('MESSAGE ') ? respond(req, 200, 'OK') : null));
     const phone = await phoneWith(srv);
