@@ -18,6 +18,11 @@
  * @property {string} uri address of record, `sip:alice@example.com`
  * @property {string} [username] digest user name (default: user part of uri)
  * @property {string} [password] digest password
+ * @property {import('./credentials.js').CredentialsCallback} [credentials] instead of a
+ *   password: short-lived credentials from the site's backend, asked for when a challenge
+ *   must be answered and the current one is missing, expired or was refused (one fetch and
+ *   retry per refusal); `credentialsFromUrl(url)` makes one
+ * @property {number} [credentialsTimeoutMs] longest wait for the callback (default 10000)
  * @property {{ md5?: string, sha256?: string, sha512_256?: string }} [ha1]
  *   HA1 hex digests instead of a password (needs `realm`)
  * @property {string} [realm] pin the digest realm: challenges for any other realm are refused
@@ -43,6 +48,8 @@
  *   | { cmd: 'phone.register', phone: number }
  *   | { cmd: 'phone.unregister', phone: number }
  *   | { cmd: 'phone.close', phone: number }
+ *   | { cmd: 'phone.credentials', phone: number, username: string, password?: string, ha1?: object, expires?: number }
+ *   | { cmd: 'phone.credentials', phone: number, error: string }
  *   | { cmd: 'sdp.check', sdp: string, bytes: number, direction?: 'remote' | 'local', privacy?: 'mdns' | 'relay' | 'off' }
  *   | { cmd: 'phone.message', phone: number, target: string, text: string }
  *   | { cmd: 'phone.options', phone: number, target: string }
@@ -80,6 +87,7 @@
  *   | { ev: 'unregistered', phone: number }
  *   | { ev: 'registration-failed', phone: number, code: ErrorCode, status: number, reason: string | null, retryIn: number }
  *   | { ev: 'core-failed', phone: number }
+ *   | { ev: 'credentials.need', phone: number, reason: 'missing' | 'expired' | 'rejected' }
  *   | { ev: 'message', phone: number, from: string, displayName: string | null, ctype: string, body: string }
  *   | { ev: 'message-sent', phone: number, messageId: number, status: number, allow: string[], supported: string[] }
  *   | { ev: 'message-failed', phone: number, messageId: number, code: ErrorCode, status: number, reason: string | null }

@@ -29,7 +29,8 @@
  * @typedef {Cause | 'invalid-config' | 'insecure-transport' |
  *   'realm-mismatch' | 'algorithm-refused' | 'closed' | 'aborted' |
  *   'bad-command' | 'not-initialized' | 'no-memory' | 'internal' |
- *   'invalid-target' | 'invalid-state'} ErrorCode
+ *   'invalid-target' | 'invalid-state' | 'credentials-unavailable' |
+ *   'credentials-needed'} ErrorCode
  */
 
 /** What to do next, per code (used when the core gives no message). */
@@ -47,6 +48,7 @@ const HINTS = /** @type {Partial<Record<ErrorCode, string>>} */ ({
   'core-failed': 'the wasm core could not load or stopped; reload the page',
   'no-candidates': 'no ICE candidate in our SDP: configure TURN (iceServers) or privacy \'off\'',
   'relay-unavailable': 'relay privacy needs a TURN server (iceServers) that gave a relay candidate',
+  'credentials-unavailable': 'the credentials callback gave no usable credential; check the credentials endpoint',
 });
 
 export class PhoneError extends Error {

@@ -52,6 +52,32 @@ import { internal } from './internal.js';
 const CONFIG_KEYS = ['server', 'uri', 'username', 'password', 'ha1', 'realm',
   'minAlgorithm', 'registerExpires', 'displayName', 'privacy'];
 const CLOSE_UNREGISTER_MS = 3000;
+const CREDENTIALS_MS = 10000;
+
+/**
+ * The `phone.credentials` command for what a callback gave
+ * @param {unknown} c
+ * @returns {{ username: string, password?: string, ha1?: object, expires?: number }}
+ */
+function credentialsCommand(c) {
+  const x = /** @type {import('./credentials.js').Credentials} */ (c ?? {});
+  if (typeof x.username !== 'string' ||
+      (typeof x.password !== 'string' && (typeof x.ha1 !== 'object' || !x.ha1))) {
+    throw new PhoneError('credentials-unavailable',
+      'the credentials callback must resolve to { username, password } or { username, ha1 }');
+  }
+  const times = [];
+  if (typeof x.ttl === 'number' && x.ttl > 0) times.push(Date.now() / 1000 + x.ttl);
+  if (x.expires !== undefined) {
+    times.push(typeof x.expires === 'number' ? x.expires : Date.parse(x.expires) / 1000);
+  }
+  const expires = times.length ? Math.floor(Math.min(...times)) : 0;
+  return {
+    username: x.username,
+    ...(typeof x.password === 'string' ? { password: x.password } : { ha1: x.ha1 }),
+    ...(expires > 0 ? { expires } : {}),
+  };
+}
 
 /**
  * A Call for one of the core's calls. The constructor is not public API:
@@ -94,6 +120,13 @@ export class Phone extends Emitter {
   #requests = new Map();
   /** @type {import('./call.js').MediaOptions} */
   #media;
+  /** @type {import('./credentials.js').CredentialsCallback | undefined} */
+  #credentials;
+  #credentialsMs = CREDENTIALS_MS;
+  /** @type {Promise<boolean> | null} the callback's answer on its way to the core */
+  #supplying = null;
+  /** @type {PhoneError | null} why the last credential could not be had */
+  #credError = null;
 
   /**
    * Create a phone. The wasm core loads in the background; config errors
@@ -112,6 +145,8 @@ export class Phone extends Emitter {
       RTCPeerConnection: config?.RTCPeerConnection,
       getUserMedia: config?.getUserMedia,
     };
+    this.#credentials = config?.credentials;
+    this.#credentialsMs = config?.credentialsTimeoutMs ?? CREDENTIALS_MS;
     this.#ready = this.#init(config, coreOptions);
     // an unobserved config error must not be an unhandled rejection
     this.#ready.catch(() => {});
@@ -149,6 +184,12 @@ export class Phone extends Emitter {
     const cfg = {};
     for (const k of CONFIG_KEYS) {
       if (config[/** @type {keyof PhoneConfig} */ (k)] !== undefined) cfg[k] = config[/** @type {keyof PhoneConfig} */ (k)];
+    }
+    if (config.credentials !== undefined) {
+      if (typeof config.credentials !== 'function') {
+        throw new PhoneError('invalid-config', 'credentials must be an async function');
+      }
+      cfg.credentials = true;
     }
     const core = await loadCore(coreOptions);
     const reply = internal.cmd(core, { cmd: 'phone.new', config: cfg });
@@ -207,8 +248,7 @@ export class Phone extends Emitter {
    */
   async call(target, { video = false } = {}) {
     const { core, handle } = await this.#live();
-    const reply = internal.cmd(core, { cmd: 'call.new', phone: handle, target, video });
-    if (reply.err) throw new PhoneError(reply.err, reply.message);
+    const reply = await this.#cmd({ cmd: 'call.new', phone: handle, target, video });
     const call = newCall({ core, handle: /** @type {number} */ (reply.call),
       direction: 'outgoing', media: this.#media, remote: String(target), displayName: null, video });
     const sent = internal.whenSent(call);
@@ -252,10 +292,9 @@ export class Phone extends Emitter {
    * @returns {Promise<RequestDone>}
    */
   async #request(command, signal) {
-    const { core, handle } = await this.#live();
+    const { handle } = await this.#live();
     if (signal?.aborted) throw new PhoneError('aborted');
-    const reply = internal.cmd(core, { ...command, phone: handle });
-    if (reply.err) throw new PhoneError(reply.err, reply.message);
+    const reply = await this.#cmd({ ...command, phone: handle });
     const id = /** @type {number} */ (reply.messageId);
     return new Promise((resolve, reject) => {
       const onAbort = () => settle(new PhoneError('aborted'));
@@ -337,6 +376,63 @@ export class Phone extends Emitter {
     } catch {
       // the core is gone: nothing left to release
     }
+  }
+
+  /**
+   * A command for a request that may be challenged: if the core has no
+   * usable credential, get one from the app first (once).
+   * @param {import('./abi.js').CoreCommand} command
+   */
+  async #cmd(command) {
+    const { core } = await this.#ready;
+    let reply = internal.cmd(core, command);
+    if (reply.err === 'credentials-needed' && this.#credentials) {
+      if (!await this.#supply('expired')) throw this.#credError;
+      reply = internal.cmd(core, command);
+    }
+    if (reply.err) throw new PhoneError(reply.err, reply.message);
+    return reply;
+  }
+
+  /**
+   * Ask the credentials callback (one request at a time) and hand its
+   * answer to the core; a registration waiting for it goes on.
+   * @param {'missing' | 'expired' | 'rejected'} reason
+   * @returns {Promise<boolean>} whether the core took a credential
+   */
+  #supply(reason) {
+    this.#supplying ??= this.#fetchCredentials(reason).finally(() => { this.#supplying = null; });
+    return this.#supplying;
+  }
+
+  /** @param {'missing' | 'expired' | 'rejected'} reason */
+  async #fetchCredentials(reason) {
+    const { core, handle } = await this.#ready;
+    const ms = this.#credentialsMs;
+    const ac = new AbortController();
+    const t = setTimeout(() => ac.abort(), ms);
+    /** @type {ReturnType<typeof credentialsCommand> | { error: string }} */
+    let command;
+    try {
+      const c = await Promise.race([
+        /** @type {import('./credentials.js').CredentialsCallback} */ (this.#credentials)({ reason, signal: ac.signal }),
+        new Promise((_, reject) => ac.signal.addEventListener('abort', () => reject(
+          new PhoneError('credentials-unavailable', `the credentials callback did not answer in ${ms} ms`)))),
+      ]);
+      command = credentialsCommand(c);
+      this.#credError = null;
+    } catch (e) {
+      this.#credError = e instanceof PhoneError && e.code === 'credentials-unavailable' ? e :
+        new PhoneError('credentials-unavailable', 'the credentials callback failed', { cause: e });
+      command = { error: 'unavailable' };
+    } finally {
+      clearTimeout(t);
+    }
+    if (this.#state === 'closed') return false;
+    // the core refuses an expired or malformed one (and says why)
+    const reply = internal.cmd(core, { cmd: 'phone.credentials', phone: handle, ...command });
+    if (reply.err) this.#credError = new PhoneError('credentials-unavailable', reply.message);
+    return !this.#credError;
   }
 
   async #live() {
@@ -434,11 +530,21 @@ export class Phone extends Emitter {
         this.#state = 'idle';
         this.emit('unregistered', {});
         break;
-      case 'registration-failed':
+      case 'registration-failed': {
         // a lost registration is retried by the core (retryIn ms)
         this.#state = ev.retryIn > 0 ? 'registering' : 'idle';
-        this.emit('registration-failed', new PhoneError(ev.code, undefined,
-          { status: ev.status, reason: ev.reason ?? undefined, retryIn: ev.retryIn }));
+        const fail = () => {
+          const why = ev.code === 'credentials-unavailable' ? this.#credError : null;
+          this.emit('registration-failed', new PhoneError(ev.code, why?.message.replace(/^[^:]*: /, ''),
+            { status: ev.status, reason: ev.reason ?? undefined, retryIn: ev.retryIn, cause: why ?? undefined }));
+        };
+        // a credential the core refused: its reply (why) is read after this event
+        if (this.#supplying) queueMicrotask(fail);
+        else fail();
+        break;
+      }
+      case 'credentials.need':
+        this.#supply(ev.reason);
         break;
       case 'core-failed':
         this.#state = 'closed';

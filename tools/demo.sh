@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# @file demo.sh  `make demo`: Kamailio (WSS + SHA-256 digest), coturn (TURN with
-# REST credentials) and the two-party demo page, all on 127.0.0.1
+# @file demo.sh  `make demo`: Kamailio (WSS + SHA-256 digest, auth_ephemeral), coturn
+# (TURN with REST credentials) and the two-party demo page with its credentials
+# backend (tools/credentials.js), all on 127.0.0.1
 #
+# The page holds no SIP password: it signs in to the backend (a session cookie)
+# and gets short-lived credentials from /sip-credentials when the core needs one.
 # Open http://127.0.0.1:8080/?user=alice and ?user=bob and call one from the
 # other.  Stops everything (by PID) on Ctrl-C or when the page server exits.
 set -euo pipefail
@@ -21,22 +24,22 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-tools/servers/kamailio.sh start "$dir" "$KAM_PORT" "$ALG"
+# one secret shared by Kamailio's auth_ephemeral and the page server's backend
+sip_secret=$(openssl rand -hex 16)
+KAMAILIO_AUTHEPH_SECRET=$sip_secret tools/servers/kamailio.sh start "$dir" "$KAM_PORT" "$ALG"
 secret=$(openssl rand -hex 16)
 tools/servers/coturn.sh start "$dir" "$TURN_PORT" "$secret"
 
 # TURN REST credentials (valid 24 h): user "EXPIRY:demo", HMAC-SHA1 of it
 turn_user="$(($(date +%s) + 86400)):demo"
 turn_pass=$(printf '%s' "$turn_user" | openssl dgst -sha1 -hmac "$secret" -binary | base64)
-pw() { awk -v u="$1" '$1 == u { print $2 }' tools/servers/users; }
 config=$(printf '{"server":"wss://127.0.0.1:%s",
- "users":{"alice":{"uri":"sip:alice@sipshield.test","password":"%s"},
-          "bob":{"uri":"sip:bob@sipshield.test","password":"%s"}},
+ "users":{"alice":{"uri":"sip:alice@sipshield.test"},"bob":{"uri":"sip:bob@sipshield.test"}},
  "iceServers":[{"urls":"turn:127.0.0.1:%s?transport=udp","username":"%s","credential":"%s"}]}' \
-	"$KAM_PORT" "$(pw alice)" "$(pw bob)" "$TURN_PORT" "$turn_user" "$turn_pass")
-node tools/serve.js "$WEB_PORT" "$config" &
+	"$KAM_PORT" "$TURN_PORT" "$turn_user" "$turn_pass")
+SIPSHIELD_AUTHEPH_SECRET=$sip_secret node tools/serve.js "$WEB_PORT" "$config" &
 web_pid=$!
 echo "sipshield demo: open http://127.0.0.1:$WEB_PORT/?user=alice and http://127.0.0.1:$WEB_PORT/?user=bob"
-echo "  (Kamailio wss://127.0.0.1:$KAM_PORT with $ALG digest, coturn turn:127.0.0.1:$TURN_PORT)"
+echo "  (Kamailio wss://127.0.0.1:$KAM_PORT with $ALG digest and auth_ephemeral, coturn turn:127.0.0.1:$TURN_PORT)"
 echo "Ctrl-C stops Kamailio, coturn and the page server."
 wait "$web_pid"

@@ -2174,3 +2174,84 @@ int test_auth_creds(void)
 
 	return err;
 }
+
+
+/* Short-lived credentials: expiry from "<unix expiry>:<user>" or given,
+ * renewed AUTH_CREDS_MARGIN seconds early, zeroized when cleared */
+int test_auth_creds_short_lived(void)
+{
+	/* not an expiry: too small, not digits, no colon, too long */
+	static const char *noexp[] = {
+		"12:alice", "abc:alice", "1700000000alice",
+		"1234567890123:x", ":alice", "1700000000",
+	};
+	const uint64_t t = 1700000000;
+	struct auth_creds *creds = NULL;
+	size_t i;
+	int err;
+
+	err = auth_creds_alloc(&creds, "alice");
+	TEST_ERR(err);
+	TEST_ASSERT(!auth_creds_ondemand(creds));
+	auth_creds_set_ondemand(creds);
+	TEST_ASSERT(auth_creds_ondemand(creds));
+	TEST_STRCMP("missing", auth_creds_need(creds, t));
+	TEST_STRCMP("missing", auth_creds_need(NULL, t));
+
+	err  = auth_creds_set_user(creds, "1700000000:alice");
+	err |= auth_creds_set_password(creds, "eph");
+	TEST_ERR(err);
+	TEST_EQUALS(t, auth_creds_expiry(creds));
+	TEST_ASSERT(auth_creds_need(creds, t - 100) == NULL);
+	TEST_ASSERT(auth_creds_need(creds, t - AUTH_CREDS_MARGIN - 1) == NULL);
+	TEST_STRCMP("expired", auth_creds_need(creds, t - AUTH_CREDS_MARGIN));
+	TEST_STRCMP("expired", auth_creds_need(creds, t + 1));
+
+	/* a ttl the app was given counts when it is earlier */
+	auth_creds_set_expiry(creds, t + 500);
+	TEST_EQUALS(t, auth_creds_expiry(creds));
+	auth_creds_set_expiry(creds, t - 1000);
+	TEST_EQUALS(t - 1000, auth_creds_expiry(creds));
+	auth_creds_set_expiry(creds, 0);
+	TEST_EQUALS(t - 1000, auth_creds_expiry(creds));
+
+	/* a new username drops the secret and the expiry with it */
+	err = auth_creds_set_user(creds, "bob");
+	TEST_ERR(err);
+	TEST_STRCMP("missing", auth_creds_need(creds, t));
+	TEST_EQUALS(0, auth_creds_expiry(creds));
+	err = auth_creds_set_password(creds, "static");
+	TEST_ERR(err);
+	TEST_ASSERT(auth_creds_need(creds, t) == NULL);
+
+	for (i = 0; i < ARRAY_SIZE(noexp); i++) {
+		err = auth_creds_set_user(creds, noexp[i]);
+		TEST_ERR(err);
+		TEST_EQUALS(0, auth_creds_expiry(creds));
+	}
+
+	/* refused usernames leave the credential as it was */
+	err  = auth_creds_set_user(creds, "1700000000:alice");
+	err |= auth_creds_set_password(creds, "eph");
+	TEST_ERR(err);
+	TEST_EQUALS(EINVAL, auth_creds_set_user(creds, "a\r\nb"));
+	TEST_EQUALS(EINVAL, auth_creds_set_user(creds, ""));
+	TEST_EQUALS(EINVAL, auth_creds_set_user(NULL, "x"));
+	TEST_EQUALS(t, auth_creds_expiry(creds));
+	TEST_ASSERT(auth_creds_need(creds, t - 100) == NULL);
+
+	auth_creds_clear(creds);
+	TEST_STRCMP("missing", auth_creds_need(creds, t - 100));
+	TEST_EQUALS(0, auth_creds_expiry(creds));
+	auth_creds_clear(NULL);
+	auth_creds_set_expiry(NULL, t);
+	auth_creds_set_ondemand(NULL);
+	TEST_ASSERT(!auth_creds_ondemand(NULL));
+	TEST_EQUALS(0, auth_creds_expiry(NULL));
+	err = 0;
+
+ out:
+	mem_deref(creds);
+
+	return err;
+}

@@ -98,6 +98,7 @@ const char *fake_spjs_sent(int i);
 	X(test_auth_two_proxies)		\
 	X(test_auth_secrets)			\
 	X(test_auth_creds)			\
+	X(test_auth_creds_short_lived)		\
 	X(test_policy_transport)		\
 	X(test_policy_sdp_vectors)		\
 	X(test_policy_sdp_mdns)			\
@@ -137,6 +138,8 @@ const char *fake_spjs_sent(int i);
 	X(test_ua_register_auth_failed)		\
 	X(test_ua_no_ip_in_headers)		\
 	X(test_ua_register_recovers)		\
+	X(test_ua_credentials_on_demand)	\
+	X(test_ua_credentials_refused)		\
 	X(test_call_outgoing)			\
 	X(test_call_answer_refused)		\
 	X(test_call_relay_fails_closed)		\

@@ -10,6 +10,7 @@
 #include <re.h>
 #include "spjs.h"
 #include "abi.h"
+#include "auth.h"
 #include "test.h"
 
 
@@ -435,6 +436,216 @@ int test_ua_register_recovers(void)
 	TEST_ASSERT(fake_spjs_event("{\"ev\":\"unregistered\""));
 	err = cmd("{\"v\":1,\"id\":10,\"cmd\":\"phone.close\",\"phone\":1}");
 	TEST_ERR(err);
+
+ out:
+	return err;
+}
+
+
+/* phone.credentials for phone 1 with a username expiring at @p exp */
+static int give_creds(int id, uint64_t exp, const char *password)
+{
+	char json[256];
+
+	if (re_snprintf(json, sizeof(json), "{\"v\":1,\"id\":%d,\"cmd\":"
+			"\"phone.credentials\",\"phone\":1,\"username\":"
+			"\"%llu:alice\",\"password\":\"%s\"}", id,
+			(unsigned long long)exp, password) < 0)
+		return ENOMEM;
+
+	return cmd(json);
+}
+
+
+static int challenge(const char *nonce)
+{
+	char hdr[128];
+
+	if (re_snprintf(hdr, sizeof(hdr), "WWW-Authenticate: Digest realm="
+			"\"example.com\", nonce=\"%s\", qop=\"auth\"\r\n",
+			nonce) < 0)
+		return ENOMEM;
+
+	return answer(401, "Unauthorized", hdr);
+}
+
+
+/* A phone with a credentials callback: the core asks when a challenge
+ * must be answered and its credential is missing, expired or refused */
+int test_ua_credentials_on_demand(void)
+{
+	const uint64_t now = tmr_jiffies() / 1000;
+	uint64_t exp;
+	const char *ev;
+	int i, err;
+
+	err = cmd("{\"v\":1,\"id\":1,\"cmd\":\"phone.new\",\"config\":{"
+		  "\"server\":\"wss://sip.example.com/ws\","
+		  "\"uri\":\"sip:alice@example.com\",\"credentials\":true}}");
+	TEST_ERR(err);
+	TEST_ASSERT(fake_spjs_event("{\"id\":1,\"err\":null,\"phone\":1"));
+
+	/* nothing to call with yet: the app must fetch first */
+	err = cmd("{\"v\":1,\"id\":2,\"cmd\":\"call.new\",\"phone\":1,"
+		  "\"target\":\"bob\"}");
+	TEST_ERR(err);
+	TEST_ASSERT(fake_spjs_event("{\"id\":2,\"err\":"
+				    "\"credentials-needed\""));
+
+	err = cmd("{\"v\":1,\"id\":3,\"cmd\":\"phone.register\",\"phone\":1}");
+	TEST_ERR(err);
+	settle();
+	err = sp_ws_state(fake_spjs.last_conn, 1, 0);
+	TEST_ERR(err);
+	settle();
+	TEST_EQUALS(1, fake_spjs.nsent);
+
+	/* the challenge waits for the credential */
+	err = challenge("n1");
+	TEST_ERR(err);
+	TEST_ASSERT(fake_spjs_event("{\"ev\":\"credentials.need\",\"phone\":1,"
+				    "\"reason\":\"missing\"}"));
+	TEST_EQUALS(1, fake_spjs.nsent);
+
+	err = give_creds(4, now + 3600, "eph-pw-1");
+	TEST_ERR(err);
+	TEST_ASSERT(fake_spjs_event("{\"id\":4,\"err\":null}"));
+	settle();
+	TEST_EQUALS(2, fake_spjs.nsent);
+	TEST_ASSERT(strstr(fake_spjs_sent(1), "nonce=\"n1\""));
+	TEST_ASSERT(strstr(fake_spjs_sent(1), ":alice\""));
+	err = answer(200, "OK", NULL);
+	TEST_ERR(err);
+	TEST_ASSERT(fake_spjs_event("{\"ev\":\"registered\""));
+
+	/* refused (revoked): dropped, fetched once more, then auth-failed */
+	err = cmd("{\"v\":1,\"id\":5,\"cmd\":\"phone.register\",\"phone\":1}");
+	TEST_ERR(err);
+	settle();
+	err = challenge("n2");
+	TEST_ERR(err);
+	TEST_EQUALS(4, fake_spjs.nsent);
+	err = challenge("n3");
+	TEST_ERR(err);
+	TEST_ASSERT(fake_spjs_event("{\"ev\":\"credentials.need\",\"phone\":1,"
+				    "\"reason\":\"rejected\"}"));
+	TEST_EQUALS(4, fake_spjs.nsent);
+	err = cmd("{\"v\":1,\"id\":6,\"cmd\":\"call.new\",\"phone\":1,"
+		  "\"target\":\"bob\"}");
+	TEST_ERR(err);
+	TEST_ASSERT(fake_spjs_event("{\"id\":6,\"err\":"
+				    "\"credentials-needed\""));
+	err = give_creds(7, now + 3600, "eph-pw-2");
+	TEST_ERR(err);
+	settle();
+	TEST_EQUALS(5, fake_spjs.nsent);
+	TEST_ASSERT(strstr(fake_spjs_sent(4), "nonce=\"n3\""));
+	err = challenge("n4");
+	TEST_ERR(err);
+	settle();
+	TEST_EQUALS(5, fake_spjs.nsent);
+	ev = fake_spjs_event("{\"ev\":\"registration-failed\"");
+	TEST_ASSERT(ev && strstr(ev, "\"code\":\"auth-failed\""));
+
+	/* expired: a credential about to expire is renewed first */
+	exp = tmr_jiffies() / 1000 + AUTH_CREDS_MARGIN + 1;
+	err = give_creds(8, exp, "eph-pw-3");
+	TEST_ERR(err);
+	TEST_ASSERT(fake_spjs_event("{\"id\":8,\"err\":null}"));
+	err = cmd("{\"v\":1,\"id\":9,\"cmd\":\"phone.register\",\"phone\":1}");
+	TEST_ERR(err);
+	settle();
+	err = answer(200, "OK", NULL);  /* no challenge: no credential used */
+	TEST_ERR(err);
+	while (tmr_jiffies() / 1000 + AUTH_CREDS_MARGIN < exp)
+		(void)sp_tick(0);
+	err = cmd("{\"v\":1,\"id\":10,\"cmd\":\"phone.register\","
+		  "\"phone\":1}");
+	TEST_ERR(err);
+	settle();
+	err = challenge("n5");
+	TEST_ERR(err);
+	TEST_ASSERT(fake_spjs_event("{\"ev\":\"credentials.need\",\"phone\":1,"
+				    "\"reason\":\"expired\"}"));
+
+	/* a credential that has expired already is refused, and so the
+	 * waiting registration fails as when the app has none */
+	err = give_creds(11, 1000000001, "eph-pw-4");
+	TEST_ERR(err);
+	ev = fake_spjs_event("{\"id\":11,");
+	TEST_ASSERT(ev && strstr(ev, "\"err\":\"invalid-argument\""));
+	TEST_ASSERT(strstr(ev, "expired"));
+	ev = fake_spjs_event("{\"ev\":\"registration-failed\"");
+	TEST_ASSERT(ev && strstr(ev, "\"code\":\"credentials-unavailable\""));
+
+	/* the app could not get one: the registration fails, typed */
+	err = cmd("{\"v\":1,\"id\":12,\"cmd\":\"phone.register\","
+		  "\"phone\":1}");
+	TEST_ERR(err);
+	settle();
+	err = challenge("n6");
+	TEST_ERR(err);
+	err = cmd("{\"v\":1,\"id\":13,\"cmd\":\"phone.credentials\","
+		  "\"phone\":1,\"error\":\"unavailable\"}");
+	TEST_ERR(err);
+	TEST_ASSERT(fake_spjs_event("{\"id\":13,\"err\":null}"));
+	TEST_EQUALS(2, count_events("\"credentials-unavailable\""));
+
+	/* no secret in any event or message */
+	TEST_EQUALS(0, count_events("eph-pw"));
+	for (i = 0; i < fake_spjs.nsent; i++)
+		TEST_ASSERT(!strstr(fake_spjs_sent(i), "eph-pw"));
+
+	err = cmd("{\"v\":1,\"id\":14,\"cmd\":\"phone.close\",\"phone\":1}");
+	TEST_ERR(err);
+
+ out:
+	return err;
+}
+
+
+/* Only a phone with a credentials callback takes phone.credentials */
+int test_ua_credentials_refused(void)
+{
+	const char *ev;
+	int err;
+
+	err = open_and_register();
+	TEST_ERR(err);
+	err = give_creds(5, tmr_jiffies() / 1000 + 3600, "x");
+	TEST_ERR(err);
+	ev = fake_spjs_event("{\"id\":5,");
+	TEST_ASSERT(ev && strstr(ev, "\"err\":\"invalid-argument\""));
+
+	/* a callback phone: types are checked, HA1 needs a pinned realm */
+	err = cmd("{\"v\":1,\"id\":6,\"cmd\":\"phone.new\",\"config\":{"
+		  "\"server\":\"wss://sip.example.com/ws\","
+		  "\"uri\":\"sip:bob@example.com\",\"credentials\":1}}");
+	TEST_ERR(err);
+	ev = fake_spjs_event("{\"id\":6,");
+	TEST_ASSERT(ev && strstr(ev, "\"err\":\"invalid-config\""));
+	err = cmd("{\"v\":1,\"id\":7,\"cmd\":\"phone.new\",\"config\":{"
+		  "\"server\":\"wss://sip.example.com/ws\","
+		  "\"uri\":\"sip:bob@example.com\",\"credentials\":true}}");
+	TEST_ERR(err);
+	ev = fake_spjs_event("{\"id\":7,");
+	TEST_ASSERT(ev && strstr(ev, "\"phone\":2"));
+	err = cmd("{\"v\":1,\"id\":8,\"cmd\":\"phone.credentials\","
+		  "\"phone\":2,\"username\":\"bob\",\"ha1\":{\"md5\":"
+		  "\"0123456789abcdef0123456789abcdef\"}}");
+	TEST_ERR(err);
+	ev = fake_spjs_event("{\"id\":8,");
+	TEST_ASSERT(ev && strstr(ev, "ha1 needs realm"));
+	err = cmd("{\"v\":1,\"id\":9,\"cmd\":\"phone.credentials\","
+		  "\"phone\":2,\"username\":\"bob\"}");
+	TEST_ERR(err);
+	ev = fake_spjs_event("{\"id\":9,");
+	TEST_ASSERT(ev && strstr(ev, "needs a password or ha1"));
+	err = cmd("{\"v\":1,\"id\":10,\"cmd\":\"phone.credentials\","
+		  "\"phone\":2,\"username\":7,\"password\":\"x\"}");
+	TEST_ERR(err);
+	ev = fake_spjs_event("{\"id\":10,");
+	TEST_ASSERT(ev && strstr(ev, "\"err\":\"invalid-argument\""));
 
  out:
 	return err;

@@ -5,7 +5,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { ROOT, freePort } from '../node/support/servers.js';
+import { ROOT, USERS, freePort } from '../node/support/servers.js';
 import { launchBrowser } from './support.js';
 
 const MS = 20000;
@@ -42,17 +42,24 @@ describe('make demo: two users call each other on the demo page', () => {
     const ctx = await browser.newContext({ permissions: ['microphone'] });
     const page = await ctx.newPage();
     const errors = [];
+    const minted = [];
     page.on('pageerror', (e) => errors.push(e.message));
+    page.on('response', async (r) => {
+      if (r.url().endsWith('/sip-credentials')) minted.push(await r.json());
+    });
     await page.goto(`${url}/?user=${name}`);
-    await page.waitForFunction(() => document.querySelector('input[name=password]').value !== '', null, { timeout: MS });
+    await text(page, '#signedin', /^signed in as /);
     await page.click('#register');
     await text(page, '#status', /^registered as /);
-    return { ctx, page, errors };
+    return { ctx, page, errors, minted };
   }
 
   it('the config has both users and TURN credentials; a call connects with a report', async () => {
     const cfg = await (await fetch(`${url}/demo-config.json`)).json();
     assert.deepEqual(Object.keys(cfg.users).sort(), ['alice', 'bob']);
+    // no SIP password anywhere in what the page is given
+    for (const pw of USERS.values()) assert.ok(!JSON.stringify(cfg).includes(pw));
+    assert.ok(!JSON.stringify(cfg).includes('password'));
     assert.match(cfg.iceServers[0].urls, /^turn:127\.0\.0\.1:\d+\?transport=udp$/);
     assert.match(cfg.iceServers[0].username, /^\d+:demo$/);
 
@@ -76,6 +83,14 @@ describe('make demo: two users call each other on the demo page', () => {
     await text(alice.page, '#callstatus', /^call ended: local-hangup/);
     await text(bob.page, '#callstatus', /^call ended: remote-hangup/);
     assert.deepEqual([...alice.errors, ...bob.errors], []);
+    // the short-lived credential the core used is in no storage and no DOM of the page
+    for (const { page, minted } of [alice, bob]) {
+      assert.equal(minted.length, 1, 'one credential for register and call');
+      assert.match(minted[0].username, /^\d{10}:(alice|bob)$/);
+      const seen = await page.evaluate(() => [document.documentElement.outerHTML,
+        JSON.stringify({ ...localStorage }), JSON.stringify({ ...sessionStorage }), document.cookie].join('\n'));
+      assert.ok(!seen.includes(minted[0].password) && !seen.includes(minted[0].username));
+    }
     await alice.ctx.close();
     await bob.ctx.close();
   });

@@ -23,6 +23,7 @@ const NOT_CODES = new Set([
   'application', 'sdp',          // a Content-Type
   'relay', 'srflx', 'prflx',     // candidate types
   'mdns', 'off',                 // privacy modes
+  'missing', 'expired',          // why credentials.need asks (its `reason`)
 ]);
 
 /** Every code the C core can emit: hyphenated literals, and words in a code context */

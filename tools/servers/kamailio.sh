@@ -9,8 +9,9 @@
 #   kamailio-PORT.cfg  config (from tools/servers/kamailio.cfg)   kamailio-PORT.pid  PID file
 #   kamailio-PORT.log  log (stderr)                               kamailio-PORT.run/ runtime dir
 #   kamailio-PORT.crt/.key  self-signed cert (CN=localhost)       kamailio-PORT-users.cfg accounts
-# Accounts come from tools/servers/users ("USERNAME PASSWORD" per line). Never touches the
-# system service, /etc/kamailio or /run/kamailio.
+# Accounts come from tools/servers/users ("USERNAME PASSWORD" per line), or with
+# KAMAILIO_AUTHEPH_SECRET set, from short-lived credentials made with that secret (auth_ephemeral;
+# tools/credentials.js mints them). Never touches the system service, /etc/kamailio or /run/kamailio.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -89,6 +90,11 @@ cmd_start() {
 	esac
 	[[ "$realm" =~ ^[A-Za-z0-9.-]+$ ]] || die "bad realm: $realm"
 	[[ -r "$TEMPLATE" && -r "$USERS" ]] || die "missing $TEMPLATE or $USERS"
+	local autheph="${KAMAILIO_AUTHEPH_SECRET:-}" defines=()
+	if [[ -n "$autheph" ]]; then
+		[[ "$autheph" =~ ^[A-Za-z0-9._~+=-]+$ ]] || die "KAMAILIO_AUTHEPH_SECRET: use [A-Za-z0-9._~+=-]"
+		defines=(-A WITH_AUTHEPH)
+	fi
 	command -v "$KAMAILIO" >/dev/null || die "kamailio not found"
 	dir="$(abs_dir "$1")"
 
@@ -112,13 +118,14 @@ cmd_start() {
 	write_users_cfg "$users_cfg"
 	sed -e "s|@PORT@|$port|g" -e "s|@ALGORITHM@|$alg|g" -e "s|@REALM@|$realm|g" \
 		-e "s|@CERT@|$crt|g" -e "s|@KEY@|$key|g" -e "s|@USERS_CFG@|$users_cfg|g" \
+		-e "s|@AUTHEPH_SECRET@|${autheph:-unused}|g" \
 		-e "s|@MIN_EXPIRES@|${KAMAILIO_MIN_EXPIRES:-60}|g" -e "s|@MAX_EXPIRES@|${KAMAILIO_MAX_EXPIRES:-3600}|g" \
 		"$TEMPLATE" >"$cfg"
 
 	# 3. start (kamailio daemonizes itself; the creator exits once the children are up)
 	local deadline=$((SECONDS + START_TIMEOUT)) rc=0
 	: >"$log"
-	timeout "$START_TIMEOUT" "$KAMAILIO" -f "$cfg" -P "$pidfile" -Y "$run" -w "$run" -E \
+	timeout "$START_TIMEOUT" "$KAMAILIO" "${defines[@]}" -f "$cfg" -P "$pidfile" -Y "$run" -w "$run" -E \
 		-m 64 -M 8 -a no </dev/null >>"$log" 2>&1 || rc=$?
 
 	# 4. bounded wait for the TLS listener
@@ -138,7 +145,7 @@ cmd_start() {
 		cmd_stop "$dir" "$port" >/dev/null 2>&1 || true
 		exit 1
 	fi
-	echo "kamailio $alg realm=$realm listening on wss://127.0.0.1:$port (pid $(running_pid "$pidfile"), log $log)"
+	echo "kamailio $alg${autheph:+ auth_ephemeral} realm=$realm listening on wss://127.0.0.1:$port (pid $(running_pid "$pidfile"), log $log)"
 }
 
 cmd_stop() {

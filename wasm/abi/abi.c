@@ -143,6 +143,7 @@ const char *abi_errno_code(int err)
 	case EPROTONOSUPPORT: return "insecure-transport";
 	case ETIMEDOUT:       return "timeout";
 	case EINVAL:          return "invalid-argument";
+	case ENOKEY:          return "credentials-needed";
 	default:              return "internal";
 	}
 }
@@ -252,6 +253,11 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev,
 				  info->id, info->status, json_allow, info->msg,
 				  json_supported, info->msg);
 		break;
+
+	case UA_EV_NEED_CREDS:
+		abi_emitf("{\"ev\":\"credentials.need\",\"phone\":%d,"
+			  "\"reason\":%H}", h, abi_json_str, info->code);
+		break;
 	}
 }
 
@@ -353,6 +359,16 @@ static void cmd_phone(uint64_t id, const char *name, const struct odict *cmd)
 		if (!err) {
 			abi_emitf("{\"id\":%llu,\"err\":null,\"messageId\":%u}",
 				  (unsigned long long)id, mid);
+			return;
+		}
+	}
+	else if (!strcmp(name, "phone.credentials")) {
+		const char *reason = "invalid credential";
+
+		err = ua_credentials(ua, cmd, &reason);
+		wipe_secrets(cmd);
+		if (err) {
+			abi_reply_err(id, "invalid-argument", reason);
 			return;
 		}
 	}

@@ -8,6 +8,11 @@
  * ignored.  A pinned realm also means challenges for any other realm are
  * never answered.  The password and HA1s are zeroized when replaced or
  * freed and are never logged.
+ *
+ * A short-lived credential (Kamailio auth_ephemeral, TURN REST style:
+ * username "<unix expiry>:<user>", or a ttl the app was given) also has
+ * an expiry: past it, or within AUTH_CREDS_MARGIN of it, the credential
+ * is not used (auth_creds_need) and the app is asked for a fresh one.
  */
 #include <ctype.h>
 #include <string.h>
@@ -23,6 +28,7 @@
 
 enum {
 	USERNAME_MAX = 256,
+	UNIX_TIME_MIN = 1000000000,  /* 2001: a smaller prefix is no expiry */
 };
 
 struct auth_creds {
@@ -30,6 +36,8 @@ struct auth_creds {
 	char *password;
 	char *ha1[AUTH_ALG_COUNT];  /* lowercase hex, or NULL */
 	char *realm;                /* pinned realm, or NULL  */
+	uint64_t expires;           /* unix seconds, 0 unknown */
+	bool ondemand;              /* the app supplies it when asked */
 	enum auth_alg min_alg;
 	enum auth_fail fail;
 };
@@ -48,14 +56,9 @@ static void secret_free(char **sp)
 static void destructor(void *arg)
 {
 	struct auth_creds *creds = arg;
-	int i;
 
 	mem_deref(creds->username);
-	secret_free(&creds->password);
-
-	for (i = 0; i < AUTH_ALG_COUNT; i++)
-		secret_free(&creds->ha1[i]);
-
+	auth_creds_clear(creds);
 	mem_deref(creds->realm);
 }
 
@@ -281,6 +284,153 @@ const char *auth_fail_name(enum auth_fail fail)
 	case AUTH_FAIL_ALGORITHM: return "algorithm-refused";
 	default:                  return "auth-failed";
 	}
+}
+
+
+/* "<unix expiry>:<user>" (auth_ephemeral username_format 1): the expiry */
+static uint64_t username_expiry(const char *username)
+{
+	uint64_t t = 0;
+	const char *p;
+
+	for (p = username; *p >= '0' && *p <= '9' && p - username < 12; p++)
+		t = t * 10 + (uint64_t)(*p - '0');
+
+	return *p == ':' && t >= UNIX_TIME_MIN ? t : 0;
+}
+
+
+/**
+ * Replace the username and forget the secrets and expiry: a short-lived
+ * credential from the app is set with this, then a password or HA1 and
+ * auth_creds_set_expiry()
+ *
+ * @param creds    Credential
+ * @param username Username (no control characters)
+ *
+ * @return 0 if success, otherwise errorcode
+ */
+int auth_creds_set_user(struct auth_creds *creds, const char *username)
+{
+	char *user = NULL;
+	int err;
+
+	if (!creds || !text_valid(username, USERNAME_MAX))
+		return EINVAL;
+
+	err = str_dup(&user, username);
+	if (err)
+		return err;
+
+	auth_creds_clear(creds);
+	mem_deref(creds->username);
+	creds->username = user;
+	creds->expires = username_expiry(user);
+
+	return 0;
+}
+
+
+/**
+ * Set when the credential expires: the earlier of @p expires and the
+ * expiry its username carries
+ *
+ * @param creds   Credential
+ * @param expires Unix time in seconds, 0 if not known
+ */
+void auth_creds_set_expiry(struct auth_creds *creds, uint64_t expires)
+{
+	if (!creds || !expires)
+		return;
+
+	if (!creds->expires || expires < creds->expires)
+		creds->expires = expires;
+}
+
+
+/**
+ * Zeroize and drop the password and every HA1 (the credential expired
+ * or was refused)
+ *
+ * @param creds Credential
+ */
+void auth_creds_clear(struct auth_creds *creds)
+{
+	int i;
+
+	if (!creds)
+		return;
+
+	secret_free(&creds->password);
+
+	for (i = 0; i < AUTH_ALG_COUNT; i++)
+		secret_free(&creds->ha1[i]);
+
+	creds->expires = 0;
+}
+
+
+/**
+ * Why the credential cannot answer a challenge now, if it cannot
+ *
+ * @param creds Credential
+ * @param now   Unix time in seconds
+ *
+ * @return NULL if it can, "missing" (no password or HA1) or "expired"
+ *         (expires within AUTH_CREDS_MARGIN seconds)
+ */
+const char *auth_creds_need(const struct auth_creds *creds, uint64_t now)
+{
+	int i;
+	bool secret;
+
+	if (!creds)
+		return "missing";
+
+	secret = creds->password != NULL;
+	for (i = 0; i < AUTH_ALG_COUNT; i++)
+		secret |= creds->ha1[i] != NULL;
+
+	if (!secret)
+		return "missing";
+
+	if (creds->expires && now + AUTH_CREDS_MARGIN >= creds->expires)
+		return "expired";
+
+	return NULL;
+}
+
+
+/**
+ * Mark the credential as supplied by the app on demand: when it is
+ * missing, expired or refused, the app is asked for a fresh one
+ *
+ * @param creds Credential
+ */
+void auth_creds_set_ondemand(struct auth_creds *creds)
+{
+	if (creds)
+		creds->ondemand = true;
+}
+
+
+/** True if the app supplies the credential on demand */
+bool auth_creds_ondemand(const struct auth_creds *creds)
+{
+	return creds && creds->ondemand;
+}
+
+
+/**
+ * When the credential expires
+ *
+ * @param creds Credential
+ *
+ * @return Unix time in seconds, 0 if not known
+ */
+uint64_t auth_creds_expiry(const struct auth_creds *creds)
+{
+	return creds ? creds->expires : 0;
 }
 
 

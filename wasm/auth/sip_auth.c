@@ -660,6 +660,24 @@ int sip_auth_alloc(struct sip_auth **authp, sip_auth_h *authh,
 
 
 /**
+ * Forget every answer and what was refused: the next challenge is
+ * answered as a first one (a fresh credential replaced a refused one)
+ *
+ * @param auth SIP Authentication state
+ */
+void auth_forget(struct sip_auth *auth)
+{
+	if (!auth)
+		return;
+
+	list_flush(&auth->realml);
+	list_flush(&auth->histl);
+	auth->rounds = 0;
+	auth->sent = 0;
+}
+
+
+/**
  * Forget the answers; the next request carries no Authorization
  *
  * @param auth SIP Authentication state

@@ -7,6 +7,9 @@
  * unchanged.  Secrets are zeroized when freed and never logged.
  */
 
+/** Seconds before its expiry that a short-lived credential is renewed */
+enum { AUTH_CREDS_MARGIN = 10 };
+
 enum auth_alg {
 	AUTH_ALG_MD5 = 0,
 	AUTH_ALG_SHA256,
@@ -33,6 +36,13 @@ int  auth_creds_set_ha1(struct auth_creds *creds, enum auth_alg alg,
 			const char *hex);
 int  auth_creds_set_realm(struct auth_creds *creds, const char *realm);
 void auth_creds_set_min_alg(struct auth_creds *creds, enum auth_alg alg);
+int  auth_creds_set_user(struct auth_creds *creds, const char *username);
+void auth_creds_set_expiry(struct auth_creds *creds, uint64_t expires);
+void auth_creds_clear(struct auth_creds *creds);
+const char *auth_creds_need(const struct auth_creds *creds, uint64_t now);
+uint64_t auth_creds_expiry(const struct auth_creds *creds);
+void auth_creds_set_ondemand(struct auth_creds *creds);
+bool auth_creds_ondemand(const struct auth_creds *creds);
 enum auth_fail auth_creds_failure(const struct auth_creds *creds);
 void auth_creds_reset_failure(struct auth_creds *creds);
 const char *auth_fail_name(enum auth_fail fail);
@@ -47,6 +57,9 @@ const char *auth_alg_name(enum auth_alg alg);
  */
 int  auth_creds_h(char **username, char **password, const char *realm,
 		  void *arg);
+
+struct sip_auth;
+void auth_forget(struct sip_auth *auth);
 
 
 /*

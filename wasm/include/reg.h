@@ -10,6 +10,8 @@ enum reg_event {
 	REG_EV_REGISTERED,     /* 2xx; expires = granted seconds        */
 	REG_EV_UNREGISTERED,   /* binding removed (or never made)       */
 	REG_EV_FAILED,         /* code = stable reason, status = SIP    */
+	REG_EV_NEED_CREDS,     /* code = "missing", "expired", "rejected":
+				  the app must answer with reg_credentials */
 };
 
 struct reg_info {
@@ -29,4 +31,5 @@ int  reg_alloc(struct reg **regp, struct sip *sip, const char *aor,
 int  reg_register(struct reg *reg);
 int  reg_unregister(struct reg *reg);
 void reg_transport_closed(struct reg *reg);
+void reg_credentials(struct reg *reg, bool ok);
 bool reg_registered(const struct reg *reg);

@@ -15,6 +15,9 @@ enum ua_event {
 	UA_EV_MESSAGE,             /* from, display, ctype, body           */
 	UA_EV_MESSAGE_DONE,        /* id, code (NULL if 2xx), status,
 				      reason, msg (MESSAGE or OPTIONS)     */
+	UA_EV_NEED_CREDS,          /* code = "missing" | "expired" |
+				      "rejected": answer with
+				      ua_credentials()                     */
 };
 
 struct ua_evinfo {
@@ -44,6 +47,8 @@ int  ua_call(struct ua *ua, struct call **callp, const char *target,
 int  ua_message(struct ua *ua, const char *target, const char *text,
 		uint32_t *idp);
 int  ua_options(struct ua *ua, const char *target, uint32_t *idp);
+int  ua_credentials(struct ua *ua, const struct odict *c,
+		    const char **reasonp);
 int  ua_register(struct ua *ua);
 int  ua_unregister(struct ua *ua);
 void ua_set_handle(struct ua *ua, int handle);

@@ -13,6 +13,12 @@
  * (1 s doubling to 60 s, +-20% jitter) until it succeeds, a final refusal
  * (4xx, auth) arrives, or the application unregisters.  The loss is
  * reported once, with the delay of the first retry; retries are silent.
+ *
+ * Credentials the app supplies on demand (auth_creds_set_ondemand, short-
+ * lived ones from the site's backend): a challenge that the credential
+ * cannot answer (none yet, or expired) is kept while the app is asked for
+ * one (REG_EV_NEED_CREDS), then answered.  A credential the server
+ * refuses is dropped and replaced once per request before "auth-failed".
  */
 #include <string.h>
 #include <re.h>
@@ -33,6 +39,7 @@ enum {
 	REG_REFRESH_PERCENT = 90,
 	REG_RETRY_MIN_MS    = 1000,
 	REG_RETRY_MAX_MS    = 60000,
+	REG_CREDS_WAIT_MS   = 30000,
 };
 
 enum reg_state {
@@ -49,6 +56,8 @@ struct reg {
 	struct auth_creds *creds;
 	struct sip_request *req;
 	struct tmr tmr;
+	struct tmr wait;      /* for the app's credential             */
+	struct sip_msg *chall; /* the challenge that waits for it     */
 	char *cuser;
 	uint32_t expires;     /* what we ask for   */
 	uint32_t granted;     /* what we were given */
@@ -57,6 +66,7 @@ struct reg {
 	unsigned minexpc;
 	unsigned retryc;      /* retries since the binding was lost */
 	bool recover;         /* a binding existed: retry its loss  */
+	bool refetched;       /* this request replaced a refused one */
 	reg_event_h *eh;
 	void *arg;
 };
@@ -70,6 +80,8 @@ static void destructor(void *arg)
 	struct reg *reg = arg;
 
 	tmr_cancel(&reg->tmr);
+	tmr_cancel(&reg->wait);
+	mem_deref(reg->chall);
 	reg->req = mem_deref(reg->req);
 	mem_deref(reg->dlg);
 	mem_deref(reg->auth);
@@ -100,6 +112,14 @@ static void emit(struct reg *reg, enum reg_event ev, uint16_t status,
 static void retry_handler(void *arg);
 
 
+/* A new request or an outcome: no challenge waits any more */
+static void unpark(struct reg *reg)
+{
+	tmr_cancel(&reg->wait);
+	reg->chall = mem_deref(reg->chall);
+}
+
+
 /* The request failed: report it, and retry a lost binding (see top) */
 static void fail(struct reg *reg, uint16_t status, const char *code,
 		 const struct sip_msg *msg)
@@ -110,6 +130,7 @@ static void fail(struct reg *reg, uint16_t status, const char *code,
 	reg->state = REG_IDLE;
 	reg->granted = 0;
 	tmr_cancel(&reg->tmr);
+	unpark(reg);
 
 	if (reg->recover && network) {
 		delay = min(REG_RETRY_MAX_MS,
@@ -179,6 +200,54 @@ static const char *fail_code(const struct reg *reg)
 }
 
 
+static void wait_handler(void *arg)
+{
+	reg_credentials(arg, false);
+}
+
+
+/* Keep the challenge until the app gave a credential (reg_credentials) */
+static void park(struct reg *reg, const struct sip_msg *msg, const char *why)
+{
+	reg->chall = mem_ref((struct sip_msg *)msg);
+	tmr_start(&reg->wait, REG_CREDS_WAIT_MS, wait_handler, reg);
+	emit(reg, REG_EV_NEED_CREDS, 0, why, NULL, 0);
+}
+
+
+/* 401/407: answer the challenge, or wait for the app's credential */
+static int challenged(struct reg *reg, const struct sip_msg *msg)
+{
+	bool ondemand = auth_creds_ondemand(reg->creds);
+	const char *need;
+	int err;
+
+	if (reg->authc >= REG_AUTH_MAX)
+		return EAUTH;
+
+	need = auth_creds_need(reg->creds, tmr_jiffies() / 1000);
+	if (ondemand && need) {
+		park(reg, msg, need);
+		return 0;
+	}
+
+	err = sip_auth_authenticate(reg->auth, msg);
+	if (err == EAUTH && ondemand && !reg->refetched &&
+	    auth_creds_failure(reg->creds) == AUTH_FAIL_REJECTED) {
+		reg->refetched = true;
+		auth_creds_clear(reg->creds);
+		park(reg, msg, "rejected");
+		return 0;
+	}
+	if (err)
+		return err;
+
+	++reg->authc;
+
+	return send_request(reg, false);
+}
+
+
 static void response_handler(int err, const struct sip_msg *msg, void *arg)
 {
 	struct reg *reg = arg;
@@ -226,16 +295,7 @@ static void response_handler(int err, const struct sip_msg *msg, void *arg)
 
 	case 401:
 	case 407:
-		if (reg->authc >= REG_AUTH_MAX) {
-			err = EAUTH;
-			break;
-		}
-		err = sip_auth_authenticate(reg->auth, msg);
-		if (err)
-			break;
-
-		++reg->authc;
-		err = send_request(reg, false);
+		err = challenged(reg, msg);
 		if (!err)
 			return;
 		break;
@@ -288,9 +348,11 @@ static int send_request(struct reg *reg, bool fresh)
 {
 	bool unreg = reg->state == REG_UNREGISTERING;
 
+	unpark(reg);
 	if (fresh) {
 		reg->authc = 0;
 		reg->minexpc = 0;
+		reg->refetched = false;
 		auth_creds_reset_failure(reg->creds);
 		sip_auth_reset(reg->auth);
 	}
@@ -348,6 +410,7 @@ int reg_alloc(struct reg **regp, struct sip *sip, const char *aor,
 		return ENOMEM;
 
 	tmr_init(&reg->tmr);
+	tmr_init(&reg->wait);
 	reg->sip     = mem_ref(sip);
 	reg->creds   = mem_ref(creds);
 	reg->expires = expires;
@@ -455,6 +518,41 @@ void reg_transport_closed(struct reg *reg)
 	}
 
 	fail(reg, 0, "transport-closed", NULL);
+}
+
+
+/**
+ * The app answered REG_EV_NEED_CREDS: answer the waiting challenge with
+ * the credential it set, or fail with "credentials-unavailable"
+ *
+ * @param reg Registration
+ * @param ok  True if the credential was set
+ */
+void reg_credentials(struct reg *reg, bool ok)
+{
+	struct sip_msg *msg;
+	int err = 0;
+
+	if (!reg || !reg->chall)
+		return;
+
+	msg = reg->chall;
+	reg->chall = NULL;
+	tmr_cancel(&reg->wait);
+
+	if (ok) {
+		/* the new credential answers as if for the first time */
+		auth_forget(reg->auth);
+		err = challenged(reg, msg);
+	}
+
+	if (!ok)
+		fail(reg, 0, "credentials-unavailable", NULL);
+	else if (err)
+		fail(reg, msg->scode, err == EAUTH ? fail_code(reg) :
+		     "transport-closed", msg);
+
+	mem_deref(msg);
 }
 
 

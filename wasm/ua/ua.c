@@ -5,8 +5,10 @@
  *   server           wss:// URL (policy/transport.c; required)
  *   uri              address of record, sip:user@domain (required)
  *   username         digest user name (default: user part of uri)
- *   password         digest password            } one of the two
+ *   password         digest password            } one of the three
  *   ha1              {md5, sha256, sha512_256}  } (ha1 needs realm)
+ *   credentials      true: the app supplies     } short-lived ones
+ *                    when asked (ua_credentials) }
  *   realm            pin the digest realm (challenges for others refused)
  *   minAlgorithm     "MD5" | "SHA-256" | "SHA-512-256"
  *   registerExpires  seconds, 30..86400 (default 600)
@@ -16,6 +18,7 @@
  *
  * The password and HA1 values are copied into the auth module's
  * credentials (zeroized when freed) and wiped from the decoded config.
+ * A short-lived credential is also zeroized when it expires.
  */
 #include <string.h>
 #include <re.h>
@@ -43,6 +46,8 @@ struct ua {
 	struct sip *sip;
 	struct sipsess_sock *sock;
 	struct auth_creds *creds;
+	struct tmr creds_tmr;   /* zeroizes a short-lived credential */
+	bool pinned;            /* config.realm: HA1s may be used    */
 	struct reg *reg;
 	struct list calls;
 	struct call_ctx cctx;   /* what the calls need from the phone */
@@ -59,6 +64,7 @@ static void destructor(void *arg)
 {
 	struct ua *ua = arg;
 
+	tmr_cancel(&ua->creds_tmr);
 	call_close_all(&ua->calls);
 	message_close(&ua->mctx);
 	ua->sock = mem_deref(ua->sock);
@@ -174,6 +180,10 @@ static void reg_handler(enum reg_event ev, const struct reg_info *ri,
 	case REG_EV_FAILED:
 		ua->eh(ua, UA_EV_REGISTRATION_FAILED, &info, ua->arg);
 		break;
+
+	case REG_EV_NEED_CREDS:
+		ua->eh(ua, UA_EV_NEED_CREDS, &info, ua->arg);
+		break;
 	}
 }
 
@@ -194,9 +204,9 @@ static bool cfg_bad_type(const struct odict *cfg, const char *key,
 }
 
 
-static int creds_from_config(struct auth_creds **credsp,
-			     const struct odict *cfg, const char *user,
-			     const char **reasonp)
+/* The password and HA1s of a config or of a credential from the app */
+static int creds_secrets(struct auth_creds *creds, const struct odict *o,
+			 bool pinned, bool *havep, const char **reasonp)
 {
 	static const struct {
 		const char *key;
@@ -206,35 +216,36 @@ static int creds_from_config(struct auth_creds **credsp,
 		{"sha256",     AUTH_ALG_SHA256},
 		{"sha512_256", AUTH_ALG_SHA512_256},
 	};
-	const struct odict_entry *ha1 = odict_lookup(cfg, "ha1");
-	const char *password = cfg_str(cfg, "password");
-	const char *realm = cfg_str(cfg, "realm");
-	const char *minalg = cfg_str(cfg, "minAlgorithm");
-	struct auth_creds *creds = NULL;
-	bool have_ha1 = false;
+	const struct odict_entry *ha1 = odict_lookup(o, "ha1");
+	const char *password = cfg_str(o, "password");
 	size_t i;
 	int err;
 
-	if (ha1 && ha1->type != ODICT_OBJECT) {
-		*reasonp = "ha1 must be an object {md5, sha256, sha512_256}";
+	*havep = false;
+
+	if (cfg_bad_type(o, "password", ODICT_STRING) ||
+	    (ha1 && ha1->type != ODICT_OBJECT)) {
+		*reasonp = "password must be a string, ha1 an object"
+			   " {md5, sha256, sha512_256}";
 		return EINVAL;
 	}
 
-	err = auth_creds_alloc(&creds, user);
-	if (err)
-		return err;
+	if (ha1 && !pinned) {
+		*reasonp = "ha1 needs realm: an HA1 is bound to one realm";
+		return EINVAL;
+	}
 
 	if (password) {
 		err = auth_creds_set_password(creds, password);
 		if (err) {
 			*reasonp = "password is not acceptable";
-			goto out;
+			return err;
 		}
+		*havep = true;
 	}
 
 	for (i = 0; ha1 && i < ARRAY_SIZE(ha1keys); i++) {
-		const char *hex = cfg_str(ha1->u.odict,
-					  ha1keys[i].key);
+		const char *hex = cfg_str(ha1->u.odict, ha1keys[i].key);
 
 		if (!hex)
 			continue;
@@ -243,27 +254,47 @@ static int creds_from_config(struct auth_creds **credsp,
 		if (err) {
 			*reasonp = "ha1 value is not a hex digest of the"
 				   " algorithm's length";
-			goto out;
+			return err;
 		}
-		have_ha1 = true;
+		*havep = true;
 	}
 
-	if (!password && !have_ha1) {
-		*reasonp = "give a password or ha1";
-		err = EINVAL;
-		goto out;
-	}
+	return 0;
+}
 
-	if (have_ha1 && !realm) {
-		*reasonp = "ha1 needs realm: an HA1 is bound to one realm";
-		err = EINVAL;
-		goto out;
-	}
+
+static int creds_from_config(struct auth_creds **credsp,
+			     const struct odict *cfg, const char *user,
+			     const char **reasonp)
+{
+	const char *realm = cfg_str(cfg, "realm");
+	const char *minalg = cfg_str(cfg, "minAlgorithm");
+	struct auth_creds *creds = NULL;
+	bool ondemand = false, have;
+	int err;
+
+	(void)odict_get_boolean(cfg, &ondemand, "credentials");
+
+	err = auth_creds_alloc(&creds, user);
+	if (err)
+		return err;
 
 	if (realm) {
 		err = auth_creds_set_realm(creds, realm);
 		if (err)
 			goto out;
+	}
+
+	err = creds_secrets(creds, cfg, realm != NULL, &have, reasonp);
+	if (err)
+		goto out;
+
+	if (ondemand)
+		auth_creds_set_ondemand(creds);
+	else if (!have) {
+		*reasonp = "give a password, ha1 or a credentials callback";
+		err = EINVAL;
+		goto out;
 	}
 
 	if (minalg) {
@@ -325,7 +356,8 @@ int ua_alloc(struct ua **uap, const struct odict *cfg, ua_event_h *eh,
 	    cfg_bad_type(cfg, "minAlgorithm", ODICT_STRING) ||
 	    cfg_bad_type(cfg, "displayName", ODICT_STRING) ||
 	    cfg_bad_type(cfg, "privacy", ODICT_STRING) ||
-	    cfg_bad_type(cfg, "registerExpires", ODICT_INT)) {
+	    cfg_bad_type(cfg, "registerExpires", ODICT_INT) ||
+	    cfg_bad_type(cfg, "credentials", ODICT_BOOL)) {
 		reason = "a config value has the wrong type";
 		goto out;
 	}
@@ -388,10 +420,12 @@ int ua_alloc(struct ua **uap, const struct odict *cfg, ua_event_h *eh,
 	}
 	ua->eh  = eh;
 	ua->arg = arg;
+	tmr_init(&ua->creds_tmr);
 
 	err = creds_from_config(&ua->creds, cfg, user, &reason);
 	if (err)
 		goto out;
+	ua->pinned = cfg_str(cfg, "realm") != NULL;
 
 	err = sip_alloc(&ua->sip, NULL, 32, 32, 4, "sipshield/" SIPSHIELD_VERSION,
 			NULL, NULL);
@@ -458,6 +492,98 @@ int ua_alloc(struct ua **uap, const struct odict *cfg, ua_event_h *eh,
 }
 
 
+static uint64_t unix_now(void)
+{
+	return tmr_jiffies() / 1000;
+}
+
+
+/* Credentials from the app are needed before a request goes out */
+static int creds_ready(const struct ua *ua)
+{
+	if (auth_creds_ondemand(ua->creds) &&
+	    auth_creds_need(ua->creds, unix_now()))
+		return ENOKEY;
+
+	return 0;
+}
+
+
+static void creds_expired(void *arg)
+{
+	struct ua *ua = arg;
+
+	auth_creds_clear(ua->creds);
+}
+
+
+/**
+ * Set the short-lived credential the app was asked for (UA_EV_NEED_CREDS
+ * or ENOKEY), or learn that it has none; a registration that waits for it
+ * goes on.  The credential is zeroized when it expires.
+ *
+ * @param ua      Phone
+ * @param c       {username, password | ha1, expires} or {error}
+ * @param reasonp Set to what is wrong on failure
+ *
+ * @return 0 if set, otherwise errorcode
+ */
+int ua_credentials(struct ua *ua, const struct odict *c,
+		   const char **reasonp)
+{
+	const char *user = cfg_str(c, "username");
+	uint64_t expires = 0, now = unix_now();
+	bool have = false;
+	int err = EINVAL;
+
+	if (!ua || !auth_creds_ondemand(ua->creds)) {
+		*reasonp = "the phone has no credentials callback";
+		return EINVAL;
+	}
+
+	if (odict_lookup(c, "error")) {
+		reg_credentials(ua->reg, false);
+		return 0;
+	}
+
+	tmr_cancel(&ua->creds_tmr);
+	err = auth_creds_set_user(ua->creds, user);
+	if (err) {
+		*reasonp = "username must be a string without control"
+			   " characters";
+		goto out;
+	}
+
+	err = creds_secrets(ua->creds, c, ua->pinned, &have, reasonp);
+	if (err)
+		goto out;
+
+	(void)odict_get_number(c, &expires, "expires");
+	auth_creds_set_expiry(ua->creds, expires);
+
+	err = EINVAL;
+	if (!have)
+		*reasonp = "a credential needs a password or ha1";
+	else if (auth_creds_need(ua->creds, now))
+		*reasonp = "the credential has expired already";
+	else
+		err = 0;
+
+	if (!err && auth_creds_expiry(ua->creds))
+		tmr_start(&ua->creds_tmr,
+			  (auth_creds_expiry(ua->creds) - now) * 1000,
+			  creds_expired, ua);
+
+ out:
+	if (err)
+		auth_creds_clear(ua->creds);
+
+	reg_credentials(ua->reg, !err);
+
+	return err;
+}
+
+
 /** Register the account; outcome as UA_EV_REGISTERED / _FAILED */
 int ua_register(struct ua *ua)
 {
@@ -502,7 +628,11 @@ int ua_handle(const struct ua *ua)
 int ua_call(struct ua *ua, struct call **callp, const char *target,
 	    bool video)
 {
-	return ua ? call_connect(callp, &ua->cctx, target, video) : EINVAL;
+	if (!ua)
+		return EINVAL;
+
+	return creds_ready(ua) ? ENOKEY :
+		call_connect(callp, &ua->cctx, target, video);
 }
 
 
@@ -519,7 +649,11 @@ int ua_call(struct ua *ua, struct call **callp, const char *target,
 int ua_message(struct ua *ua, const char *target, const char *text,
 	       uint32_t *idp)
 {
-	return ua ? message_send(&ua->mctx, target, text, idp) : EINVAL;
+	if (!ua)
+		return EINVAL;
+
+	return creds_ready(ua) ? ENOKEY :
+		message_send(&ua->mctx, target, text, idp);
 }
 
 
@@ -530,9 +664,14 @@ int ua_message(struct ua *ua, const char *target, const char *text,
  * @param target sip:/sips: URI or a user name in the phone's domain
  * @param idp    Returns the id the outcome carries
  *
- * @return 0 if sent, otherwise errorcode
+ * @return 0 if sent, ENOKEY if a credential must be fetched first,
+ *         otherwise errorcode
  */
 int ua_options(struct ua *ua, const char *target, uint32_t *idp)
 {
-	return ua ? message_options(&ua->mctx, target, idp) : EINVAL;
+	if (!ua)
+		return EINVAL;
+
+	return creds_ready(ua) ? ENOKEY :
+		message_options(&ua->mctx, target, idp);
 }

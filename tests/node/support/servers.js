@@ -70,15 +70,18 @@ export async function freePort() {
 }
 
 /**
- * Start one Kamailio (WSS on 127.0.0.1) challenging with `alg`.
- * @param {{ alg: 'MD5' | 'SHA-256', minExpires?: number, maxExpires?: number, port?: number }} opts
+ * Start one Kamailio (WSS on 127.0.0.1) challenging with `alg`; with `autheph`, accounts are
+ * short-lived credentials made with that secret (auth_ephemeral: tools/credentials.js).
+ * @param {{ alg: 'MD5' | 'SHA-256', minExpires?: number, maxExpires?: number, port?: number,
+ *   autheph?: string }} opts
  */
-export async function startKamailio({ alg, minExpires, maxExpires, port: wanted }) {
+export async function startKamailio({ alg, minExpires, maxExpires, port: wanted, autheph }) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sipshield-kam-'));
   const port = wanted ?? await freePort();
   const env = {};
   if (minExpires) env.KAMAILIO_MIN_EXPIRES = String(minExpires);
   if (maxExpires) env.KAMAILIO_MAX_EXPIRES = String(maxExpires);
+  if (autheph) env.KAMAILIO_AUTHEPH_SECRET = autheph;
   await run(['start', dir, String(port), alg], env);
   return {
     port,
