@@ -87,19 +87,6 @@ import { tlsVersionName } from './dtls.js';
  * @property {PhoneError} error
  */
 
-/**
- * What a Phone makes a Call from
- * @typedef {object} CallInit
- * @property {Core} core
- * @property {number} handle the core's handle of the call
- * @property {'outgoing' | 'incoming'} direction
- * @property {MediaOptions} media
- * @property {string} remote remote party URI
- * @property {string | null} displayName
- * @property {boolean} video
- * @property {string} [id] SIP Call-ID (incoming: known at once)
- */
-
 const GATHER_MS = 3000;
 const MEDIA_MS = 15000;
 
@@ -135,7 +122,7 @@ export class Call extends Emitter {
   /**
    * Calls come from `phone.call()` and the phone's `incoming` event.
    * @private
-   * @param {CallInit} init
+   * @param {import('./internal.js').CallInit} init
    */
   constructor(init) {
     super();

@@ -24,6 +24,19 @@
  */
 
 /**
+ * What a Phone makes a Call from (the Call constructor is not public)
+ * @typedef {object} CallInit
+ * @property {Core} core
+ * @property {number} handle the core's handle of the call
+ * @property {'outgoing' | 'incoming'} direction
+ * @property {import('./call.js').MediaOptions} media
+ * @property {string} remote remote party URI
+ * @property {string | null} displayName
+ * @property {boolean} video
+ * @property {string} [id] SIP Call-ID (incoming: known at once)
+ */
+
+/**
  * @typedef {object} Internals
  * @property {(core: Core, command: CoreCommand) => CoreReply} cmd run one
  *   command; its reply comes back synchronously (or a typed PhoneError)

@@ -82,7 +82,7 @@ function credentialsCommand(c) {
 /**
  * A Call for one of the core's calls. The constructor is not public API:
  * applications get calls from phone.call() and the `incoming` event.
- * @param {import('./call.js').CallInit} init
+ * @param {import('./internal.js').CallInit} init
  * @returns {Call}
  */
 function newCall(init) {

@@ -31,10 +31,10 @@ export function declarations(text) {
     .join('\n');
 }
 
-/** Relative modules a .d.ts imports or re-exports ("./x.js" -> "x.d.ts") */
+/** Relative modules a .d.ts imports or re-exports ("./x.js" -> "x.d.ts"); not doc comments' */
 function imports(text) {
   const out = new Set();
-  for (const m of text.matchAll(/(?:from\s+|import\()\s*["'](\.\/[^"']+)\.js["']/g)) {
+  for (const m of text.replace(/\/\*[\s\S]*?\*\//g, '').matchAll(/(?:from\s+|import\()\s*["'](\.\/[^"']+)\.js["']/g)) {
     out.add(`${path.basename(m[1])}.d.ts`);
   }
   return [...out];
