@@ -32,7 +32,7 @@ import { internal } from './internal.js';
  * @property {boolean} ok
  * @property {import('./errors.js').PolicyReason} [reason] why it was refused
  * @property {number} [line] 1-based line of the offence (0: the whole SDP)
- * @property {string} [detail] short human text
+ * @property {string | null} [detail] short human text (null from the page core)
  * @property {string} [sdp] a local SDP that passes: what may leave
  * @property {'mdns' | 'relay' | 'off'} [privacy] a local SDP: the mode applied
  */
