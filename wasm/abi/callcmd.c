@@ -10,8 +10,9 @@
  *   call.info   {call, ctype, body}
  * Events (all carry phone, and call unless refused):
  *   incoming {from, displayName, callId}   call-refused {from,
- *   displayName, cause, line, detail}   media.need {type, video, hold, rtc}   media.remote
- *   {type, fingerprint, sdp}   ringing   progress   accepted   hold {held}
+ *   displayName, cause, line, detail}   media.need {type, video, hold,
+ *   rtc}   media.remote {type, fingerprint, sdp}   ringing   progress
+ *   accepted   hold {held}
  *   modify-failed {status, reason, held}   info {ctype, body}
  *   no-candidates (a warning)   ended {cause, status, reason, line}
  * No logic lives here: decode, dispatch, encode.
