@@ -61,15 +61,23 @@ export async function wasmBytes(options) {
   if (options.wasmBinary) return options.wasmBinary;
   const url = options.wasmUrl ?? new URL('../dist/sipshield-core.wasm', import.meta.url);
   const href = String(url);
-  if (href.startsWith('file:')) {
-    // Node (and Electron's main side): fetch() has no file: URLs there
-    const fsName = 'node:fs/promises';
-    const fs = await import(/* @vite-ignore */ fsName);
-    return fs.readFile(new URL(href));
+  try {
+    if (href.startsWith('file:')) {
+      // Node (and Electron's main side): fetch() has no file: URLs there.
+      // A computed name that bundlers leave alone: pages never take this path.
+      const fsName = 'node:fs/promises';
+      const fs = await import(/* webpackIgnore: true */ /* @vite-ignore */ fsName);
+      return await fs.readFile(new URL(href));
+    }
+    const res = await fetch(href);
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    return await res.arrayBuffer();
+  } catch (e) {
+    // typically a bundler that does not follow new URL(..., import.meta.url)
+    // (esbuild) and so left the .wasm behind
+    throw new PhoneError('core-failed', `could not fetch the wasm core from ${href}: `
+      + 'if a bundler moved it, pass its URL as { wasmUrl }', { cause: e });
   }
-  const res = await fetch(href);
-  if (!res.ok) throw new Error(`fetching ${href}: HTTP ${res.status}`);
-  return res.arrayBuffer();
 }
 
 /**

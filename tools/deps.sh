@@ -4,8 +4,8 @@
 # Usage: tools/deps.sh BUILD_DIR
 #
 # For each dependency: `apt-get source --download-only` into BUILD_DIR/dl,
-# check the orig tarball against the sha256 pinned below, unpack into
-# BUILD_DIR/src/NAME and apply our patches from tools/patches/NAME-*.patch.
+# check the orig tarball against the sha256 pinned in tools/deps.pins, unpack
+# into BUILD_DIR/src/NAME and apply our patches from tools/patches/NAME-*.patch.
 # A stamp file makes it idempotent.  No third-party source is committed.
 set -euo pipefail
 
@@ -14,11 +14,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$build/dl" "$build/src"
 build=$(cd "$build" && pwd)
 
-# name  debian-version  orig tarball  sha256
-deps=(
-	"libre 1.1.0-1 libre_1.1.0.orig.tar.gz 82afc903a6b1e436b357f05eb11560ec681712291dd9c83c408465c895f28b5d"
-	"mbedtls 2.28.3-1 mbedtls_2.28.3.orig.tar.gz 3b4953aa55a681e084d31892d9904cc5328d6b4958ea57b90ae4b4f94ae69a8d"
-)
+# name  debian-version  orig-tarball  sha256 (tools/deps.pins)
+mapfile -t deps < <(grep -v '^#' "$top/tools/deps.pins")
 
 fetch() {
 	local name=$1 ver=$2 orig=$3

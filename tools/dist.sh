@@ -4,8 +4,11 @@
 #   dist/sipshield-core.wasm   the core (standalone: shim/wasm.js loads it)
 #   dist/sipshield-check.wasm  the core plus the message check's JSON report
 #                              (the CLI; shim/check.js, 'sipshield/check')
-#   dist/cjs/index.cjs         shim/index.js bundled for require()
+#   dist/cjs/{index,check}.cjs shim/index.js, shim/check.js bundled for
+#                              require() (tools/cjs.js)
 #   dist/types/                .d.ts emitted from the shim's JSDoc (tsc)
+#   dist/cjs/*.d.cts           the same declarations for require() users
+#   dist/THIRD-PARTY-NOTICES.txt  licenses of what the wasm modules link
 set -euo pipefail
 src=${1:?usage: dist.sh BUILD_DIR DIST_DIR}
 out=${2:?usage: dist.sh BUILD_DIR DIST_DIR}
@@ -18,16 +21,23 @@ cp "$src/sipshield-check.wasm" "$out/sipshield-check.wasm"
 rm -f "$out/sipshield-core.mjs" "$out/sipshield-core.cjs" \
 	"$out/sipshield-core.d.mts"
 
-# CommonJS: import.meta.url becomes the file URL shim/core.js would have,
-# so the .wasm is found at the same relative place.
-"$top/node_modules/.bin/esbuild" "$top/shim/index.js" --bundle \
-	--format=cjs --platform=neutral --log-level=warning \
-	--define:import.meta.url=__sipshield_core_url \
-	--banner:js="const __sipshield_core_url = require('url').pathToFileURL(require('path').join(__dirname, '..', '..', 'shim', 'core.js')).href;" \
-	--outfile="$out/cjs/index.cjs"
+# CommonJS for require(), one file per entry point
+node "$top/tools/cjs.js" "$out/cjs"
 
 # JSDoc types checked (--strict) and .d.ts emitted, never hand-written
 rm -rf "$out/types"
 "$top/node_modules/.bin/tsc" -p "$top/tools/tsconfig.json" \
 	--declaration --emitDeclarationOnly --outDir "$out/types" ||
 	{ echo "dist: tsc failed" >&2; exit 1; }
+
+# The declarations again as .d.cts beside the CommonJS bundles: in a
+# "type": "module" package a .d.ts describes an ES module, so require()
+# users (TypeScript node16 CommonJS, node10) need their own. Same text,
+# relative imports pointing at the .cjs twins ('./phone.js' -> './phone.cjs').
+rm -f "$out"/cjs/*.d.cts
+for f in "$out"/types/*.d.ts; do
+	sed -E "s#(['\"])(\.\.?/[^'\"]+)\.js(['\"])#\1\2.cjs\3#g" "$f" \
+		>"$out/cjs/$(basename "$f" .d.ts).d.cts"
+done
+
+"$top/tools/notices.sh" "$top/build/src" "$out/THIRD-PARTY-NOTICES.txt"
