@@ -84,9 +84,25 @@ export async function wasmBytes(options) {
  * The wasm core, shared by the phones of a page; pass it to `checkSdp()`.
  * Its commands are the shim's own business.
  */
+/**
+ * The key of a Core's command entry (not API: internal.cmd uses it). A
+ * registered symbol, not a module's own: the CommonJS sipshield/check
+ * (dist/cjs/check.cjs) carries a copy of this module and must reach the
+ * commands of the page's core, which `require('sipshield')` made.
+ */
+const CMD = Symbol.for('sipshield.Core.cmd');
+
 export class Core {
   static {
-    internal.cmd = (core, command) => core.#cmd(command);
+    Object.defineProperty(Core.prototype, CMD, {
+      /**
+       * @this {Core}
+       * @param {CoreCommand} command
+       */
+      value(command) { return this.#cmd(command); },
+    });
+    internal.cmd = (core, command) =>
+      /** @type {Record<symbol, (c: CoreCommand) => CoreReply>} */ (/** @type {unknown} */ (core))[CMD](command);
     internal.attach = (core, handle, owner) => core.#phones.set(handle, owner);
     internal.detach = (core, handle) => core.#phones.delete(handle);
   }
