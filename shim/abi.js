@@ -5,7 +5,12 @@
  * exactly one reply `{id, err: null | code, message?, ...}`. Events come
  * out as `{ev, phone, ...}`. wasm/abi/abi.c encodes the same shapes:
  * change both in one commit (tests/node/abi.test.js round-trips them).
+ * A command the core refuses before reading its id (over 256 KiB, not
+ * JSON) is answered with id 0.
  */
+
+/** @typedef {import('./errors.js').ErrorCode} ErrorCode */
+/** @typedef {import('./errors.js').Cause} Cause */
 
 /**
  * @typedef {object} PhoneConfig
@@ -39,7 +44,7 @@
  */
 
 /**
- * @typedef {{ cmd: 'phone.new', config: Omit<PhoneConfig, 'WebSocket' | 'credentials'> & { credentials?: true } }
+ * @typedef {{ cmd: 'phone.new', config: Record<string, unknown> }
  *   | { cmd: 'phone.register', phone: number }
  *   | { cmd: 'phone.unregister', phone: number }
  *   | { cmd: 'phone.close', phone: number }
@@ -47,6 +52,7 @@
  *   | { cmd: 'phone.credentials', phone: number, error: string }
  *   | { cmd: 'sdp.check', sdp: string, bytes: number, direction?: 'remote' | 'local', privacy?: 'mdns' | 'relay' | 'off' }
  *   | { cmd: 'phone.message', phone: number, target: string, text: string }
+ *   | { cmd: 'phone.options', phone: number, target: string }
  *   | { cmd: 'call.new', phone: number, target: string, video?: boolean }
  *   | { cmd: 'call.media', call: number, sdp: string, bytes: number }
  *   | { cmd: 'call.answer', call: number, video?: boolean }
@@ -59,38 +65,44 @@
 /**
  * @typedef {object} CoreReply
  * @property {number} id
- * @property {string | null} err stable error code, or null
+ * @property {ErrorCode | null} err stable error code, or null
  * @property {string} [message] what to fix, when err is set
  * @property {number} [phone] handle, for phone.new
  * @property {boolean} [ok] sdp.check: the policy's verdict
- * @property {string} [reason] sdp.check: stable refusal code
+ * @property {import('./errors.js').PolicyReason} [reason] sdp.check: stable refusal code
  * @property {number} [line] sdp.check: 1-based line of the offence
- * @property {string} [detail] sdp.check: short human text
+ * @property {string | null} [detail] sdp.check: short human text (the check build; null from the page core)
  * @property {string} [sdp] sdp.check, local: what may leave
+ * @property {'mdns' | 'relay' | 'off'} [privacy] sdp.check, local: the mode applied
  * @property {number} [call] handle, for call.new
- * @property {number} [messageId] for phone.message: the id its outcome event carries
+ * @property {string | null} [callId] call.media: the SIP Call-ID, once the
+ *   INVITE (or our 200 OK) went out
+ * @property {number} [messageId] for phone.message and phone.options: the
+ *   id its outcome event carries
  */
 
 /**
  * @typedef {{ ev: 'transport', phone: number, state: 'open' | 'closed', code: number }
- *   | { ev: 'registered', phone: number, expires: number, status: number }
+ *   | { ev: 'registered', phone: number, expires: number, status: number, digest: 'MD5' | 'SHA-256' | 'SHA-512-256' | null }
  *   | { ev: 'unregistered', phone: number }
- *   | { ev: 'registration-failed', phone: number, code: string, status: number, reason: string | null, retryIn: number }
+ *   | { ev: 'registration-failed', phone: number, code: ErrorCode, status: number, reason: string | null, retryIn: number }
  *   | { ev: 'core-failed', phone: number }
  *   | { ev: 'credentials.need', phone: number, reason: 'missing' | 'expired' | 'rejected' }
  *   | { ev: 'message', phone: number, from: string, displayName: string | null, ctype: string, body: string }
- *   | { ev: 'message-sent', phone: number, messageId: number, status: number }
- *   | { ev: 'message-failed', phone: number, messageId: number, code: string, status: number, reason: string | null }
- *   | { ev: 'incoming', phone: number, call: number, from: string, displayName: string | null }
- *   | { ev: 'call-refused', phone: number, from: string, displayName: string | null, cause: string, line: number, detail: string }
+ *   | { ev: 'message-sent', phone: number, messageId: number, status: number, allow: string[], supported: string[] }
+ *   | { ev: 'message-failed', phone: number, messageId: number, code: ErrorCode, status: number, reason: string | null }
+ *   | { ev: 'incoming', phone: number, call: number, from: string, displayName: string | null, callId: string }
+ *   | { ev: 'call-refused', phone: number, from: string, displayName: string | null, cause: Cause, line: number, detail: string }
  *   | { ev: 'media.need', phone: number, call: number, type: 'offer' | 'answer', video: boolean, hold: boolean,
  *       rtc: { iceTransportPolicy: 'all' | 'relay', bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' } }
  *   | { ev: 'media.remote', phone: number, call: number, type: 'offer' | 'pranswer' | 'answer', fingerprint: string | null, sdp: string }
- *   | { ev: 'ringing' | 'progress' | 'accepted', phone: number, call: number }
+ *   | { ev: 'ringing' | 'progress', phone: number, call: number }
+ *   | { ev: 'accepted', phone: number, call: number, digest: 'MD5' | 'SHA-256' | 'SHA-512-256' | null }
+ *   | { ev: 'no-candidates', phone: number, call: number }
  *   | { ev: 'hold', phone: number, call: number, held: boolean }
  *   | { ev: 'modify-failed', phone: number, call: number, status: number, reason: string | null, held: boolean }
  *   | { ev: 'info', phone: number, call: number, ctype: string, body: string }
- *   | { ev: 'ended', phone: number, call: number, cause: string, status: number, reason: string | null, line: number }} CoreEvent
+ *   | { ev: 'ended', phone: number, call: number, cause: Cause, status: number, reason: string | null, line: number }} CoreEvent
  */
 
 export {};

@@ -17,8 +17,12 @@
  */
 import { Emitter } from './emitter.js';
 import { PhoneError } from './errors.js';
+import { internal } from './internal.js';
+import { tlsVersionName } from './dtls.js';
 
 /** @typedef {import('./core.js').Core} Core */
+/** @typedef {import('./abi.js').CoreEvent} CoreEvent */
+/** @typedef {import('./errors.js').Cause} Cause */
 
 /**
  * @typedef {object} MediaOptions  how calls get media (Phone config)
@@ -41,22 +45,47 @@ import { PhoneError } from './errors.js';
  * @property {string | null} dtlsRole 'client' | 'server' (from getStats)
  * @property {string | null} dtlsCipher
  * @property {string | null} srtpCipher
- * @property {string | null} tlsVersion
+ * @property {string | null} tlsVersion 'DTLS 1.2', 'DTLS 1.3' (an unknown
+ *   version as getStats gives it)
  * @property {string | null} fingerprintAlgorithm remote, as the core checked it
+ * @property {'MD5' | 'SHA-256' | 'SHA-512-256' | null} digestAlgorithm of the phone's last
+ *   digest answer when the call was accepted (its INVITE's, if it was challenged)
  * @property {string | null} localCandidateType of the selected pair
  * @property {string | null} remoteCandidateType of the selected pair
  */
 
 /**
+ * Why the call may not connect, as soon as it is known. `no-candidates`:
+ * no ICE candidate left our SDP (in `mdns` privacy the browser offered
+ * raw-IP host candidates only and no TURN server is configured); the call
+ * connects only if the peer sends one, and ends `no-candidates` at once
+ * if its answer has none either.
+ * @typedef {object} CallWarning
+ * @property {'no-candidates'} code
+ * @property {string} message what to configure
+ */
+
+/**
+ * @typedef {object} CallEnded  the `ended` event
+ * @property {Cause} cause
+ * @property {number} status the final SIP status that ended it, 0 if none
+ * @property {string | null} reason its reason phrase, the policy's detail,
+ *   or (no-candidates) what to configure
+ * @property {number} [line] the SDP line the policy refused
+ */
+
+/**
  * @typedef {object} CallEventMap
- * @property {{}} ringing
- * @property {{}} progress
+ * @property {{}} ringing 180 Ringing
+ * @property {{}} progress other 1xx from the callee (101-199; early media if
+ *   it carried an SDP); never the proxy's 100 Trying
  * @property {{}} accepted
+ * @property {CallWarning} warning also kept in `call.warnings`
  * @property {{ held: boolean }} hold
  * @property {SecurityReport} security
  * @property {{ track: MediaStreamTrack, streams: readonly MediaStream[] }} track
  * @property {{ ctype: string, body: string }} info
- * @property {{ cause: string, status: number, reason: string | null, line?: number }} ended
+ * @property {CallEnded} ended
  * @property {PhoneError} error
  */
 
@@ -65,6 +94,11 @@ const MEDIA_MS = 15000;
 
 /** @extends {Emitter<CallEventMap>} */
 export class Call extends Emitter {
+  static {
+    internal.callEvent = (call, ev) => call.#onCoreEvent(ev);
+    internal.whenSent = (call) => call.#whenSent();
+  }
+
   /** @type {Core} */
   #core;
   /** @type {MediaOptions} */
@@ -84,33 +118,46 @@ export class Call extends Emitter {
   /** @type {((e: PhoneError | null) => void) | null} settles phone.call() */
   #sentDone = null;
   #fingerprint = /** @type {string | null} */ (null);
-  #endedBy = /** @type {string | null} */ (null);
+  /** @type {SecurityReport['digestAlgorithm']} */
+  #digest = null;
+  #endedBy = /** @type {Cause | null} */ (null);
+  #id = '';
 
   /**
-   * @param {Core} core
-   * @param {number} handle
-   * @param {'outgoing' | 'incoming'} direction
-   * @param {MediaOptions} media
-   * @param {{ remote: string, displayName: string | null, video: boolean }} info
+   * Calls come from `phone.call()` and the phone's `incoming` event.
+   * @private
+   * @param {import('./internal.js').CallInit} init
    */
-  constructor(core, handle, direction, media, info) {
+  constructor(init) {
     super();
-    this.#core = core;
-    this.#media = media;
-    this.#video = info.video;
+    this.#core = init.core;
+    this.#media = init.media;
+    this.#video = init.video;
+    this.#id = init.id ?? '';
     /** @readonly */
-    this.handle = handle;
+    this.handle = init.handle;
     /** @readonly */
-    this.direction = direction;
+    this.direction = init.direction;
     /** @readonly remote party URI */
-    this.remote = info.remote;
+    this.remote = init.remote;
     /** @readonly */
-    this.displayName = info.displayName;
+    this.displayName = init.displayName;
     /** @type {'calling' | 'incoming' | 'answering' | 'ringing' | 'progress' | 'active' | 'ended'} */
-    this.state = direction === 'outgoing' ? 'calling' : 'incoming';
+    this.state = init.direction === 'outgoing' ? 'calling' : 'incoming';
     this.held = false;
     /** @type {MediaStream | null} what the peer sends */
     this.remoteStream = null;
+    /** @type {CallWarning[]} every warning so far, also those raised before `phone.call()` resolved */
+    this.warnings = [];
+  }
+
+  /**
+   * The SIP Call-ID, for support and log correlation: set on every call
+   * `phone.call()` resolves with or `incoming` hands out.
+   * @returns {string}
+   */
+  get id() {
+    return this.#id;
   }
 
   /** @returns {RTCPeerConnection | null} for stats and diagnostics */
@@ -119,10 +166,11 @@ export class Call extends Emitter {
   }
 
   /**
-   * Resolves when the INVITE went out (the core accepted our offer).
+   * Resolves when the INVITE (or our 200 OK) went out: the core accepted
+   * our SDP.
    * @returns {Promise<void>}
    */
-  whenSent() {
+  #whenSent() {
     return new Promise((resolve, reject) => {
       this.#sentDone = (e) => (e ? reject(e) : resolve());
     });
@@ -136,7 +184,7 @@ export class Call extends Emitter {
   async answer({ video = this.#video } = {}) {
     this.#cmd({ cmd: 'call.answer', video });
     this.state = 'answering';
-    await this.whenSent();
+    await this.#whenSent();
   }
 
   /**
@@ -208,7 +256,7 @@ export class Call extends Emitter {
     const r = {
       signalling: 'wss', privacy: this.#media.privacy, dtlsRole: null,
       dtlsCipher: null, srtpCipher: null, tlsVersion: null,
-      fingerprintAlgorithm: this.#fingerprint,
+      fingerprintAlgorithm: this.#fingerprint, digestAlgorithm: this.#digest,
       localCandidateType: null, remoteCandidateType: null,
     };
     const pc = this.#pc;
@@ -221,7 +269,7 @@ export class Call extends Emitter {
       r.dtlsRole = transport.dtlsRole ?? null;
       r.dtlsCipher = transport.dtlsCipher ?? null;
       r.srtpCipher = transport.srtpCipher ?? null;
-      r.tlsVersion = transport.tlsVersion ?? null;
+      r.tlsVersion = tlsVersionName(transport.tlsVersion);
       const pair = transport.selectedCandidatePairId && stats.get(transport.selectedCandidatePairId);
       if (pair) {
         r.localCandidateType = stats.get(pair.localCandidateId)?.candidateType ?? null;
@@ -232,10 +280,10 @@ export class Call extends Emitter {
   }
 
   /**
-   * A core event for this call (from Phone).
-   * @param {any} ev
+   * A core event for this call (from its Phone).
+   * @param {CoreEvent} ev
    */
-  onCoreEvent(ev) {
+  #onCoreEvent(ev) {
     switch (ev.ev) {
       case 'media.need':
         this.#step(() => this.#makeSdp(ev));
@@ -250,6 +298,7 @@ export class Call extends Emitter {
         this.emit(ev.ev, {});
         break;
       case 'accepted':
+        this.#digest = ev.digest;
         this.state = 'active';
         this.emit('accepted', {});
         this.#watchMedia().catch((e) => this.#fail(e));
@@ -271,16 +320,24 @@ export class Call extends Emitter {
       case 'info':
         this.emit('info', { ctype: ev.ctype, body: ev.body });
         break;
+      case 'no-candidates': {
+        /** @type {CallWarning} */
+        const w = { code: ev.ev, message: new PhoneError(ev.ev).message };
+        this.warnings.push(w);
+        this.emit('warning', w);
+        break;
+      }
       case 'ended':
         this.#end(ev);
         break;
     }
   }
 
-  /** @param {Record<string, unknown>} command */
+  /** @param {Record<string, unknown>} command a call.* command without `call` */
   #cmd(command) {
     if (this.state === 'ended') throw new PhoneError('not-found', 'the call has ended');
-    const reply = this.#core.cmd({ ...command, call: this.handle });
+    const reply = internal.cmd(this.#core, /** @type {import('./abi.js').CoreCommand} */ (
+      /** @type {unknown} */ ({ ...command, call: this.handle })));
     if (reply.err) throw new PhoneError(reply.err, reply.message);
     return reply;
   }
@@ -298,10 +355,11 @@ export class Call extends Emitter {
       e instanceof Error ? `${e.name}: ${e.message}` : String(e));
     this.#sentDone?.(err);
     this.#holdDone?.(err);
-    this.#endedBy = err.code;
+    // a failed media step: media-failed, media-unavailable, ice-failed
+    this.#endedBy = /** @type {Cause} */ (err.code);
     this.emit('error', err);
     try {
-      this.#core.cmd({ cmd: 'call.hangup', call: this.handle });
+      internal.cmd(this.#core, { cmd: 'call.hangup', call: this.handle });
     } catch { /* already gone */ }
   }
 
@@ -323,7 +381,8 @@ export class Call extends Emitter {
     }
   }
 
-  async #peer(/** @type {any} */ rtc) {
+  /** @param {RTCConfiguration} rtc what the core's policy dictates */
+  async #peer(rtc) {
     if (this.#pc) return this.#pc;
     const PC = this.#media.RTCPeerConnection ?? globalThis.RTCPeerConnection;
     if (!PC) throw new PhoneError('media-unavailable', 'no RTCPeerConnection here (calls need a browser)');
@@ -347,7 +406,8 @@ export class Call extends Emitter {
   }
 
   /** media.need: make the offer or answer the core asked for */
-  async #makeSdp(/** @type {any} */ ev) {
+  /** @param {Extract<CoreEvent, { ev: 'media.need' }>} ev */
+  async #makeSdp(ev) {
     if (!this.#pc) this.#video = !!ev.video;  // as asked: call({video}) or answer({video})
     const pc = await this.#peer(ev.rtc);
     if (ev.type === 'offer') {
@@ -363,7 +423,7 @@ export class Call extends Emitter {
     }
     await this.#gathered(pc);
     const sdp = pc.localDescription?.sdp ?? '';
-    const reply = this.#core.cmd({ cmd: 'call.media', call: this.handle, sdp,
+    const reply = internal.cmd(this.#core, { cmd: 'call.media', call: this.handle, sdp,
       bytes: new TextEncoder().encode(sdp).length });
     if (reply.err) {
       // the policy refused what the browser made (relay-unavailable, ...):
@@ -373,6 +433,7 @@ export class Call extends Emitter {
       this.#holdDone?.(e);
       return;
     }
+    this.#id ||= reply.callId ?? '';
     this.#sentDone?.(null);
     this.#sentDone = null;
   }
@@ -396,7 +457,8 @@ export class Call extends Emitter {
   }
 
   /** media.remote: an offer waits for answer(); answers apply now */
-  async #applyRemote(/** @type {any} */ ev) {
+  /** @param {Extract<CoreEvent, { ev: 'media.remote' }>} ev */
+  async #applyRemote(ev) {
     const desc = { type: /** @type {RTCSdpType} */ (ev.type), sdp: /** @type {string} */ (ev.sdp) };
     if (ev.type === 'offer' && !this.#pc) {
       this.#remoteOffer = desc;  // incoming call: applied on answer()
@@ -439,7 +501,7 @@ export class Call extends Emitter {
     this.emit('security', /** @type {SecurityReport} */ (r));
   }
 
-  /** @param {any} ev */
+  /** @param {Extract<CoreEvent, { ev: 'ended' }>} ev */
   #end(ev) {
     if (this.state === 'ended') return;
     this.state = 'ended';
@@ -449,7 +511,9 @@ export class Call extends Emitter {
     this.#holdDone?.(err);
     for (const t of this.#local?.getTracks() ?? []) t.stop();
     this.#pc?.close();
-    this.emit('ended', { cause, status: ev.status, reason: ev.reason || null,
+    // no-candidates: the core names it; the text of what to configure is ours
+    const reason = ev.reason || (cause === 'no-candidates' ? err.message : null);
+    this.emit('ended', { cause, status: ev.status, reason,
       ...(ev.line ? { line: ev.line } : {}) });
   }
 }

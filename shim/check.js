@@ -14,14 +14,28 @@
  *   checkSip(bytes)  // {"ok":true,"kind":"request","method":"INVITE",...}
  *                    // or {"ok":false,"reason":"bad-cseq","detail":"..."}
  *
- * checkSdp() asks any core (the page core: loadCore()) for the SDP
- * policy's verdict, which a Phone applies to every SDP by itself.
+ * checkSdp() asks any core for the SDP policy's verdict, which a Phone
+ * applies to every SDP by itself: the page core (loadCore()) gives the
+ * reason and line, a core over the check build (loadCheckCore(), as the
+ * CLI does) the detail text too.
  */
 import { instantiateCore } from './wasm.js';
-import { wasmBytes } from './core.js';
+import { Core, wasmBytes } from './core.js';
 import { PhoneError } from './errors.js';
+import { internal } from './internal.js';
 
 /** @typedef {import('./core.js').CoreOptions} CoreOptions */
+
+/**
+ * The SDP policy's verdict (`checkSdp()`)
+ * @typedef {object} SdpVerdict
+ * @property {boolean} ok
+ * @property {import('./errors.js').PolicyReason} [reason] why it was refused
+ * @property {number} [line] 1-based line of the offence (0: the whole SDP)
+ * @property {string | null} [detail] short human text (null from the page core)
+ * @property {string} [sdp] a local SDP that passes: what may leave
+ * @property {'mdns' | 'relay' | 'off'} [privacy] a local SDP: the mode applied
+ */
 
 const encoder = new TextEncoder();
 
@@ -82,21 +96,38 @@ export async function loadSipCheck(options = {}) {
 
 
 /**
+ * A core over the check build, for checkSdp() verdicts with their detail
+ * text (its own instance, not the page's shared one).
+ * @param {Pick<CoreOptions, 'wasmBinary' | 'wasmUrl'>} [options] the
+ *   check build's bytes or URL (default CHECK_WASM_URL)
+ * @returns {Promise<Core>}
+ */
+export function loadCheckCore(options = {}) {
+  return Core.load({ wasmUrl: CHECK_WASM_URL, ...options });
+}
+
+/**
  * The DTLS-SRTP and privacy policy's verdict on one SDP (wasm/policy).
- * @param {import('./core.js').Core} core from loadCore()
+ * @param {Core} core from loadCore(), or loadCheckCore() for the detail text
  * @param {string} sdp
  * @param {{ direction?: 'remote' | 'local', privacy?: 'mdns' | 'relay' | 'off' }} [options]
  *   remote: may it reach setRemoteDescription; local: what may leave
- * @returns {{ ok: boolean, reason?: string, line?: number, detail?: string, sdp?: string, privacy?: string }}
- *   for a local SDP that passes, `sdp` is what may leave
+ * @returns {SdpVerdict}
  */
 export function checkSdp(core, sdp, { direction = 'remote', privacy = 'mdns' } = {}) {
   // a JSON string may carry U+0000, which ends the C string: the core
   // compares its length with this one (the SDP's UTF-8 length)
   const bytes = encoder.encode(sdp).length;
-  const reply = core.cmd({ cmd: 'sdp.check', sdp, bytes, direction, privacy });
+  let reply;
+  try {
+    reply = internal.cmd(core, { cmd: 'sdp.check', sdp, bytes, direction, privacy });
+  } catch (e) {
+    // larger than a command may be: far over the policy's 64 KiB
+    if (!(e instanceof PhoneError) || e.code !== 'too-large') throw e;
+    return { ok: false, reason: 'too-large', line: 0, detail: `SDP of ${bytes} bytes: over 64 KiB` };
+  }
   if (reply.err) throw new PhoneError(reply.err, reply.message);
-  const { id, err, ...verdict } = /** @type {any} */ (reply);
+  const { id, err, ...verdict } = reply;
   void id; void err;
-  return verdict;
+  return /** @type {SdpVerdict} */ (verdict);
 }

@@ -10,8 +10,7 @@
  * Prints one JSON object on stdout. Exit 0 accepted, 1 refused,
  * 2 usage or I/O error.
  */
-import { loadCore } from './core.js';
-import { loadSipCheck, checkSdp } from './check.js';
+import { loadSipCheck, loadCheckCore, checkSdp } from './check.js';
 
 const USAGE = 'usage: sipshield check-sip FILE|-\n'
   + '       sipshield check-sdp FILE|- [--remote|--local] [--privacy mdns|relay|off]';
@@ -68,7 +67,8 @@ export async function main(argv) {
   }
   const verdict = command === 'check-sip'
     ? (await loadSipCheck())(bytes)
-    : checkSdp(await loadCore(), new TextDecoder().decode(bytes), opts);
+    // the check build: the page core's verdicts, with their detail text
+    : checkSdp(await loadCheckCore(), new TextDecoder().decode(bytes), opts);
   process.stdout.write(`${JSON.stringify(verdict)}\n`);
   return verdict.ok ? 0 : 1;
 }

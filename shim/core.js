@@ -13,8 +13,10 @@
  */
 import { instantiateCore } from './wasm.js';
 import { PhoneError } from './errors.js';
+import { internal } from './internal.js';
 
 /** @typedef {import('./abi.js').CoreEvent} CoreEvent */
+/** @typedef {import('./abi.js').CoreCommand} CoreCommand */
 /** @typedef {import('./wasm.js').CoreModule} CoreModule */
 /** @typedef {import('./abi.js').CoreReply} CoreReply */
 
@@ -24,12 +26,6 @@ import { PhoneError } from './errors.js';
  * @property {string | URL} [wasmUrl] where to fetch the .wasm from
  * @property {0|1|2|3|4} [logLevel] 0 silent (default) .. 4 libre debug
  * @property {(level: number, text: string) => void} [log] log sink
- */
-
-/**
- * @typedef {object} SocketOwner
- * @property {(ev: CoreEvent) => void} onCoreEvent
- * @property {new (url: string, protocols?: string | string[]) => WebSocket} WebSocket
  */
 
 const WS_OPEN = 1;
@@ -84,10 +80,36 @@ export async function wasmBytes(options) {
   }
 }
 
+/**
+ * The wasm core, shared by the phones of a page; pass it to `checkSdp()`.
+ * Its commands are the shim's own business.
+ */
+/**
+ * The key of a Core's command entry (not API: internal.cmd uses it). A
+ * registered symbol, not a module's own: the CommonJS sipshield/check
+ * (dist/cjs/check.cjs) carries a copy of this module and must reach the
+ * commands of the page's core, which `require('sipshield')` made.
+ */
+const CMD = Symbol.for('sipshield.Core.cmd');
+
 export class Core {
+  static {
+    Object.defineProperty(Core.prototype, CMD, {
+      /**
+       * @this {Core}
+       * @param {CoreCommand} command
+       */
+      value(command) { return this.#cmd(command); },
+    });
+    internal.cmd = (core, command) =>
+      /** @type {Record<symbol, (c: CoreCommand) => CoreReply>} */ (/** @type {unknown} */ (core))[CMD](command);
+    internal.attach = (core, handle, owner) => core.#phones.set(handle, owner);
+    internal.detach = (core, handle) => core.#phones.delete(handle);
+  }
+
   /** @type {CoreModule} */
   #m;
-  /** @type {Map<number, SocketOwner>} phone handle -> Phone */
+  /** @type {Map<number, import('./internal.js').CoreOwner>} phone handle -> its Phone */
   #phones = new Map();
   /** @type {Map<number, WebSocket>} */
   #sockets = new Map();
@@ -132,6 +154,7 @@ export class Core {
   }
 
   /**
+   * @private
    * @param {CoreModule} module
    * @param {CoreOptions} options
    */
@@ -144,11 +167,13 @@ export class Core {
   }
 
   /**
-   * Run a command; the reply comes back synchronously.
-   * @param {Record<string, unknown>} command
+   * Run a command; the reply comes back synchronously. A command the core
+   * refused before reading its id (too large, not JSON) is answered with
+   * id 0: a typed PhoneError like any other refusal.
+   * @param {CoreCommand} command
    * @returns {CoreReply}
    */
-  cmd(command) {
+  #cmd(command) {
     if (this.#dead) throw this.#dead;
     const id = this.#nextId++;
     const bytes = encoder.encode(JSON.stringify({ v: 1, id, ...command }));
@@ -169,23 +194,11 @@ export class Core {
     }
     const reply = /** @type {CoreReply | null} */ (this.#reply);
     this.#reply = null;
+    if (reply?.id === 0 && reply.err) throw new PhoneError(reply.err, reply.message);
     if (!reply || reply.id !== id) {
-      throw new PhoneError('internal', `no reply to ${String(command.cmd)}`);
+      throw new PhoneError('internal', `no reply to ${command.cmd}`);
     }
     return reply;
-  }
-
-  /**
-   * @param {number} handle
-   * @param {SocketOwner} owner
-   */
-  attach(handle, owner) {
-    this.#phones.set(handle, owner);
-  }
-
-  /** @param {number} handle */
-  detach(handle) {
-    this.#phones.delete(handle);
   }
 
   /**
@@ -229,7 +242,7 @@ export class Core {
   #flush() {
     while (this.#queue.length) {
       const ev = /** @type {CoreEvent} */ (this.#queue.shift());
-      this.#phones.get(ev.phone)?.onCoreEvent(ev);
+      this.#phones.get(ev.phone)?.onEvent(ev);
     }
   }
 
@@ -308,7 +321,7 @@ export class Core {
     }
     this.#sockets.clear();
     for (const [handle, phone] of this.#phones) {
-      phone.onCoreEvent({ ev: 'core-failed', phone: handle });
+      phone.onEvent({ ev: 'core-failed', phone: handle });
     }
     if (shared) shared = undefined;
   }

@@ -3,10 +3,10 @@
  */
 
 /**
- * @template {Record<string, any>} M  event name -> payload type
+ * @template {object} M  event name -> payload type
  */
 export class Emitter {
-  /** @type {Map<keyof M, Set<(arg: any) => void>>} */
+  /** @type {Map<keyof M, Set<(arg: never) => void>>} each set holds listeners of its name's payload */
   #listeners = new Map();
 
   /**
@@ -54,7 +54,7 @@ export class Emitter {
   emit(name, arg) {
     for (const fn of [...(this.#listeners.get(name) ?? [])]) {
       try {
-        fn(arg);
+        /** @type {(arg: M[K]) => void} */ (fn)(arg);
       } catch (e) {
         queueMicrotask(() => { throw e; });
       }

@@ -1,18 +1,40 @@
 /**
- * @file errors.js  PhoneError and the stable error codes
+ * @file errors.js  PhoneError and the stable codes: error codes, end causes
  */
 
 /**
- * Stable error codes. They never change meaning; new ones may be added.
- * @typedef {'invalid-config' | 'insecure-transport' | 'auth-failed' |
- *   'realm-mismatch' | 'algorithm-refused' | 'timeout' | 'transport-closed' |
- *   'rejected' | 'not-found' | 'busy' | 'closed' | 'aborted' | 'bad-command' |
- *   'not-initialized' | 'invalid-argument' | 'no-memory' | 'internal' |
- *   'core-failed' | 'credentials-unavailable' | 'credentials-needed'} ErrorCode
+ * Why the SDP policy refused an SDP (wasm/policy/sdp.c): the `reason` of
+ * `checkSdp()`, and the code or end cause when it refused one of a call's.
+ * @typedef {'malformed-sdp' | 'too-large' | 'null-cipher' | 'mki-present' |
+ *   'sdes-offered' | 'mixed-profiles' | 'plain-rtp' | 'no-fingerprint' |
+ *   'weak-fingerprint' | 'relay-unavailable' | 'invalid-argument' |
+ *   'out-of-memory'} PolicyReason
+ */
+
+/**
+ * Why a call ended (`call.on('ended')`'s `cause`): a final SIP status
+ * through one table (wasm/call/call.c), how it ended otherwise, or the
+ * policy's reason when it refused an SDP of the call.
+ * @typedef {'busy' | 'declined' | 'not-found' | 'unavailable' | 'cancelled' |
+ *   'not-acceptable' | 'timeout' | 'auth-failed' | 'forbidden' |
+ *   'address-incomplete' | 'redirected' | 'server-error' | 'rejected' |
+ *   'local-hangup' | 'remote-hangup' | 'transport-closed' | 'phone-closed' |
+ *   'media-failed' | 'media-unavailable' | 'ice-failed' | 'no-candidates' |
+ *   'core-failed' | PolicyReason} Cause
+ */
+
+/**
+ * Stable error codes (`PhoneError.code`). They never change meaning; new
+ * ones may be added. A failed request or call step carries its Cause.
+ * @typedef {Cause | 'invalid-config' | 'insecure-transport' |
+ *   'realm-mismatch' | 'algorithm-refused' | 'closed' | 'aborted' |
+ *   'bad-command' | 'not-initialized' | 'no-memory' | 'internal' |
+ *   'invalid-target' | 'invalid-state' | 'credentials-unavailable' |
+ *   'credentials-needed'} ErrorCode
  */
 
 /** What to do next, per code (used when the core gives no message). */
-const HINTS = /** @type {Record<string, string>} */ ({
+const HINTS = /** @type {Partial<Record<ErrorCode, string>>} */ ({
   'invalid-config': 'check the Phone config',
   'insecure-transport': 'use a wss:// server URL',
   'auth-failed': 'check username and password (or ha1) for this server',
@@ -24,19 +46,21 @@ const HINTS = /** @type {Record<string, string>} */ ({
   closed: 'the phone is closed; create a new Phone',
   aborted: 'the operation was aborted by its AbortSignal',
   'core-failed': 'the wasm core could not load or stopped; reload the page',
+  'no-candidates': 'no ICE candidate in our SDP: configure TURN (iceServers) or privacy \'off\'',
+  'relay-unavailable': 'relay privacy needs a TURN server (iceServers) that gave a relay candidate',
   'credentials-unavailable': 'the credentials callback gave no usable credential; check the credentials endpoint',
 });
 
 export class PhoneError extends Error {
   /**
-   * @param {ErrorCode | string} code
+   * @param {ErrorCode} code
    * @param {string} [message]
    * @param {{ status?: number, reason?: string, retryIn?: number, cause?: unknown }} [details]
    */
   constructor(code, message, details = {}) {
     super(`${code}: ${message || HINTS[code] || 'failed'}`, details.cause !== undefined ? { cause: details.cause } : undefined);
     this.name = 'PhoneError';
-    /** @type {ErrorCode | string} */
+    /** @type {ErrorCode} */
     this.code = code;
     /** @type {number | undefined} SIP status code, when a response caused it */
     this.status = details.status || undefined;

@@ -21,10 +21,13 @@ import { Emitter } from './emitter.js';
 import { PhoneError } from './errors.js';
 import { loadCore } from './core.js';
 import { Call } from './call.js';
+import { internal } from './internal.js';
 
 /** @typedef {import('./abi.js').PhoneConfig} PhoneConfig */
 /** @typedef {import('./abi.js').CoreEvent} CoreEvent */
 /** @typedef {import('./core.js').Core} Core */
+/** @typedef {import('./errors.js').Cause} Cause */
+/** @typedef {Extract<CoreEvent, { ev: 'message-sent' }>} RequestDone */
 
 /**
  * @typedef {'idle' | 'registering' | 'registered' | 'unregistering' | 'closed'} PhoneState
@@ -32,12 +35,13 @@ import { Call } from './call.js';
 
 /**
  * @typedef {object} PhoneEventMap
- * @property {{ expires: number, status: number }} registered
+ * @property {{ expires: number, status: number, digest: 'MD5' | 'SHA-256' | 'SHA-512-256' | null }} registered
+ *   on every refresh too; `digest`: the algorithm of the answered challenge
  * @property {{}} unregistered
  * @property {PhoneError} registration-failed
  * @property {{ state: 'open' | 'closed', code: number }} transport
  * @property {Call} incoming a call for us: `call.answer()` or `call.reject(486)`
- * @property {{ from: string, displayName: string | null, cause: string, line: number, detail: string }} call-refused
+ * @property {{ from: string, displayName: string | null, cause: Cause, line: number, detail: string }} call-refused
  *   an incoming call the SDP policy refused (answered 488 with the reason)
  * @property {{ from: string, displayName: string | null, contentType: string, body: string }} message
  *   a SIP MESSAGE for us (already answered 200 OK)
@@ -76,6 +80,25 @@ function credentialsCommand(c) {
   };
 }
 
+/**
+ * A Call for one of the core's calls. The constructor is not public API:
+ * applications get calls from phone.call() and the `incoming` event.
+ * @param {import('./internal.js').CallInit} init
+ * @returns {Call}
+ */
+function newCall(init) {
+  // @ts-expect-error: private to the API, not to the shim
+  return new Call(init);
+}
+
+/**
+ * What a server or peer said to our OPTIONS (RFC 3261 11)
+ * @typedef {object} OptionsResult
+ * @property {number} status the final (2xx) status
+ * @property {string[]} allow the methods of its Allow header(s)
+ * @property {string[]} supported the option tags of its Supported header(s)
+ */
+
 /** @extends {Emitter<PhoneEventMap>} */
 export class Phone extends Emitter {
   /** @type {Promise<{ core: Core, handle: number }>} */
@@ -86,11 +109,16 @@ export class Phone extends Emitter {
   /** @type {PhoneState} */
   #state = 'idle';
   /** @type {new (url: string, protocols?: string | string[]) => WebSocket} */
-  WebSocket;
+  #WebSocket;
   /** @type {Map<number, Call>} */
   #calls = new Map();
-  /** @type {Map<number, any[]>} events of a call not handed out yet */
+  /** @type {Map<number, CoreEvent[]>} events of a call not handed out yet */
   #early = new Map();
+  /**
+   * MESSAGEs and OPTIONS awaiting their outcome, by messageId
+   * @type {Map<number, { options: boolean, settle: (r: RequestDone | PhoneError) => void }>}
+   */
+  #requests = new Map();
   /** @type {import('./call.js').MediaOptions} */
   #media;
   /** @type {import('./credentials.js').CredentialsCallback | undefined} */
@@ -109,8 +137,7 @@ export class Phone extends Emitter {
    */
   constructor(config, coreOptions) {
     super();
-    const WS = config?.WebSocket ?? globalThis.WebSocket;
-    this.WebSocket = WS;
+    this.#WebSocket = config?.WebSocket ?? globalThis.WebSocket;
     this.#media = {
       privacy: config?.privacy ?? 'mdns',
       iceServers: config?.iceServers,
@@ -151,7 +178,7 @@ export class Phone extends Emitter {
     if (!config || typeof config !== 'object') {
       throw new PhoneError('invalid-config', 'new Phone(config) needs a config object');
     }
-    if (typeof this.WebSocket !== 'function') {
+    if (typeof this.#WebSocket !== 'function') {
       throw new PhoneError('invalid-config', 'no WebSocket here: pass config.WebSocket (in Node, the ws package)');
     }
     /** @type {Record<string, unknown>} */
@@ -166,11 +193,12 @@ export class Phone extends Emitter {
       cfg.credentials = true;
     }
     const core = await loadCore(coreOptions);
-    const reply = core.cmd({ cmd: 'phone.new', config: cfg });
+    const reply = internal.cmd(core, { cmd: 'phone.new', config: cfg });
     if (reply.err) throw new PhoneError(reply.err, reply.message);
     this.#core = core;
     this.#handle = /** @type {number} */ (reply.phone);
-    core.attach(this.#handle, this);
+    internal.attach(core, this.#handle,
+      { onEvent: (ev) => this.#onCoreEvent(ev), WebSocket: this.#WebSocket });
     return { core, handle: this.#handle };
   }
 
@@ -182,7 +210,7 @@ export class Phone extends Emitter {
   async register({ signal } = {}) {
     const { core, handle } = await this.#live();
     const done = this.#outcome('registered', 'registration-failed', signal);
-    const reply = core.cmd({ cmd: 'phone.register', phone: handle });
+    const reply = internal.cmd(core, { cmd: 'phone.register', phone: handle });
     if (reply.err) {
       done.cancel();
       throw new PhoneError(reply.err, reply.message);
@@ -200,7 +228,7 @@ export class Phone extends Emitter {
   async unregister({ signal } = {}) {
     const { core, handle } = await this.#live();
     const done = this.#outcome('unregistered', 'registration-failed', signal);
-    const reply = core.cmd({ cmd: 'phone.unregister', phone: handle });
+    const reply = internal.cmd(core, { cmd: 'phone.unregister', phone: handle });
     if (reply.err) {
       done.cancel();
       throw new PhoneError(reply.err, reply.message);
@@ -222,10 +250,9 @@ export class Phone extends Emitter {
   async call(target, { video = false } = {}) {
     const { core, handle } = await this.#live();
     const reply = await this.#cmd({ cmd: 'call.new', phone: handle, target, video });
-    const h = /** @type {number} */ (reply.call);
-    const call = new Call(core, h, 'outgoing', this.#media,
-      { remote: String(target), displayName: null, video });
-    const sent = call.whenSent();
+    const call = newCall({ core, handle: /** @type {number} */ (reply.call),
+      direction: 'outgoing', media: this.#media, remote: String(target), displayName: null, video });
+    const sent = internal.whenSent(call);
     this.#adopt(call);
     await sent;
     return call;
@@ -239,26 +266,49 @@ export class Phone extends Emitter {
    * @returns {Promise<{ status: number }>}
    */
   async message(target, text, { signal } = {}) {
-    const { handle } = await this.#live();
     if (typeof text !== 'string') throw new PhoneError('invalid-argument', 'text must be a string');
-    /** @type {(v: any) => void} */
-    let settle = () => {};
-    const done = new Promise((resolve, reject) => {
-      settle = (v) => (v instanceof PhoneError ? reject(v) : resolve(v));
-    });
-    const reply = await this.#cmd({ cmd: 'phone.message', phone: handle, target, text });
+    const done = await this.#request({ cmd: 'phone.message', target, text }, signal);
+    return { status: done.status };
+  }
+
+  /**
+   * Ask a server or a user what it supports (SIP OPTIONS, out of dialog);
+   * resolves on the 2xx with its Allow and Supported, rejects like
+   * `message()` (`not-found` for 404, `timeout`, `auth-failed`, ...).
+   * @param {string} target `sip:example.com` (no user part: the server
+   *   itself), `sip:bob@example.com`, or `bob` in our domain
+   * @param {{ signal?: AbortSignal }} [options]
+   * @returns {Promise<OptionsResult>}
+   */
+  async options(target, { signal } = {}) {
+    const done = await this.#request({ cmd: 'phone.options', target }, signal);
+    return { status: done.status, allow: done.allow, supported: done.supported };
+  }
+
+  /**
+   * Send a MESSAGE or OPTIONS; settles with its outcome event
+   * @param {{ cmd: 'phone.message', target: string, text: string }
+   *   | { cmd: 'phone.options', target: string }} command
+   * @param {AbortSignal} [signal]
+   * @returns {Promise<RequestDone>}
+   */
+  async #request(command, signal) {
+    const { handle } = await this.#live();
+    if (signal?.aborted) throw new PhoneError('aborted');
+    const reply = await this.#cmd({ ...command, phone: handle });
     const id = /** @type {number} */ (reply.messageId);
-    const onSent = (/** @type {any} */ e) => { if (e.messageId === id) settle({ status: e.status }); };
-    const onFailed = (/** @type {any} */ e) => { if (e.messageId === id) settle(e.error); };
-    const onAbort = () => settle(new PhoneError('aborted'));
-    this.on('message-sent', onSent).on('message-failed', onFailed);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      return await done;
-    } finally {
-      this.off('message-sent', onSent).off('message-failed', onFailed);
-      signal?.removeEventListener('abort', onAbort);
-    }
+    return new Promise((resolve, reject) => {
+      const onAbort = () => settle(new PhoneError('aborted'));
+      /** @param {RequestDone | PhoneError} r */
+      const settle = (r) => {
+        this.#requests.delete(id);
+        signal?.removeEventListener('abort', onAbort);
+        if (r instanceof PhoneError) reject(r);
+        else resolve(r);
+      };
+      this.#requests.set(id, { options: command.cmd === 'phone.options', settle });
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
   }
 
   /**
@@ -279,11 +329,17 @@ export class Phone extends Emitter {
 
   /**
    * @param {Call} call
-   * @param {any} ev
+   * @param {CoreEvent} ev
    */
   #callEvent(call, ev) {
-    call.onCoreEvent(ev);
+    internal.callEvent(call, ev);
     if (ev.ev === 'ended') this.#calls.delete(call.handle);
+  }
+
+  /** The phone closed or its core failed: what waits for an outcome fails */
+  /** @param {PhoneError} err */
+  #failRequests(err) {
+    for (const r of [...this.#requests.values()]) r.settle(err);
   }
 
   /**
@@ -314,9 +370,10 @@ export class Phone extends Emitter {
       await call.hangup().catch(() => {});
     }
     this.#state = 'closed';
-    ready.core.detach(ready.handle);
+    this.#failRequests(new PhoneError('closed'));
+    internal.detach(ready.core, ready.handle);
     try {
-      ready.core.cmd({ cmd: 'phone.close', phone: ready.handle });
+      internal.cmd(ready.core, { cmd: 'phone.close', phone: ready.handle });
     } catch {
       // the core is gone: nothing left to release
     }
@@ -325,14 +382,14 @@ export class Phone extends Emitter {
   /**
    * A command for a request that may be challenged: if the core has no
    * usable credential, get one from the app first (once).
-   * @param {Record<string, unknown>} command
+   * @param {import('./abi.js').CoreCommand} command
    */
   async #cmd(command) {
     const { core } = await this.#ready;
-    let reply = core.cmd(command);
+    let reply = internal.cmd(core, command);
     if (reply.err === 'credentials-needed' && this.#credentials) {
       if (!await this.#supply('expired')) throw this.#credError;
-      reply = core.cmd(command);
+      reply = internal.cmd(core, command);
     }
     if (reply.err) throw new PhoneError(reply.err, reply.message);
     return reply;
@@ -355,7 +412,7 @@ export class Phone extends Emitter {
     const ms = this.#credentialsMs;
     const ac = new AbortController();
     const t = setTimeout(() => ac.abort(), ms);
-    /** @type {Record<string, unknown>} */
+    /** @type {ReturnType<typeof credentialsCommand> | { error: string }} */
     let command;
     try {
       const c = await Promise.race([
@@ -374,7 +431,7 @@ export class Phone extends Emitter {
     }
     if (this.#state === 'closed') return false;
     // the core refuses an expired or malformed one (and says why)
-    const reply = core.cmd({ cmd: 'phone.credentials', phone: handle, ...command });
+    const reply = internal.cmd(core, { cmd: 'phone.credentials', phone: handle, ...command });
     if (reply.err) this.#credError = new PhoneError('credentials-unavailable', reply.message);
     return !this.#credError;
   }
@@ -393,14 +450,14 @@ export class Phone extends Emitter {
   #outcome(ok, fail, signal) {
     /** @type {() => void} */
     let cancel = () => {};
-    /** @type {Promise<any>} */
+    /** @type {Promise<{ expires: number }>} */
     const promise = new Promise((resolve, reject) => {
       if (signal?.aborted) {
         reject(new PhoneError('aborted'));
         return;
       }
-      /** @param {any} v */
-      const onOk = (v) => { cleanup(); resolve(v); };
+      /** @param {{ expires?: number }} v */
+      const onOk = (v) => { cleanup(); resolve({ expires: v.expires ?? 0 }); };
       /** @param {PhoneError} e */
       const onFail = (e) => { cleanup(); reject(e); };
       const onAbort = () => { cleanup(); reject(new PhoneError('aborted')); };
@@ -418,20 +475,20 @@ export class Phone extends Emitter {
   }
 
   /**
-   * Called by the core with this phone's events.
+   * This phone's events from the core
    * @param {CoreEvent} ev
    */
-  onCoreEvent(ev) {
-    const c = /** @type {any} */ (ev).call;
-    if (c !== undefined) {
+  #onCoreEvent(ev) {
+    if ('call' in ev) {
+      const c = ev.call;
       const call = this.#calls.get(c);
       if (call) {
         this.#callEvent(call, ev);
       }
       else if (ev.ev === 'incoming') {
-        const e = /** @type {any} */ (ev);
-        const inc = new Call(/** @type {Core} */ (this.#core), c, 'incoming', this.#media,
-          { remote: e.from, displayName: e.displayName || null, video: false });
+        const inc = newCall({ core: /** @type {Core} */ (this.#core), handle: c,
+          direction: 'incoming', media: this.#media, remote: ev.from,
+          displayName: ev.displayName || null, video: false, id: ev.callId });
         this.#adopt(inc);
         this.emit('incoming', inc);
       }
@@ -444,35 +501,31 @@ export class Phone extends Emitter {
       return;
     }
     switch (ev.ev) {
-      case 'message': {
-        const e = /** @type {any} */ (ev);
-        this.emit('message', { from: e.from, displayName: e.displayName || null,
-          contentType: e.ctype, body: e.body });
+      case 'message':
+        this.emit('message', { from: ev.from, displayName: ev.displayName || null,
+          contentType: ev.ctype, body: ev.body });
         break;
-      }
-      case 'message-sent': {
-        const e = /** @type {any} */ (ev);
-        this.emit('message-sent', { messageId: e.messageId, status: e.status });
-        break;
-      }
+      case 'message-sent':
       case 'message-failed': {
-        const e = /** @type {any} */ (ev);
-        this.emit('message-failed', { messageId: e.messageId,
-          error: new PhoneError(e.code, undefined, { status: e.status, reason: e.reason ?? undefined }) });
+        const error = ev.ev === 'message-failed' ?
+          new PhoneError(ev.code, undefined, { status: ev.status, reason: ev.reason ?? undefined }) : null;
+        const request = this.#requests.get(ev.messageId);
+        request?.settle(error ?? /** @type {RequestDone} */ (ev));
+        if (request?.options) break;  // OPTIONS only settle options()
+        if (error) this.emit('message-failed', { messageId: ev.messageId, error });
+        else this.emit('message-sent', { messageId: ev.messageId, status: ev.status });
         break;
       }
-      case 'call-refused': {
-        const e = /** @type {any} */ (ev);
-        this.emit('call-refused', { from: e.from, displayName: e.displayName || null,
-          cause: e.cause, line: e.line, detail: e.detail });
+      case 'call-refused':
+        this.emit('call-refused', { from: ev.from, displayName: ev.displayName || null,
+          cause: ev.cause, line: ev.line, detail: ev.detail });
         break;
-      }
       case 'transport':
         this.emit('transport', { state: ev.state, code: ev.code });
         break;
       case 'registered':
         this.#state = 'registered';
-        this.emit('registered', { expires: ev.expires, status: ev.status });
+        this.emit('registered', { expires: ev.expires, status: ev.status, digest: ev.digest });
         break;
       case 'unregistered':
         this.#state = 'idle';
@@ -496,6 +549,7 @@ export class Phone extends Emitter {
         break;
       case 'core-failed':
         this.#state = 'closed';
+        this.#failRequests(new PhoneError('core-failed'));
         this.emit('error', new PhoneError('core-failed'));
         break;
     }

@@ -22,7 +22,7 @@ const REPORT = path.join(ROOT, 'shim/api.md');
 const ENTRIES = [['sipshield', 'index.d.ts'], ['sipshield/check', 'check.d.ts']];
 
 /** The declarations of one .d.ts without comments and blank lines */
-function declarations(text) {
+export function declarations(text) {
   return text
     .replace(/\/\*[\s\S]*?\*\//g, '')
     .split('\n')
@@ -31,21 +31,22 @@ function declarations(text) {
     .join('\n');
 }
 
-/** Relative modules a .d.ts imports or re-exports ("./x.js" -> "x.d.ts") */
+/** Relative modules a .d.ts imports or re-exports ("./x.js" -> "x.d.ts"); not doc comments' */
 function imports(text) {
   const out = new Set();
-  for (const m of text.matchAll(/(?:from\s+|import\()\s*["'](\.\/[^"']+)\.js["']/g)) {
+  for (const m of text.replace(/\/\*[\s\S]*?\*\//g, '').matchAll(/(?:from\s+|import\()\s*["'](\.\/[^"']+)\.js["']/g)) {
     out.add(`${path.basename(m[1])}.d.ts`);
   }
   return [...out];
 }
 
 /**
- * The report's text
- * @returns {string}
+ * The public declarations: every .d.ts an entry point reaches, in order
+ * @returns {[string, string][]} file name and its text
  */
-export function apiReport() {
+export function publicDeclarations() {
   const seen = new Set();
+  /** @type {[string, string][]} */
   const order = [];
   const queue = ENTRIES.map(([, file]) => file);
   while (queue.length) {
@@ -56,6 +57,15 @@ export function apiReport() {
     order.push([file, text]);
     queue.push(...imports(text));
   }
+  return order;
+}
+
+/**
+ * The report's text
+ * @returns {string}
+ */
+export function apiReport() {
+  const order = publicDeclarations();
   const lines = [
     '# sipshield API report',
     '',

@@ -142,10 +142,12 @@ $(B)/obj/%.o: %.c $(wildcard wasm/include/*.h wasm/*/*.h tests/c/*.h) \
 		-DDEBUG_LEVEL=$(DEBUG_LEVEL) -DSIPSHIELD_VERSION=\"0.1.0\" \
 		-c $< -o $@
 
-# The page core's own builds of two files, linked ahead of libcore.a's:
-# the same code without text that only the check build's report reads
-# (check.c: the details; log.c: errno names beyond the check's refusals)
-PAGE_OBJS := $(B)/obj/wasm/check/check-page.o $(B)/obj/wasm/abi/log-page.o
+# The page core's own builds of three files, linked ahead of libcore.a's:
+# the same code without text that only the check build's reports read
+# (check.c: the details; log.c: errno names beyond the check's refusals;
+# policy/sdp.c: what makes an SDP malformed)
+PAGE_OBJS := $(B)/obj/wasm/check/check-page.o $(B)/obj/wasm/abi/log-page.o \
+	$(B)/obj/wasm/policy/sdp-page.o
 $(B)/obj/%-page.o: %.c $(wildcard wasm/include/*.h wasm/*/*.h) tools/core.mk
 	@mkdir -p $(@D)
 	@echo "  CC      $< (page core)"

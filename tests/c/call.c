@@ -160,8 +160,9 @@ static int rx_raw(const char *msg)
 }
 
 
-/* Answer the newest sent request (an INVITE) with a response */
-static int respond(int code, const char *reason, const char *sdp_file)
+/* Answer the newest sent request with a response (extra: header lines) */
+static int respond_with(int code, const char *reason, const char *sdp_file,
+			const char *extra)
 {
 	struct sip_msg *req = NULL;
 	struct mbuf *sdp = NULL, *head = NULL;
@@ -197,11 +198,12 @@ static int respond(int code, const char *reason, const char *sdp_file)
 			  "To: %r%s\r\n"
 			  "Call-ID: %r\r\n"
 			  "CSeq: %u %r\r\n"
-			  "Contact: <sip:bob@bobhost.invalid;transport=ws>\r\n",
+			  "Contact: <sip:bob@bobhost.invalid;transport=ws>\r\n"
+			  "%s",
 			  code, reason, &sip_msg_hdr(req, SIP_HDR_VIA)->val,
 			  &req->from.val, &req->to.val,
 			  code > 100 ? ";tag=bob1" : "", &req->callid,
-			  req->cseq.num, &req->cseq.met);
+			  req->cseq.num, &req->cseq.met, extra ? extra : "");
 	if (err)
 		goto out;
 	err = mbuf_write_u8(head, 0);
@@ -217,6 +219,12 @@ static int respond(int code, const char *reason, const char *sdp_file)
 	mem_deref(head);
 
 	return err;
+}
+
+
+static int respond(int code, const char *reason, const char *sdp_file)
+{
+	return respond_with(code, reason, sdp_file, NULL);
 }
 
 
@@ -308,9 +316,20 @@ int test_call_outgoing(void)
 
 	err = media(3, call, "chrome-audio-offer-host-ipv6-tcp.aiortc.sdp");
 	TEST_ERR(err);
-	TEST_ASSERT(fake_spjs_event("{\"id\":3,\"err\":null}"));
 	transport_up();
 	TEST_EQUALS(1, fake_spjs.nsent);
+
+	/* the reply names the INVITE's Call-ID */
+	err = sent_decode(&msg, 0);
+	TEST_ERR(err);
+	(void)re_snprintf(buf, sizeof(buf), "{\"id\":3,\"err\":null,"
+			  "\"callId\":\"%r\"}", &msg->callid);
+	TEST_ASSERT(fake_spjs_event(buf));
+
+	/* only raw-IP host candidates: none left under mdns, a warning */
+	(void)re_snprintf(buf, sizeof(buf), "{\"ev\":\"no-candidates\","
+			  "\"phone\":1,\"call\":%d}", call);
+	TEST_ASSERT(fake_spjs_event(buf));
 
 	/* the INVITE: to bob in our domain, no raw IP of ours anywhere */
 	inv = fake_spjs_sent(0);
@@ -323,10 +342,21 @@ int test_call_outgoing(void)
 	TEST_ASSERT(!strstr(inv, "192.0.2.2"));  /* transport placeholder */
 	TEST_ASSERT(strstr(inv, ".invalid;transport=wss>"));
 
-	/* 180 -> ringing; 200 with a DTLS answer -> media.remote, ACK */
+	/* 100 is hop-by-hop: no event; 180 -> ringing; 183 -> progress */
+	n = fake_spjs.nevents;
+	err = respond(100, "Trying", NULL);
+	TEST_ERR(err);
+	TEST_EQUALS(n, fake_spjs.nevents);
 	err = respond(180, "Ringing", NULL);
 	TEST_ERR(err);
 	TEST_ASSERT(fake_spjs_event("{\"ev\":\"ringing\""));
+	TEST_ASSERT(!fake_spjs_event("{\"ev\":\"progress\""));
+	err = respond(183, "Session Progress", NULL);
+	TEST_ERR(err);
+	TEST_ASSERT(fake_spjs_event("{\"ev\":\"progress\""));
+
+	/* 200 with a DTLS answer (it has a candidate: the call goes on)
+	 * -> media.remote, ACK */
 
 	err = respond(200, "OK", "asterisk20-audio-answer-dtls.sdp");
 	TEST_ERR(err);
@@ -515,6 +545,7 @@ int test_call_incoming(void)
 			     "SIP/2.0 180 Ringing\r\n", 21));
 	ev = fake_spjs_event("{\"ev\":\"incoming\"");
 	TEST_ASSERT(ev && strstr(ev, "\"displayName\":\"Bob\""));
+	TEST_ASSERT(strstr(ev, "\"callId\":\"in-call-2\""));
 	call = atoi(strstr(ev, "\"call\":") + 7);
 	ev = fake_spjs_event("{\"ev\":\"media.remote\"");
 	TEST_ASSERT(ev && strstr(ev, "\"type\":\"offer\""));
@@ -528,7 +559,8 @@ int test_call_incoming(void)
 	TEST_ASSERT(ev && strstr(ev, "\"type\":\"answer\""));
 	err = media(4, call, "chrome-audio-offer-host-ipv6-tcp.aiortc.sdp");
 	TEST_ERR(err);
-	TEST_ASSERT(fake_spjs_event("{\"id\":4,\"err\":null}"));
+	TEST_ASSERT(fake_spjs_event("{\"id\":4,\"err\":null,"
+				    "\"callId\":\"in-call-2\"}"));
 	s = fake_spjs_sent(fake_spjs.nsent - 1);
 	TEST_ASSERT(!strncmp(s, "SIP/2.0 200 OK\r\n", 16));
 	TEST_ASSERT(!strstr(s, "192.168.99.58"));
@@ -740,7 +772,7 @@ int test_call_early_media_two_calls(void)
 
 	for (i = 1; i <= 2; i++) {
 		(void)re_snprintf(buf, sizeof(buf),
-				  "{\"ev\":\"accepted\",\"phone\":1,\"call\":%d}",
+				  "{\"ev\":\"accepted\",\"phone\":1,\"call\":%d,",
 				  i == 1 ? c1 : c2);
 		TEST_ASSERT(fake_spjs_event(buf));
 	}
@@ -817,12 +849,188 @@ int test_call_misuse(void)
 	/* still usable: the offer goes out */
 	err = media(3, call, "chrome-audio-offer-host-ipv6-tcp.aiortc.sdp");
 	TEST_ERR(err);
-	TEST_ASSERT(fake_spjs_event("{\"id\":3,\"err\":null}"));
+	TEST_ASSERT(fake_spjs_event("{\"id\":3,\"err\":null,\"callId\":"));
 
 	/* a second offer is not asked for */
 	err = media(4, call, "chrome-audio-offer-host-ipv6-tcp.aiortc.sdp");
 	TEST_ERR(err);
 	TEST_ASSERT(fake_spjs_event("{\"id\":4,\"err\":\"invalid-state\""));
+
+ out:
+	return err;
+}
+
+
+/* Our offer and their answer without a candidate: no media path can come
+ * up, so the call ends at once (ACK, BYE) instead of 15 s of silence */
+int test_call_no_candidates_outgoing(void)
+{
+	const char *ev, *bye;
+	int call = 0, err;
+
+	/* an offer with a candidate left (.local host, srflx): no warning */
+	err = phone_open("mdns");
+	TEST_ERR(err);
+	err = call_new(&call, "\"iceTransportPolicy\":\"all\"");
+	TEST_ERR(err);
+	err = media(3, call, "chrome120-audio-offer-mdns-lf-only.sdp");
+	TEST_ERR(err);
+	TEST_ASSERT(fake_spjs_event("{\"id\":3,\"err\":null,\"callId\":"));
+	TEST_ASSERT(!fake_spjs_event("{\"ev\":\"no-candidates\""));
+	transport_up();
+
+	/* their answer has none: ours had some, the call goes on */
+	err = respond(200, "OK", "chrome120-audio-answer-no-candidates.sdp");
+	TEST_ERR(err);
+	TEST_ASSERT(fake_spjs_event("{\"ev\":\"accepted\""));
+	TEST_ASSERT(!fake_spjs_event("{\"ev\":\"ended\""));
+
+	/* raw-IP host candidates only, mdns: a warning, then the same
+	 * answer ends the call (a fresh core: the phone handle is 1) */
+	sp_close();
+	TEST_ERR(sp_init(0));
+	err = phone_open("mdns");
+	TEST_ERR(err);
+	err = call_new(&call, "\"iceTransportPolicy\":\"all\"");
+	TEST_ERR(err);
+	err = media(3, call, "chrome-audio-offer-host-ipv6-tcp.aiortc.sdp");
+	TEST_ERR(err);
+	TEST_ASSERT(fake_spjs_event("{\"ev\":\"no-candidates\""));
+	transport_up();
+	TEST_ASSERT(!strstr(fake_spjs_sent(0), "a=candidate"));
+
+	err = respond(200, "OK", "chrome120-audio-answer-no-candidates.sdp");
+	TEST_ERR(err);
+	TEST_ASSERT(!fake_spjs_event("{\"ev\":\"media.remote\""));
+	ev = fake_spjs_event("{\"ev\":\"ended\"");
+	TEST_ASSERT(ev && strstr(ev, "\"cause\":\"no-candidates\""));
+	TEST_ASSERT(!strncmp(fake_spjs_sent(fake_spjs.nsent - 2), "ACK ", 4));
+	bye = fake_spjs_sent(fake_spjs.nsent - 1);
+	TEST_ASSERT(!strncmp(bye, "BYE ", 4));
+	TEST_ASSERT(strstr(bye, "text=\"no-candidates\""));
+
+ out:
+	return err;
+}
+
+
+/* Answering with no candidate is a warning too; the caller, who gets the
+ * answer, is the side that decides to end the call */
+int test_call_no_candidates_incoming(void)
+{
+	struct mbuf *sdp = NULL;
+	struct sip_msg *ok = NULL;
+	const char *ev, *s;
+	char buf[128], head[512];
+	int call, err;
+
+	err = phone_reachable();
+	TEST_ERR(err);
+
+	err = load_sdp(&sdp, "chromium120-audio-video-offer-no-candidates"
+		       ".ex_webrtc.sdp");
+	TEST_ERR(err);
+	err = rx(invite_head, (const char *)sdp->buf);
+	TEST_ERR(err);
+	ev = fake_spjs_event("{\"ev\":\"incoming\"");
+	TEST_ASSERT(ev);
+	call = atoi(strstr(ev, "\"call\":") + 7);
+
+	(void)re_snprintf(buf, sizeof(buf), "{\"v\":1,\"id\":3,"
+			  "\"cmd\":\"call.answer\",\"call\":%d}", call);
+	err = cmd(buf);
+	TEST_ERR(err);
+	err = media(4, call, "chrome-audio-offer-host-ipv6-tcp.aiortc.sdp");
+	TEST_ERR(err);
+	TEST_ASSERT(fake_spjs_event("{\"id\":4,\"err\":null,"));
+	s = fake_spjs_sent(fake_spjs.nsent - 1);
+	TEST_ASSERT(!strncmp(s, "SIP/2.0 200 OK\r\n", 16));
+	TEST_ASSERT(!strstr(s, "a=candidate"));
+	(void)re_snprintf(buf, sizeof(buf), "{\"ev\":\"no-candidates\","
+			  "\"phone\":1,\"call\":%d}", call);
+	TEST_ASSERT(fake_spjs_event(buf));
+	TEST_ASSERT(!fake_spjs_event("{\"ev\":\"ended\""));
+
+	/* the caller's side ends it (ACK, then BYE) */
+	err = sent_decode(&ok, fake_spjs.nsent - 1);
+	TEST_ERR(err);
+	(void)re_snprintf(head, sizeof(head),
+			  "ACK sip:alice@x.invalid;transport=ws SIP/2.0\r\n"
+			  "Via: SIP/2.0/WSS 203.0.113.10;branch=z9hG4bKkam2\r\n"
+			  "Max-Forwards: 69\r\n"
+			  "From: \"Bob\" <sip:bob@example.com>;tag=b1\r\n"
+			  "To: <sip:alice@example.com>;tag=%r\r\n"
+			  "Call-ID: in-call-1\r\n"
+			  "CSeq: 1 ACK\r\n", &ok->to.tag);
+	err = rx(head, NULL);
+	TEST_ERR(err);
+	(void)re_snprintf(head, sizeof(head),
+			  "BYE sip:alice@x.invalid;transport=ws SIP/2.0\r\n"
+			  "Via: SIP/2.0/WSS 203.0.113.10;branch=z9hG4bKkam3\r\n"
+			  "Max-Forwards: 69\r\n"
+			  "From: \"Bob\" <sip:bob@example.com>;tag=b1\r\n"
+			  "To: <sip:alice@example.com>;tag=%r\r\n"
+			  "Call-ID: in-call-1\r\n"
+			  "CSeq: 2 BYE\r\n", &ok->to.tag);
+	err = rx(head, NULL);
+	TEST_ERR(err);
+	TEST_ASSERT(fake_spjs_event("{\"ev\":\"ended\""));
+
+ out:
+	mem_deref(ok);
+	mem_deref(sdp);
+	return err;
+}
+
+
+/* OPTIONS out of dialog: the response's Allow and Supported come back */
+int test_call_options_out(void)
+{
+	const char *ev, *s;
+	int err;
+
+	err = phone_reachable();
+	TEST_ERR(err);
+
+	err = cmd("{\"v\":1,\"id\":3,\"cmd\":\"phone.options\",\"phone\":1,"
+		  "\"target\":\"sip:example.com\"}");
+	TEST_ERR(err);
+	TEST_ASSERT(fake_spjs_event("{\"id\":3,\"err\":null,\"messageId\":"));
+	settle();
+	s = fake_spjs_sent(fake_spjs.nsent - 1);
+	TEST_ASSERT(!strncmp(s, "OPTIONS sip:example.com SIP/2.0\r\n", 33));
+	TEST_ASSERT(strstr(s, "\r\nContent-Length: 0\r\n\r\n"));
+	err = respond_with(200, "OK", NULL,
+			   "Allow: INVITE, ACK,OPTIONS\r\n"
+			   "Allow: BYE\r\n"
+			   "Supported: outbound, path\r\n");
+	TEST_ERR(err);
+	ev = fake_spjs_event("{\"ev\":\"message-sent\"");
+	TEST_ASSERT(ev && strstr(ev, "\"status\":200,"
+				 "\"allow\":[\"INVITE\",\"ACK\",\"OPTIONS\","
+				 "\"BYE\"],"
+				 "\"supported\":[\"outbound\",\"path\"]}"));
+
+	/* a user that is not there: not-found, like MESSAGE */
+	err = cmd("{\"v\":1,\"id\":4,\"cmd\":\"phone.options\",\"phone\":1,"
+		  "\"target\":\"nobody\"}");
+	TEST_ERR(err);
+	settle();
+	s = fake_spjs_sent(fake_spjs.nsent - 1);
+	TEST_ASSERT(!strncmp(s, "OPTIONS sip:nobody@example.com ", 31));
+	err = respond(404, "Not Found", NULL);
+	TEST_ERR(err);
+	ev = fake_spjs_event("{\"ev\":\"message-failed\"");
+	TEST_ASSERT(ev && strstr(ev, "\"code\":\"not-found\""));
+	TEST_ASSERT(strstr(ev, "\"status\":404"));
+
+	err = cmd("{\"v\":1,\"id\":5,\"cmd\":\"phone.options\",\"phone\":1,"
+		  "\"target\":\"a b\"}");
+	TEST_ASSERT(fake_spjs_event("{\"id\":5,\"err\":\"invalid-argument\""));
+	err = cmd("{\"v\":1,\"id\":6,\"cmd\":\"phone.options\",\"phone\":9,"
+		  "\"target\":\"bob\"}");
+	TEST_ASSERT(fake_spjs_event("{\"id\":6,\"err\":\"not-found\""));
+	err = 0;
 
  out:
 	return err;

@@ -741,6 +741,43 @@ int test_policy_sdp_mdns(void)
 	TEST_ASSERT(!memcmp(want, out->buf, out->end));
 	TEST_ASSERT(v.reason == NULL);
 
+	/* the candidates counted: those that left (local), all (remote) */
+	TEST_EQUALS(2, v.cands);
+	err = policy_sdp_remote(&v, sdp, strlen(sdp));
+	TEST_ERR(err);
+	TEST_EQUALS(4, v.cands);
+
+	/* raw-IP host candidates only: none leaves (the call warns) */
+	{
+		static const char host_only[] =
+			"v=0\r\n"
+			"o=- 1 1 IN IP4 127.0.0.1\r\n"
+			"s=-\r\n"
+			"t=0 0\r\n"
+			"m=audio 5000 UDP/TLS/RTP/SAVPF 0\r\n"
+			"a=candidate:1 1 udp 2122260223 192.168.1.9 5000"
+			" typ host\r\n"
+			"a=fingerprint:sha-256 "
+			"00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff:"
+			"00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff\r\n";
+
+		out->pos = out->end = 0;
+		err = policy_sdp_local(out, &v, host_only, strlen(host_only),
+				       POLICY_PRIVACY_MDNS);
+		TEST_ERR(err);
+		TEST_EQUALS(0, v.cands);
+		TEST_EQUALS(strlen(host_only) - strlen("a=candidate:1 1 udp "
+			    "2122260223 192.168.1.9 5000 typ host\r\n"),
+			    out->end);
+
+		/* privacy off: it leaves */
+		out->pos = out->end = 0;
+		err = policy_sdp_local(out, &v, host_only, strlen(host_only),
+				       POLICY_PRIVACY_OFF);
+		TEST_ERR(err);
+		TEST_EQUALS(1, v.cands);
+	}
+
  out:
 	mem_deref(out);
 

@@ -147,7 +147,10 @@ const char *fake_spjs_sent(int i);
 	X(test_call_reject)			\
 	X(test_call_message_options)		\
 	X(test_call_early_media_two_calls)	\
-	X(test_call_misuse)
+	X(test_call_misuse)			\
+	X(test_call_no_candidates_outgoing)	\
+	X(test_call_no_candidates_incoming)	\
+	X(test_call_options_out)
 
 #define X(name) int name(void);
 TESTS(X)

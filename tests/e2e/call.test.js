@@ -95,6 +95,13 @@ describe('Two sipshield pages call each other through Kamailio', () => {
     const answer = (await alice.do('info')).remoteSdp;  // bob's 200 as alice got it
     assert.deepEqual(rawHostCandidates(offer), [], offer);
     assert.deepEqual(rawHostCandidates(answer), [], answer);
+    // one Call-ID on both sides (support can correlate); TURN configured: no warning;
+    // Kamailio's 100 Trying is not progress
+    const [ia, ib] = [await alice.do('info'), await bob.do('info')];
+    assert.match(ia.id, /^\S{8,}$/);
+    assert.equal(ia.id, ib.id);
+    assert.deepEqual([ia.warnings, ib.warnings], [[], []]);
+    assert.ok(!ia.events.some((e) => e.name === 'progress'), ia.events.map((e) => e.name).join());
     assert.match(offer, /^a=fingerprint:sha-256 /m);
     const sec = await alice.waitFor('security');
     assert.equal(sec.privacy, 'mdns');
@@ -102,6 +109,8 @@ describe('Two sipshield pages call each other through Kamailio', () => {
     assert.ok(sec.srtpCipher, JSON.stringify(sec));
     assert.ok(sec.dtlsCipher, JSON.stringify(sec));
     assert.equal(sec.fingerprintAlgorithm, 'sha-256');
+    assert.equal(sec.digestAlgorithm, 'SHA-256', 'the INVITE answered Kamailio\'s SHA-256 challenge');
+    assert.match(sec.tlsVersion, /^DTLS 1\.[23]$/);
     assert.match(sec.dtlsRole, /^(client|server)$/);
     assert.ok(sec.localCandidateType && sec.remoteCandidateType, JSON.stringify(sec));
     assert.ok((await bob.do('info')).events.some((e) => e.name === 'ice-servers-asked'));
@@ -207,6 +216,24 @@ describe('Two sipshield pages call each other through Kamailio', () => {
     assert.equal(r.code, 'relay-unavailable');
     assert.ok(!frames.some((f) => f.startsWith('INVITE ')), 'an INVITE left');
     assert.equal((await carol.do('info')).calls, 0);
+  });
+
+  it('mdns without TURN: both sides warned, the call ends no-candidates at once, not silent for 15 s', async () => {
+    const alice = await peer('alice', 'mdns', { iceServers: [] });
+    const bob = await peer('bob', 'mdns', { iceServers: [] });
+    await bob.do('autoAnswer', true);
+    const t0 = Date.now();
+    assert.deepEqual(await alice.do('call', `sip:bob@${REALM}`), { ok: true });
+    const ia = await alice.do('info');
+    assert.deepEqual(ia.warnings.map((w) => w.code), ['no-candidates'], 'warned when phone.call() resolved');
+    assert.match(ia.warnings[0].message, /TURN/);
+    const ended = await alice.waitFor('ended', 10000);
+    assert.ok(Date.now() - t0 < 8000, `${Date.now() - t0} ms`);
+    assert.equal(ended.cause, 'no-candidates');
+    assert.match(ended.reason, /iceServers/);
+    assert.equal((await bob.waitFor('warning', 5000)).code, 'no-candidates');
+    assert.equal((await bob.waitFor('ended', 5000)).cause, 'remote-hangup');
+    assert.deepEqual([...alice.errors, ...bob.errors], []);
   });
 
   it('video: audio and video flow both ways when both sides ask for it', async () => {

@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Phone, PhoneError, loadCore } from '../../shim/index.js';
 import { loadSipCheck } from '../../shim/check.js';
+import { internal } from '../../shim/internal.js';
 import { fakeServer, respond } from './support/fake-server.js';
 
 const CHALLENGE = 'WWW-Authenticate: Digest realm="example.com", nonce="abc123", qop="auth", algorithm=SHA-256';
@@ -89,7 +90,7 @@ describe('The core survives misuse', () => {
     const core = await loadCore();
     for (const c of [{ cmd: 'nope' }, { cmd: 'phone.register', phone: 424242 }, { cmd: 'phone.close' },
       { cmd: 'phone.new' }, { cmd: 'phone.new', config: 'x' }, { cmd: 'phone.register', phone: 'a' }]) {
-      const r = core.cmd(c);
+      const r = internal.cmd(core, c);
       assert.equal(typeof r.err, 'string', JSON.stringify(c));
       assert.equal(typeof r.message, 'string');
     }
@@ -113,7 +114,7 @@ describe('The core survives misuse', () => {
       { code: 'core-failed', message: /not a check build/ });
     // the page's shared core is untouched by either
     const core = await loadCore();
-    assert.equal(core.cmd({ cmd: 'phone.close' }).err, 'not-found');
+    assert.equal(internal.cmd(core, { cmd: 'phone.close' }).err, 'not-found');
   });
 
   it('hostile SIP from the server is dropped, registration still completes', async () => {

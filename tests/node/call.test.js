@@ -87,7 +87,7 @@ describe('Calls through the shim (fake browser media)', () => {
     const log = { configs: [], closed: 0 };
     let asked = 0;
     const phone = await phoneWith(srv, log, { privacy: 'relay', iceServers: async () => { asked++; return []; } });
-    await assert.rejects(phone.call('sip:bob@example.com'), { code: 'relay-unavailable' });
+    await assert.rejects(phone.call('sip:bob@example.com'), { code: 'relay-unavailable', message: /TURN server/ });
     assert.equal(asked, 1);
     assert.equal(log.configs[0].iceTransportPolicy, 'relay');
     assert.ok(!srv.state.received.some((r) => r.startsWith('INVITE ')));

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from './support/servers.js';
 
@@ -58,6 +59,21 @@ describe('sipshield check-sip', () => {
     const r = run(['check-sip', '-'], '');
     assert.equal(r.code, 1);
     assert.equal(JSON.parse(r.out).ok, false);
+  });
+
+  it('check-sdp: an SDP over the command limit is refused too-large (exit 1), not an internal error', () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sipshield-cli-')), 'huge.sdp');
+    try {
+      fs.writeFileSync(file, `v=0\r\n${'a=x\r\n'.repeat(70000)}`);
+      const r = run(['check-sdp', file]);
+      assert.equal(r.code, 1, r.err);
+      const v = JSON.parse(r.out);
+      assert.equal(v.ok, false);
+      assert.equal(v.reason, 'too-large');
+      assert.equal(r.err, '');
+    } finally {
+      fs.rmSync(path.dirname(file), { recursive: true, force: true });
+    }
   });
 
   it('usage and I/O errors exit 2', () => {

@@ -74,6 +74,17 @@ describe('sipshield check-sdp', () => {
     assert.ok(v.line > 0);
   });
 
+  it('says what makes an SDP malformed (the check build); the page core gives the same verdict, no text', async () => {
+    const file = path.join(DIR, 'HOSTILE-bare-cr.sdp');
+    const r = run(['check-sdp', file]);
+    assert.equal(r.status, 1, r.stderr);
+    const v = JSON.parse(r.stdout);
+    assert.equal(v.reason, 'malformed-sdp');
+    assert.match(v.detail, /CR/);
+    const page = checkSdp(await loadCore(), fs.readFileSync(file, 'latin1'));
+    assert.deepEqual(page, { ok: false, reason: v.reason, line: v.line, detail: null });
+  });
+
   it('--local --privacy mdns prints the SDP that may leave: no raw-IP host candidate', () => {
     const sdp = [
       'v=0', 'o=- 4611731400430051336 2 IN IP4 127.0.0.1', 's=-', 't=0 0',

@@ -6,6 +6,8 @@
  * every command is answered by exactly one reply, emitted synchronously:
  *   {"id":7,"err":null,"phone":1}  or  {"id":7,"err":"invalid-config",
  *                                       "message":"what to fix"}
+ * A command refused before its id could be read (over 256 KiB:
+ * "too-large"; not JSON: "bad-command") is answered with id 0.
  * Events carry "ev" instead of "id" (see shim/abi.js for the schema).
  * Objects cross as integer handles; a stale handle is "not-found".
  * No logic lives here: decode, dispatch, encode.
@@ -147,6 +149,56 @@ const char *abi_errno_code(int err)
 }
 
 
+struct vals {
+	struct re_printf *pf;
+	int err;
+	bool next;
+};
+
+
+static bool val_print(const struct sip_hdr *hdr, const struct sip_msg *msg,
+		      void *arg)
+{
+	struct vals *v = arg;
+	(void)msg;
+
+	if (!hdr->val.l)  /* "Supported:" with no option tag */
+		return false;
+
+	if (v->next)
+		v->err |= v->pf->vph(",", 1, v->pf->arg);
+	v->err |= abi_json_pl(v->pf, &hdr->val);
+	v->next = true;
+
+	return v->err != 0;
+}
+
+
+/* The values of header @p id as JSON strings, comma-separated: libre
+ * splits Allow and Supported at their commas, one value each */
+static int json_vals(struct re_printf *pf, const struct sip_msg *msg,
+		     enum sip_hdrid id)
+{
+	struct vals v = {pf, 0, false};
+
+	(void)sip_msg_hdr_apply(msg, true, id, val_print, &v);
+
+	return v.err;
+}
+
+
+static int json_allow(struct re_printf *pf, const struct sip_msg *msg)
+{
+	return json_vals(pf, msg, SIP_HDR_ALLOW);
+}
+
+
+static int json_supported(struct re_printf *pf, const struct sip_msg *msg)
+{
+	return json_vals(pf, msg, SIP_HDR_SUPPORTED);
+}
+
+
 static void ua_event_handler(struct ua *ua, enum ua_event ev,
 			     const struct ua_evinfo *info, void *arg)
 {
@@ -163,8 +215,9 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev,
 
 	case UA_EV_REGISTERED:
 		abi_emitf("{\"ev\":\"registered\",\"phone\":%d,"
-			  "\"expires\":%u,\"status\":%u}",
-			  h, info->expires, info->status);
+			  "\"expires\":%u,\"status\":%u,\"digest\":%H}",
+			  h, info->expires, info->status,
+			  abi_json_str, ua_digest(ua));
 		break;
 
 	case UA_EV_UNREGISTERED:
@@ -196,8 +249,10 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev,
 				  abi_json_pl, &info->reason);
 		else
 			abi_emitf("{\"ev\":\"message-sent\",\"phone\":%d,"
-				  "\"messageId\":%u,\"status\":%u}", h, info->id,
-				  info->status);
+				  "\"messageId\":%u,\"status\":%u,"
+				  "\"allow\":[%H],\"supported\":[%H]}", h,
+				  info->id, info->status, json_allow, info->msg,
+				  json_supported, info->msg);
 		break;
 
 	case UA_EV_NEED_CREDS:
@@ -288,11 +343,14 @@ static void cmd_phone(uint64_t id, const char *name, const struct odict *cmd)
 			return;
 		}
 	}
-	else if (!strcmp(name, "phone.message")) {
+	else if (!strcmp(name, "phone.message") ||
+		 !strcmp(name, "phone.options")) {
+		const char *target = odict_string(cmd, "target");
 		uint32_t mid = 0;
 
-		err = ua_message(ua, odict_string(cmd, "target"),
-				 odict_string(cmd, "text"), &mid);
+		err = name[6] == 'o' ? ua_options(ua, target, &mid) :
+			ua_message(ua, target, odict_string(cmd, "text"),
+				   &mid);
 		if (err == EINVAL) {
 			abi_reply_err(id, "invalid-argument", "target must be a "
 				      "sip:/sips: URI or a user name, text a "
@@ -433,9 +491,16 @@ int sp_cmd(const char *json, size_t len)
 	uint64_t id = 0, v = 0;
 	int err;
 
-	if (!json || len == 0 || len > CMD_MAX) {
-		abi_reply_err(0, "bad-command", "empty or oversize command");
+	/* Refused before its id is read: the reply carries id 0, and the
+	 * shim takes it as the reply to the command it is running */
+	if (!json || len == 0) {
+		abi_reply_err(0, "bad-command", "empty command");
 		return EINVAL;
+	}
+
+	if (len > CMD_MAX) {
+		abi_reply_err(0, "too-large", "command over 256 KiB");
+		return EMSGSIZE;
 	}
 
 	if (!inited) {

@@ -4,15 +4,17 @@
  * Commands:
  *   call.new    {phone, target, video}      -> {call}
  *   call.media  {call, sdp, bytes}          the SDP asked for by media.need
+ *                                           -> {callId} once sent
  *   call.answer {call, video}   call.reject {call, status}
  *   call.hangup {call}          call.hold   {call, hold}
  *   call.info   {call, ctype, body}
  * Events (all carry phone, and call unless refused):
- *   incoming {from, displayName}   call-refused {from, displayName, cause,
- *   line, detail}   media.need {type, video, hold, rtc}   media.remote
- *   {type, fingerprint, sdp}   ringing   progress   accepted   hold {held}
+ *   incoming {from, displayName, callId}   call-refused {from,
+ *   displayName, cause, line, detail}   media.need {type, video, hold,
+ *   rtc}   media.remote {type, fingerprint, sdp}   ringing   progress
+ *   accepted   hold {held}
  *   modify-failed {status, reason, held}   info {ctype, body}
- *   ended {cause, status, reason, line}
+ *   no-candidates (a warning)   ended {cause, status, reason, line}
  * No logic lives here: decode, dispatch, encode.
  */
 #include <string.h>
@@ -109,7 +111,8 @@ static void cmd_media(uint64_t id, struct call *call,
 	else if (err)
 		abi_reply_err(id, abi_errno_code(err), "could not send");
 	else
-		abi_reply_ok(id);
+		abi_emitf("{\"id\":%llu,\"err\":null,\"callId\":%H}",
+			  (unsigned long long)id, abi_json_str, call_id(call));
 }
 
 
@@ -198,9 +201,9 @@ void abi_call_event(struct call *call, enum call_event ev,
 
 	case CALL_EV_INCOMING:
 		abi_emitf("{\"ev\":\"incoming\",\"phone\":%d,\"call\":%d,"
-			  "\"from\":%H,\"displayName\":%H}", p, c,
-			  abi_json_pl, &info->from, abi_json_pl,
-			  &info->display);
+			  "\"from\":%H,\"displayName\":%H,\"callId\":%H}",
+			  p, c, abi_json_pl, &info->from, abi_json_pl,
+			  &info->display, abi_json_str, call_id(call));
 		break;
 
 	case CALL_EV_REFUSED:
@@ -232,12 +235,18 @@ void abi_call_event(struct call *call, enum call_event ev,
 			  abi_json_pl, &info->sdp);
 		break;
 
+	case CALL_EV_ACCEPTED:
+		abi_emitf("{\"ev\":\"accepted\",\"phone\":%d,\"call\":%d,"
+			  "\"digest\":%H}", p, c,
+			  abi_json_str, ua_digest(abi_phone(p)));
+		break;
+
 	case CALL_EV_RINGING:
 	case CALL_EV_PROGRESS:
-	case CALL_EV_ACCEPTED:
+	case CALL_EV_WARNING:  /* the event is the warning's code */
 		abi_emitf("{\"ev\":\"%s\",\"phone\":%d,\"call\":%d}",
 			  ev == CALL_EV_RINGING ? "ringing" :
-			  ev == CALL_EV_PROGRESS ? "progress" : "accepted",
+			  ev == CALL_EV_PROGRESS ? "progress" : info->cause,
 			  p, c);
 		break;
 

@@ -16,6 +16,12 @@
  * a Warning naming the reason; a refused answer to our offer ends the
  * call (libre ACKs, then sends BYE with a Reason header).  Every end is
  * reported once, with a stable cause (call_cause() maps SIP statuses).
+ *
+ * ICE needs a candidate on at least one side (the other learns a
+ * peer-reflexive one from its checks, RFC 8445 7.3.1.3).  Our first SDP
+ * leaving with none (mdns privacy drops raw-IP host candidates; no TURN)
+ * is a warning; an answer to it with none either ends the call at once
+ * as "no-candidates" instead of letting it wait for ICE in silence.
  */
 #include <string.h>
 #include <re.h>
@@ -59,6 +65,7 @@ struct call {
 	bool held;
 	bool video;
 	bool ended;
+	bool nocand;                 /* our first SDP had no candidate   */
 	char *target;                /* outgoing: request URI            */
 	struct policy_verdict refused; /* remote SDP refused: the cause  */
 	struct tmr tmr;              /* ends the call outside a handler  */
@@ -185,6 +192,14 @@ static void end(struct call *call, const char *cause, uint16_t status,
 
 	emit(call, CALL_EV_ENDED, &info);
 	mem_deref(call);
+}
+
+
+/* Neither side has an ICE candidate: no media path can come up */
+static void no_candidates(struct policy_verdict *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->reason = "no-candidates";  /* the shim says what to configure */
 }
 
 
@@ -356,6 +371,13 @@ static int answer_handler(const struct sip_msg *msg, void *arg)
 		return EPROTO;  /* initial INVITE: libre ACKs, BYE, closeh */
 	}
 
+	if (call->modify != MODIFY_LOCAL_SENT && call->nocand && !v.cands) {
+		no_candidates(&v);
+		call->refused = v;
+		close_reason(call, &v);
+		return EPROTO;
+	}
+
 	media_remote(call, "answer", msg, &v);
 
 	if (call->modify == MODIFY_LOCAL_SENT) {
@@ -374,6 +396,11 @@ static void progress_handler(const struct sip_msg *msg, void *arg)
 {
 	struct call *call = arg;
 	struct policy_verdict v;
+
+	/* 100 Trying is hop-by-hop (RFC 3261 8.1.3.2): it says nothing of
+	 * the callee */
+	if (msg->scode <= 100)
+		return;
 
 	if (is_sdp(msg)) {
 		if (remote_check(&v, msg)) {
@@ -653,6 +680,8 @@ void call_incoming(const struct call_ctx *ctx, const struct sip_msg *msg)
 int call_media(struct call *call, const char *sdp, size_t len,
 	       struct policy_verdict *v)
 {
+	const bool first = call && (call->state == CALL_OFFERING ||
+				    call->state == CALL_ANSWERING);
 	struct mbuf *desc;
 	int err;
 
@@ -710,6 +739,15 @@ int call_media(struct call *call, const char *sdp, size_t len,
 	}
 
 	mem_deref(desc);
+
+	if (!err && first && !v->cands) {
+		struct call_evinfo info;
+
+		call->nocand = call->state == CALL_INVITING;
+		memset(&info, 0, sizeof(info));
+		info.cause = "no-candidates";
+		emit(call, CALL_EV_WARNING, &info);
+	}
 
 	return err;
 }
@@ -889,6 +927,14 @@ int call_handle(const struct call *call)
 int call_phone(const struct call *call)
 {
 	return call ? call->ctx->phone : 0;
+}
+
+
+/** The SIP Call-ID of @p call; NULL before its INVITE went out */
+const char *call_id(const struct call *call)
+{
+	return call && call->sess ?
+		sip_dialog_callid(sipsess_dialog(call->sess)) : NULL;
 }
 
 

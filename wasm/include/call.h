@@ -25,6 +25,7 @@ enum call_event {
 	CALL_EV_HOLD,          /* our hold / unhold took effect: held       */
 	CALL_EV_MODIFY_FAILED, /* our re-INVITE was refused: status         */
 	CALL_EV_INFO,          /* SIP INFO received: ctype, body            */
+	CALL_EV_WARNING,       /* the call may not connect: cause           */
 	CALL_EV_ENDED,         /* cause, status, reason, line               */
 };
 
@@ -37,7 +38,7 @@ struct call_evinfo {
 	struct pl display;     /* CALL_EV_INCOMING: display name             */
 	struct pl ctype;       /* CALL_EV_INFO                               */
 	struct pl body;        /* CALL_EV_INFO                               */
-	const char *cause;     /* CALL_EV_ENDED: stable code                 */
+	const char *cause;     /* CALL_EV_ENDED, _WARNING: stable code       */
 	uint16_t status;       /* SIP status, 0 if none                      */
 	struct pl reason;      /* SIP reason phrase or policy detail         */
 	unsigned line;         /* policy refusal: SDP line                   */
@@ -83,6 +84,7 @@ int  call_info(struct call *call, const char *ctype, const char *body);
 struct call *call_lookup(int handle);
 int  call_handle(const struct call *call);
 int  call_phone(const struct call *call);
+const char *call_id(const struct call *call);
 void call_close_all(struct list *calls);
 const char *call_cause(uint16_t status);
 int  call_target(char **targetp, const char *aor, const char *target);

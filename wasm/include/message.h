@@ -1,5 +1,5 @@
 /**
- * @file message.h  SIP MESSAGE out and in; OPTIONS and the rest answered
+ * @file message.h  SIP MESSAGE and OPTIONS out and in; the rest answered
  */
 
 struct sip;
@@ -32,4 +32,6 @@ struct message_ctx {
 int  message_listen(struct message_ctx *ctx);
 int  message_send(struct message_ctx *ctx, const char *target,
 		  const char *text, uint32_t *idp);
+int  message_options(struct message_ctx *ctx, const char *target,
+		     uint32_t *idp);
 void message_close(struct message_ctx *ctx);

@@ -40,6 +40,8 @@ struct policy_verdict {
 	const char *detail;  /* short human text                         */
 	const char *fingerprint; /* accepted: hash of the first
 				    a=fingerprint ("sha-256", ...)      */
+	unsigned cands;      /* accepted: a=candidate lines (local: those
+				that leave)                          */
 };
 
 int policy_sdp_remote(struct policy_verdict *v, const char *sdp,

@@ -14,7 +14,7 @@ enum ua_event {
 	UA_EV_REGISTRATION_FAILED, /* code, status, reason                */
 	UA_EV_MESSAGE,             /* from, display, ctype, body           */
 	UA_EV_MESSAGE_DONE,        /* id, code (NULL if 2xx), status,
-				      reason                               */
+				      reason, msg (MESSAGE or OPTIONS)     */
 	UA_EV_NEED_CREDS,          /* code = "missing" | "expired" |
 				      "rejected": answer with
 				      ua_credentials()                     */
@@ -33,6 +33,7 @@ struct ua_evinfo {
 	struct pl display;
 	struct pl ctype;
 	struct pl body;
+	const struct sip_msg *msg;  /* MESSAGE_DONE: the response or NULL */
 };
 
 typedef void (ua_event_h)(struct ua *ua, enum ua_event ev,
@@ -45,9 +46,11 @@ int  ua_call(struct ua *ua, struct call **callp, const char *target,
 	     bool video);
 int  ua_message(struct ua *ua, const char *target, const char *text,
 		uint32_t *idp);
+int  ua_options(struct ua *ua, const char *target, uint32_t *idp);
 int  ua_credentials(struct ua *ua, const struct odict *c,
 		    const char **reasonp);
 int  ua_register(struct ua *ua);
 int  ua_unregister(struct ua *ua);
 void ua_set_handle(struct ua *ua, int handle);
 int  ua_handle(const struct ua *ua);
+const char *ua_digest(const struct ua *ua);

@@ -129,15 +129,27 @@ static const char * const reason_code[R_COUNT] = {
 	"relay-unavailable",
 };
 
+/*
+ * What makes an SDP refused, in words, is for check-sdp and the C tests
+ * (sipshield-check.wasm, native).  The page core compiles this file with
+ * PAGE_CORE: the same verdicts, reason codes and lines, no text (the
+ * shim and the widget name the reasons).
+ */
+#ifdef PAGE_CORE
+#define DETAIL(text) NULL
+#else
+#define DETAIL(text) text
+#endif
+
 static const char * const reason_detail[R_COUNT] = {
-	"a=crypto offers a NULL cipher or unencrypted SRTP (RFC 4568)",
-	"a=crypto key carries an MKI (RFC 4568 9.1); SDES is refused",
-	"a=crypto (SDES, RFC 4568) is refused: DTLS-SRTP only",
-	"media mixes DTLS-SRTP with an unprotected profile",
-	"media profile is not DTLS-SRTP (use UDP/TLS/RTP/SAVPF)",
-	"DTLS media without a=fingerprint (RFC 8122 5)",
-	"fingerprint hash is not sha-256, sha-384 or sha-512",
-	"relay privacy: no TURN relay candidate for this media",
+	DETAIL("a=crypto offers a NULL cipher or unencrypted SRTP (RFC 4568)"),
+	DETAIL("a=crypto key carries an MKI (RFC 4568 9.1); SDES is refused"),
+	DETAIL("a=crypto (SDES, RFC 4568) is refused: DTLS-SRTP only"),
+	DETAIL("media mixes DTLS-SRTP with an unprotected profile"),
+	DETAIL("media profile is not DTLS-SRTP (use UDP/TLS/RTP/SAVPF)"),
+	DETAIL("DTLS media without a=fingerprint (RFC 8122 5)"),
+	DETAIL("fingerprint hash is not sha-256, sha-384 or sha-512"),
+	DETAIL("relay privacy: no TURN relay candidate for this media"),
 };
 
 static const char REASON_MALFORMED[] = "malformed-sdp";
@@ -175,6 +187,7 @@ struct scan {
 	unsigned line;
 	const char *detail;
 	const char *fp_alg;                     /* first a=fingerprint */
+	unsigned ncand;                         /* a=candidate lines */
 };
 
 struct cand {
@@ -187,7 +200,10 @@ struct cand {
 };
 
 
-static int fail(struct scan *s, int err, unsigned line, const char *detail)
+/* The detail goes with the check build only (DETAIL) */
+#define fail(s, err, line, detail) fail_(s, err, line, DETAIL(detail))
+
+static int fail_(struct scan *s, int err, unsigned line, const char *detail)
 {
 	s->reason = err == EMSGSIZE ? REASON_TOO_LARGE : REASON_MALFORMED;
 	s->line = line;
@@ -830,6 +846,7 @@ static int attribute(struct scan *s, struct media *m, const struct pl *val,
 		if (!m)
 			return fail(s, EBADMSG, n,
 				    "a=candidate outside a media section");
+		++s->ncand;
 		if (++m->ncand > POLICY_SDP_CAND_MAX)
 			return fail(s, EMSGSIZE, n,
 				    "more than 64 candidates in a section");
@@ -1156,6 +1173,7 @@ static int check(struct scan *s, struct policy_verdict *v, const char *sdp,
 		v->line = s->line;
 		v->detail = s->detail;
 		v->fingerprint = err ? NULL : s->fp_alg;
+		v->cands = err ? 0 : s->ncand;
 	}
 
 	return err;
@@ -1331,6 +1349,7 @@ static int rewrite(struct mbuf *out, struct scan *s, const char *sdp,
 
 			if (!candidate(&c, &v) || !cand_leaves(s->priv, &c))
 				continue;
+			++s->ncand;
 			err = put_cand(out, &line, &c);
 		}
 		else {
@@ -1424,6 +1443,8 @@ int policy_sdp_local(struct mbuf *out, struct policy_verdict *v,
 		goto out;
 
 	start = out->pos;
+	if (privacy != POLICY_PRIVACY_OFF)
+		s.ncand = 0;  /* counted again: those that leave */
 	err = rewrite(out, &s, sdp, len);
 	if (!err && out->pos - start > POLICY_SDP_SIZE_MAX)
 		err = fail(&s, EMSGSIZE, 0,
@@ -1444,6 +1465,7 @@ int policy_sdp_local(struct mbuf *out, struct policy_verdict *v,
 		v->reason = s.reason;
 		v->line = s.line;
 		v->detail = s.detail;
+		v->cands = err ? 0 : s.ncand;
 	}
 
 	return err;

@@ -1,13 +1,13 @@
 /**
- * @file message.c  SIP MESSAGE (RFC 3428) out and in, OPTIONS answered
+ * @file message.c  SIP MESSAGE (RFC 3428) out and in, OPTIONS out and in
  *
  * Out of dialog requests other than INVITE reach the phone here (libre's
  * sipsess takes INVITE and what belongs to a call first):
  *   MESSAGE  200 OK, then the text goes to the app
  *   OPTIONS  200 OK with what we allow and accept (RFC 3261 11.2)
  *   other    405 Method Not Allowed with Allow
- * A MESSAGE we send gets its own short dialog; a digest challenge is
- * answered once with the phone's credentials.
+ * A MESSAGE or OPTIONS we send gets its own short dialog; a digest
+ * challenge is answered once with the phone's credentials.
  */
 #include <string.h>
 #include <re.h>
@@ -33,7 +33,7 @@ struct message {
 	struct sip_request *req;
 	struct sip_dialog *dlg;
 	struct sip_auth *auth;
-	struct mbuf *body;
+	struct mbuf *body;           /* NULL: an OPTIONS */
 	struct message_ctx *ctx;
 	uint32_t id;
 	bool authed;
@@ -89,37 +89,30 @@ static void resp_handler(int err, const struct sip_msg *msg, void *arg)
 
 static int send_msg(struct message *m)
 {
+	const struct mbuf *b = m->body;
+
 	m->req = mem_deref(m->req);
 
-	return sip_drequestf(&m->req, m->ctx->sip, true, "MESSAGE", m->dlg,
-			     0, m->auth, NULL, resp_handler, m,
-			     "Content-Type: text/plain;charset=utf-8\r\n"
+	return sip_drequestf(&m->req, m->ctx->sip, true,
+			     b ? "MESSAGE" : "OPTIONS", m->dlg, 0, m->auth,
+			     NULL, resp_handler, m,
+			     "%s"
 			     "Content-Length: %zu\r\n"
 			     "\r\n"
 			     "%b",
-			     m->body->end, m->body->buf, m->body->end);
+			     b ? "Content-Type: text/plain;charset=utf-8\r\n" :
+			     "Accept: application/sdp\r\n",
+			     b ? b->end : 0, b ? b->buf : NULL, b ? b->end : 0);
 }
 
 
-/**
- * Send a text as SIP MESSAGE; the outcome comes to ctx->doneh
- *
- * @param ctx    The phone's message context
- * @param target sip:/sips: URI or a user name in the phone's domain
- * @param text   UTF-8 text, at most 16 KiB
- * @param idp    Returns the id the outcome carries
- *
- * @return 0 if sent, EINVAL for a bad target or text
- */
-int message_send(struct message_ctx *ctx, const char *target,
-		 const char *text, uint32_t *idp)
+/* A MESSAGE with text, or an OPTIONS (text NULL) */
+static int request(struct message_ctx *ctx, const char *target,
+		   const char *text, uint32_t *idp)
 {
 	struct message *m;
 	char *uri = NULL;
 	int err;
-
-	if (!ctx || !text || !idp || strlen(text) > MESSAGE_TEXT_MAX)
-		return EINVAL;
 
 	err = call_target(&uri, ctx->aor, target);
 	if (err)
@@ -135,14 +128,16 @@ int message_send(struct message_ctx *ctx, const char *target,
 	m->id  = ++ctx->next_id;
 	list_append(&ctx->pending, &m->le, m);
 
-	m->body = mbuf_alloc(strlen(text) + 1);
-	if (!m->body) {
-		err = ENOMEM;
-		goto out;
+	if (text) {
+		m->body = mbuf_alloc(strlen(text) + 1);
+		if (!m->body) {
+			err = ENOMEM;
+			goto out;
+		}
+		err = mbuf_write_str(m->body, text);
+		if (err)
+			goto out;
 	}
-	err = mbuf_write_str(m->body, text);
-	if (err)
-		goto out;
 
 	err = sip_dialog_alloc(&m->dlg, uri, uri, ctx->display, ctx->aor,
 			       NULL, 0);
@@ -165,6 +160,47 @@ int message_send(struct message_ctx *ctx, const char *target,
 		mem_deref(m);
 
 	return err;
+}
+
+
+/**
+ * Send a text as SIP MESSAGE; the outcome comes to ctx->doneh
+ *
+ * @param ctx    The phone's message context
+ * @param target sip:/sips: URI or a user name in the phone's domain
+ * @param text   UTF-8 text, at most 16 KiB
+ * @param idp    Returns the id the outcome carries
+ *
+ * @return 0 if sent, EINVAL for a bad target or text
+ */
+int message_send(struct message_ctx *ctx, const char *target,
+		 const char *text, uint32_t *idp)
+{
+	if (!ctx || !text || !idp || strlen(text) > MESSAGE_TEXT_MAX)
+		return EINVAL;
+
+	return request(ctx, target, text, idp);
+}
+
+
+/**
+ * Send OPTIONS out of dialog (RFC 3261 11); the outcome, with the
+ * response (its Allow and Supported), comes to ctx->doneh
+ *
+ * @param ctx    The phone's message context
+ * @param target sip:/sips: URI (no user part: the server itself) or a
+ *               user name in the phone's domain
+ * @param idp    Returns the id the outcome carries
+ *
+ * @return 0 if sent, EINVAL for a bad target
+ */
+int message_options(struct message_ctx *ctx, const char *target,
+		    uint32_t *idp)
+{
+	if (!ctx || !idp)
+		return EINVAL;
+
+	return request(ctx, target, NULL, idp);
 }
 
 

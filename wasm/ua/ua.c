@@ -108,6 +108,7 @@ static void message_done(uint32_t id, const char *code, uint16_t status,
 	info.id     = id;
 	info.code   = code;
 	info.status = status;
+	info.msg    = msg;
 	if (msg)
 		info.reason = msg->reason;
 
@@ -614,6 +615,13 @@ int ua_handle(const struct ua *ua)
 }
 
 
+/** The digest algorithm of the phone's last answered challenge, or NULL */
+const char *ua_digest(const struct ua *ua)
+{
+	return ua ? auth_creds_used(ua->creds) : NULL;
+}
+
+
 /**
  * Start an outgoing call from this phone
  *
@@ -655,3 +663,22 @@ int ua_message(struct ua *ua, const char *target, const char *text,
 		message_send(&ua->mctx, target, text, idp);
 }
 
+
+/**
+ * Send OPTIONS out of dialog; outcome as UA_EV_MESSAGE_DONE
+ *
+ * @param ua     Phone
+ * @param target sip:/sips: URI or a user name in the phone's domain
+ * @param idp    Returns the id the outcome carries
+ *
+ * @return 0 if sent, ENOKEY if a credential must be fetched first,
+ *         otherwise errorcode
+ */
+int ua_options(struct ua *ua, const char *target, uint32_t *idp)
+{
+	if (!ua)
+		return EINVAL;
+
+	return creds_ready(ua) ? ENOKEY :
+		message_options(&ua->mctx, target, idp);
+}

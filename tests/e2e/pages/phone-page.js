@@ -34,7 +34,7 @@ function mark(name, detail) {
 
 function follow(c) {
   call = c;
-  for (const n of ['ringing', 'progress', 'accepted', 'hold', 'security', 'info', 'error']) {
+  for (const n of ['ringing', 'progress', 'accepted', 'hold', 'security', 'info', 'error', 'warning']) {
     c.on(n, (d) => mark(n, d instanceof Error ? { code: d.code, message: d.message } : d));
   }
   c.on('track', (e) => {
@@ -146,6 +146,8 @@ window.sipPeer = {
       calls: phone ? phone.calls.length : 0,
       state: call && call.state,
       held: call && call.held,
+      id: call && call.id,
+      warnings: call ? call.warnings : [],
       remoteSdp: pc && pc.remoteDescription ? pc.remoteDescription.sdp : null,
       localSdp: pc && pc.localDescription ? pc.localDescription.sdp : null,
     };
