@@ -51,6 +51,7 @@ describe('Two <sip-phone> widgets under a strict CSP call each other', () => {
     const reg = (await alice.events()).find((e) => e.type === 'sip-registered');
     assert.equal(reg.detail.uri, `sip:alice@${REALM}`);
     assert.ok(reg.detail.expires > 0);
+    assert.equal(reg.detail.digest, 'SHA-256');
     await screenshot(bob.page, 'registered');
     // the script build's global
     assert.deepEqual(await alice.page.evaluate(() => [sipshield.version, typeof sipshield.Phone,
@@ -117,6 +118,7 @@ describe('Two <sip-phone> widgets under a strict CSP call each other', () => {
     const field = (name) => sec.locator(`dd[data-field="${name}"]`);
     await field('SRTP cipher').waitFor({ timeout: CALL_MS });
     assert.equal(await field('Signalling').textContent(), 'wss');
+    assert.equal(await field('Digest').textContent(), 'SHA-256');  // Kamailio challenges SHA-256
     assert.equal(await field('Privacy mode').textContent(), 'mdns');
     assert.match(await field('SRTP cipher').textContent(), /^(SRTP_)?(AEAD_AES_?\d+_GCM|AES_?\d*_?CM_?\d*_HMAC_SHA1_\d+)$/);
     assert.match(await field('DTLS cipher').textContent(), /^TLS_/);

@@ -42,7 +42,7 @@ import { endedInWords, errorInWords } from './words.js';
 /**
  * The `detail` of each event the element dispatches.
  * @typedef {{
- *   'sip-registered': { uri: string, expires: number },
+ *   'sip-registered': { uri: string, expires: number, digest: string | null },
  *   'sip-unregistered': {},
  *   'sip-incoming': { from: string, displayName: string | null },
  *   'sip-call-accepted': { remote: string, direction: 'outgoing' | 'incoming' },
@@ -70,6 +70,7 @@ const WARNING_TEXT = {
 /** @type {Array<[keyof SecurityReport, string]>} */
 const SECURITY_ROWS = [
   ['signalling', 'Signalling'],
+  ['digestAlgorithm', 'Digest'],
   ['privacy', 'Privacy mode'],
   ['dtlsRole', 'DTLS role'],
   ['dtlsCipher', 'DTLS cipher'],
@@ -306,11 +307,11 @@ export class SipPhone extends HTMLElement {
    * @param {string} uri
    */
   #listen(phone, uri) {
-    phone.on('registered', ({ expires }) => {
+    phone.on('registered', ({ expires, digest }) => {
       this.#setRegistration('registered', `Signed in as ${shortUri(uri)}`);
       this.#ui.error.textContent = '';
       this.#ui.retry.hidden = true;
-      this.#dispatch('sip-registered', { uri, expires });
+      this.#dispatch('sip-registered', { uri, expires, digest });
     });
     phone.on('unregistered', () => {
       this.#setRegistration('idle', 'Signed out');
@@ -593,10 +594,9 @@ export class SipPhone extends HTMLElement {
 
   /** @param {SecurityReport} report */
   #showSecurity(report) {
-    const rows = SECURITY_ROWS.map(([key, label]) => [label, String(report[key] ?? 'unknown')]);
-    rows.splice(1, 0, ['Digest', this.#config.minAlgorithm
-      ? `strongest offered, at least ${this.#config.minAlgorithm}`
-      : 'strongest the server offered']);
+    // a null digest algorithm: no challenge was answered (the server asked for none)
+    const rows = SECURITY_ROWS.map(([key, label]) => [label,
+      String(report[key] ?? (key === 'digestAlgorithm' ? 'none asked' : 'unknown'))]);
     this.#ui.securityList.replaceChildren(...rows.flatMap(([dt, dd]) => [
       h('dt', {}, [dt]), h('dd', { 'data-field': dt }, [dd])]));
   }
