@@ -1,15 +1,18 @@
 // E2E: the demo page in headless Chromium registers alice to real Kamailio over WSS
-// (the browser's own WebSocket and TLS), and shows the refusals.
+// (the browser's own WebSocket and TLS) with a short-lived credential from the site's
+// backend (auth_ephemeral), and shows the refusals.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startKamailio, USERS, REALM } from '../node/support/servers.js';
-import { launchBrowser, startPageServer } from './support.js';
+import crypto from 'node:crypto';
+import { startKamailio, REALM } from '../node/support/servers.js';
+import { launchBrowser, startSiteServer } from './support.js';
 
 describe('Alice registers from the demo page in Chromium', () => {
+  const secret = crypto.randomBytes(16).toString('hex');
   let kam, web, browser;
   before(async () => {
-    kam = await startKamailio({ alg: 'SHA-256' });
-    web = await startPageServer({ server: kam.url, uri: `sip:alice@${REALM}`, password: USERS.get('alice') });
+    kam = await startKamailio({ alg: 'SHA-256', autheph: secret });
+    web = await startSiteServer({ secret, config: { server: kam.url, uri: `sip:alice@${REALM}` } });
     browser = await launchBrowser();
   });
   after(async () => {
@@ -26,16 +29,21 @@ describe('Alice registers from the demo page in Chromium', () => {
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
     const frames = [];
+    const minted = [];
     page.on('websocket', (ws) => ws.on('framesent', (f) => frames.push(String(f.payload))));
+    page.on('response', async (r) => { if (r.url().endsWith('/sip-credentials')) minted.push(await r.json()); });
     await page.goto(`${web.url}/`);
+    await page.waitForFunction(() => /^signed in/.test(document.getElementById('signedin').textContent));
     await page.click('#register');
     await status(page, /^registered as sip:alice@/);
     assert.match(await page.textContent('#log'), /transport open/);
-    // what left the browser: SHA-256 digest, .invalid Via, no password
+    // what left the browser: SHA-256 digest as <expiry>:alice, .invalid Via, no password
     const auth = frames.filter((f) => /^Authorization: Digest /m.test(f));
     assert.ok(auth.length >= 1);
     assert.match(auth[0], /algorithm=SHA-256/);
-    assert.ok(!frames.some((f) => f.includes(USERS.get('alice'))));
+    assert.equal(minted.length, 1);
+    assert.match(auth[0], new RegExp(`username="${minted[0].username}"`));
+    assert.ok(!frames.some((f) => f.includes(minted[0].password)));
     assert.ok(frames.every((f) => /^Via: SIP\/2\.0\/WSS [a-v0-9]+\.invalid;/m.test(f)));
     await page.click('#unregister');
     await status(page, /^unregistered$/);
@@ -55,13 +63,13 @@ describe('Alice registers from the demo page in Chromium', () => {
     await page.close();
   });
 
-  it('a wrong password shows auth-failed and the page stays usable', async () => {
+  it('a backend minting wrong credentials shows auth-failed, and the page stays usable', async () => {
     const page = await browser.newPage();
     await page.goto(`${web.url}/`);
-    await page.fill('input[name=password]', 'wrong-password');
+    web.backend.secret = 'not-the-secret';
     await page.click('#register');
     await status(page, /^auth-failed: /);
-    await page.fill('input[name=password]', USERS.get('alice'));
+    web.backend.secret = secret;
     await page.click('#register');
     await status(page, /^registered as /);
     await page.close();

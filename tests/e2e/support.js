@@ -5,6 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { ROOT, freePort } from '../node/support/servers.js';
+import { createServer, demoUsers } from '../../tools/serve.js';
+import { credentialsBackend } from '../../tools/credentials.js';
 
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
@@ -71,4 +73,27 @@ export async function bundleJssipPage() {
     fs.renameSync(tmp, f.path);
   }
   return '/tests/e2e/pages/jssip.html';
+}
+
+/**
+ * The page server (tools/serve.js) in this process with the site's credentials backend
+ * (tools/credentials.js) mounted, as make demo runs it: `backend` is its live options (tests
+ * set `down`, `secret`, `ttl`); `config` becomes /demo-config.json.
+ * @param {{ secret: string, config?: object, uris?: string[], ttl?: number }} options
+ */
+export async function startSiteServer({ secret, config = {}, uris = [], ttl = 3600 }) {
+  const backend = { secret, users: demoUsers(), uris, ttl, down: false };
+  const server = createServer({ config: JSON.stringify(config), backend: credentialsBackend(backend) });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
+  return {
+    url: `http://127.0.0.1:${port}`, port, backend,
+    stop: () => new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve(undefined));
+    }),
+  };
 }
