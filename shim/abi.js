@@ -83,7 +83,7 @@
 
 /**
  * @typedef {{ ev: 'transport', phone: number, state: 'open' | 'closed', code: number }
- *   | { ev: 'registered', phone: number, expires: number, status: number }
+ *   | { ev: 'registered', phone: number, expires: number, status: number, digest: 'MD5' | 'SHA-256' | 'SHA-512-256' | null }
  *   | { ev: 'unregistered', phone: number }
  *   | { ev: 'registration-failed', phone: number, code: ErrorCode, status: number, reason: string | null, retryIn: number }
  *   | { ev: 'core-failed', phone: number }
@@ -96,7 +96,8 @@
  *   | { ev: 'media.need', phone: number, call: number, type: 'offer' | 'answer', video: boolean, hold: boolean,
  *       rtc: { iceTransportPolicy: 'all' | 'relay', bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' } }
  *   | { ev: 'media.remote', phone: number, call: number, type: 'offer' | 'pranswer' | 'answer', fingerprint: string | null, sdp: string }
- *   | { ev: 'ringing' | 'progress' | 'accepted', phone: number, call: number }
+ *   | { ev: 'ringing' | 'progress', phone: number, call: number }
+ *   | { ev: 'accepted', phone: number, call: number, digest: 'MD5' | 'SHA-256' | 'SHA-512-256' | null }
  *   | { ev: 'no-candidates', phone: number, call: number }
  *   | { ev: 'hold', phone: number, call: number, held: boolean }
  *   | { ev: 'modify-failed', phone: number, call: number, status: number, reason: string | null, held: boolean }

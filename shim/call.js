@@ -48,6 +48,8 @@ import { tlsVersionName } from './dtls.js';
  * @property {string | null} tlsVersion 'DTLS 1.2', 'DTLS 1.3' (an unknown
  *   version as getStats gives it)
  * @property {string | null} fingerprintAlgorithm remote, as the core checked it
+ * @property {'MD5' | 'SHA-256' | 'SHA-512-256' | null} digestAlgorithm of the phone's last
+ *   digest answer when the call was accepted (its INVITE's, if it was challenged)
  * @property {string | null} localCandidateType of the selected pair
  * @property {string | null} remoteCandidateType of the selected pair
  */
@@ -116,6 +118,8 @@ export class Call extends Emitter {
   /** @type {((e: PhoneError | null) => void) | null} settles phone.call() */
   #sentDone = null;
   #fingerprint = /** @type {string | null} */ (null);
+  /** @type {SecurityReport['digestAlgorithm']} */
+  #digest = null;
   #endedBy = /** @type {Cause | null} */ (null);
   #id = '';
 
@@ -252,7 +256,7 @@ export class Call extends Emitter {
     const r = {
       signalling: 'wss', privacy: this.#media.privacy, dtlsRole: null,
       dtlsCipher: null, srtpCipher: null, tlsVersion: null,
-      fingerprintAlgorithm: this.#fingerprint,
+      fingerprintAlgorithm: this.#fingerprint, digestAlgorithm: this.#digest,
       localCandidateType: null, remoteCandidateType: null,
     };
     const pc = this.#pc;
@@ -294,6 +298,7 @@ export class Call extends Emitter {
         this.emit(ev.ev, {});
         break;
       case 'accepted':
+        this.#digest = ev.digest;
         this.state = 'active';
         this.emit('accepted', {});
         this.#watchMedia().catch((e) => this.#fail(e));

@@ -35,7 +35,8 @@ import { internal } from './internal.js';
 
 /**
  * @typedef {object} PhoneEventMap
- * @property {{ expires: number, status: number }} registered
+ * @property {{ expires: number, status: number, digest: 'MD5' | 'SHA-256' | 'SHA-512-256' | null }} registered
+ *   on every refresh too; `digest`: the algorithm of the answered challenge
  * @property {{}} unregistered
  * @property {PhoneError} registration-failed
  * @property {{ state: 'open' | 'closed', code: number }} transport
@@ -524,7 +525,7 @@ export class Phone extends Emitter {
         break;
       case 'registered':
         this.#state = 'registered';
-        this.emit('registered', { expires: ev.expires, status: ev.status });
+        this.emit('registered', { expires: ev.expires, status: ev.status, digest: ev.digest });
         break;
       case 'unregistered':
         this.#state = 'idle';

@@ -772,7 +772,7 @@ int test_call_early_media_two_calls(void)
 
 	for (i = 1; i <= 2; i++) {
 		(void)re_snprintf(buf, sizeof(buf),
-				  "{\"ev\":\"accepted\",\"phone\":1,\"call\":%d}",
+				  "{\"ev\":\"accepted\",\"phone\":1,\"call\":%d,",
 				  i == 1 ? c1 : c2);
 		TEST_ASSERT(fake_spjs_event(buf));
 	}

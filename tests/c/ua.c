@@ -146,6 +146,7 @@ int test_ua_register_flow(void)
 	ev = fake_spjs_event("{\"ev\":\"registered\"");
 	TEST_ASSERT(ev != NULL);
 	TEST_ASSERT(strstr(ev, "\"phone\":1"));
+	TEST_ASSERT(strstr(ev, "\"digest\":\"MD5\"}"));
 
 	/* unregister: Expires 0, confirmed by the 2xx */
 	err = cmd("{\"v\":1,\"id\":3,\"cmd\":\"phone.unregister\","
@@ -516,7 +517,8 @@ int test_ua_credentials_on_demand(void)
 	TEST_ASSERT(strstr(fake_spjs_sent(1), ":alice\""));
 	err = answer(200, "OK", NULL);
 	TEST_ERR(err);
-	TEST_ASSERT(fake_spjs_event("{\"ev\":\"registered\""));
+	ev = fake_spjs_event("{\"ev\":\"registered\"");
+	TEST_ASSERT(ev && strstr(ev, "\"digest\":\"MD5\""));
 
 	/* refused (revoked): dropped, fetched once more, then auth-failed */
 	err = cmd("{\"v\":1,\"id\":5,\"cmd\":\"phone.register\",\"phone\":1}");

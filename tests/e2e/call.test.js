@@ -109,6 +109,7 @@ describe('Two sipshield pages call each other through Kamailio', () => {
     assert.ok(sec.srtpCipher, JSON.stringify(sec));
     assert.ok(sec.dtlsCipher, JSON.stringify(sec));
     assert.equal(sec.fingerprintAlgorithm, 'sha-256');
+    assert.equal(sec.digestAlgorithm, 'SHA-256', 'the INVITE answered Kamailio\'s SHA-256 challenge');
     assert.match(sec.tlsVersion, /^DTLS 1\.[23]$/);
     assert.match(sec.dtlsRole, /^(client|server)$/);
     assert.ok(sec.localCandidateType && sec.remoteCandidateType, JSON.stringify(sec));

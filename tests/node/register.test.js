@@ -23,7 +23,9 @@ for (const alg of ['MD5', 'SHA-256']) {
       const recv0 = TestWebSocket.received.length;
       const phone = await Phone.create(config());
       const transport = nextEvent(phone, 'transport');
+      const registered = nextEvent(phone, 'registered');
       const { expires } = await within(phone.register(), T, 'register');
+      assert.equal((await registered).digest, alg, 'the event names the answered algorithm');
       assert.equal((await transport).state, 'open');
       assert.ok(expires > 0 && expires <= 600, `expires ${expires}`);
       assert.equal(phone.state, 'registered');

@@ -215,8 +215,9 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev,
 
 	case UA_EV_REGISTERED:
 		abi_emitf("{\"ev\":\"registered\",\"phone\":%d,"
-			  "\"expires\":%u,\"status\":%u}",
-			  h, info->expires, info->status);
+			  "\"expires\":%u,\"status\":%u,\"digest\":%H}",
+			  h, info->expires, info->status,
+			  abi_json_str, ua_digest(ua));
 		break;
 
 	case UA_EV_UNREGISTERED:

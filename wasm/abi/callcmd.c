@@ -235,14 +235,18 @@ void abi_call_event(struct call *call, enum call_event ev,
 			  abi_json_pl, &info->sdp);
 		break;
 
+	case CALL_EV_ACCEPTED:
+		abi_emitf("{\"ev\":\"accepted\",\"phone\":%d,\"call\":%d,"
+			  "\"digest\":%H}", p, c,
+			  abi_json_str, ua_digest(abi_phone(p)));
+		break;
+
 	case CALL_EV_RINGING:
 	case CALL_EV_PROGRESS:
-	case CALL_EV_ACCEPTED:
 	case CALL_EV_WARNING:  /* the event is the warning's code */
 		abi_emitf("{\"ev\":\"%s\",\"phone\":%d,\"call\":%d}",
 			  ev == CALL_EV_RINGING ? "ringing" :
-			  ev == CALL_EV_PROGRESS ? "progress" :
-			  ev == CALL_EV_ACCEPTED ? "accepted" : info->cause,
+			  ev == CALL_EV_PROGRESS ? "progress" : info->cause,
 			  p, c);
 		break;
 

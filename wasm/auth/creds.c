@@ -38,6 +38,7 @@ struct auth_creds {
 	char *realm;                /* pinned realm, or NULL  */
 	uint64_t expires;           /* unix seconds, 0 unknown */
 	bool ondemand;              /* the app supplies it when asked */
+	const char *used;           /* algorithm of the last answer   */
 	enum auth_alg min_alg;
 	enum auth_fail fail;
 };
@@ -418,6 +419,27 @@ void auth_creds_set_ondemand(struct auth_creds *creds)
 bool auth_creds_ondemand(const struct auth_creds *creds)
 {
 	return creds && creds->ondemand;
+}
+
+
+/* Internal interface (priv.h): a challenge was answered with alg */
+void auth_creds_set_used(struct auth_creds *creds, enum auth_alg alg)
+{
+	if (creds)
+		creds->used = auth_alg_name(alg);
+}
+
+
+/**
+ * The digest algorithm of the last challenge this credential answered
+ *
+ * @param creds Credential
+ *
+ * @return "MD5", "SHA-256", "SHA-512-256", or NULL if none yet
+ */
+const char *auth_creds_used(const struct auth_creds *creds)
+{
+	return creds ? creds->used : NULL;
 }
 
 

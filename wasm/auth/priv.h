@@ -18,3 +18,4 @@ enum auth_fail auth_creds_usable(const struct auth_creds *creds,
 int  auth_creds_ha1(const struct auth_creds *creds, char *ha1,
 		    enum auth_alg alg, const char *realm);
 void auth_creds_set_failure(struct auth_creds *creds, enum auth_fail fail);
+void auth_creds_set_used(struct auth_creds *creds, enum auth_alg alg);

@@ -275,11 +275,13 @@ static int realm_creds(struct sip_auth *auth, struct realm *rl)
 
 	if (auth->credh) {
 		err = str_dup(&rl->user, auth_creds_username(auth->creds));
-		if (err)
-			return err;
+		if (!err)
+			err = auth_creds_ha1(auth->creds, rl->ha1, rl->alg,
+					     rl->realm);
+		if (!err)
+			auth_creds_set_used(auth->creds, rl->alg);
 
-		return auth_creds_ha1(auth->creds, rl->ha1, rl->alg,
-				      rl->realm);
+		return err;
 	}
 
 	err = auth->authh(&user, &pass, rl->realm, auth->arg);

@@ -43,6 +43,7 @@ const char *auth_creds_need(const struct auth_creds *creds, uint64_t now);
 uint64_t auth_creds_expiry(const struct auth_creds *creds);
 void auth_creds_set_ondemand(struct auth_creds *creds);
 bool auth_creds_ondemand(const struct auth_creds *creds);
+const char *auth_creds_used(const struct auth_creds *creds);
 enum auth_fail auth_creds_failure(const struct auth_creds *creds);
 void auth_creds_reset_failure(struct auth_creds *creds);
 const char *auth_fail_name(enum auth_fail fail);

@@ -53,3 +53,4 @@ int  ua_register(struct ua *ua);
 int  ua_unregister(struct ua *ua);
 void ua_set_handle(struct ua *ua, int handle);
 int  ua_handle(const struct ua *ua);
+const char *ua_digest(const struct ua *ua);

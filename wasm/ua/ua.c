@@ -615,6 +615,13 @@ int ua_handle(const struct ua *ua)
 }
 
 
+/** The digest algorithm of the phone's last answered challenge, or NULL */
+const char *ua_digest(const struct ua *ua)
+{
+	return ua ? auth_creds_used(ua->creds) : NULL;
+}
+
+
 /**
  * Start an outgoing call from this phone
  *
