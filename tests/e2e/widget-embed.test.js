@@ -10,9 +10,8 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { AxeBuilder } from '@axe-core/playwright';
-import { startKamailio, startCoturn, REALM } from '../node/support/servers.js';
-import { launchBrowser } from './support.js';
-import { widgetPage, iframeHostPage, startWidgetServer, openPage, waitReg, inboundAudio } from './widget-support.js';
+import { REALM } from '../node/support/servers.js';
+import { widgetPage, iframeHostPage, startWidgetRig, openPage, waitReg, inboundAudio } from './widget-support.js';
 
 const CALL_MS = 20000;
 
@@ -23,22 +22,13 @@ async function axe(page) {
 }
 
 describe('<sip-phone> embedded: click-to-call, cross-origin iframe, accessibility', () => {
-  let kam, turn, web, browser;
-  const open = [];
+  let rig, kam, web, browser;
 
   before(async () => {
-    turn = await startCoturn();
-    kam = await startKamailio({ alg: 'SHA-256', autheph: turn.secret });
-    web = await startWidgetServer({ secret: turn.secret, uris: [turn.url] });
-    browser = await launchBrowser();
+    rig = await startWidgetRig();
+    ({ kam, web, browser } = rig);
   });
-  after(async () => {
-    for (const p of open) await p.close();
-    await browser?.close();
-    await web?.stop();
-    await turn?.stop();
-    await kam?.stop();
-  });
+  after(() => rig?.stop());
 
   /** The element's attributes for `user`: all a site writes (no secret) */
   const attrs = (user, extra = {}) => ({ server: kam.url, uri: `sip:${user}@${REALM}`,
@@ -47,7 +37,7 @@ describe('<sip-phone> embedded: click-to-call, cross-origin iframe, accessibilit
   async function widget(name, user, extra) {
     const p = await openPage(browser, `${web.url}${widgetPage(name, attrs(user, extra))}`,
       { login: { origin: web.url, user } });
-    open.push(p);
+    rig.open.push(p);
     return p;
   }
 
@@ -103,7 +93,7 @@ describe('<sip-phone> embedded: click-to-call, cross-origin iframe, accessibilit
     // the visitor logged in to the phone's site (top level): its session cookie is SameSite=Strict
     const host = await openPage(browser, `${web.url}${iframeHostPage('framed', phoneUrl)}`,
       { login: { origin: phoneOrigin, user: 'alice' } });
-    open.push(host);
+    rig.open.push(host);
     const frame = await (await host.page.locator('iframe').elementHandle()).contentFrame();
     assert.notEqual(new URL(frame.url()).origin, new URL(host.page.url()).origin);
     await waitReg(frame, 'failed');

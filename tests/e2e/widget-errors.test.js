@@ -6,34 +6,24 @@
 // auth_ephemeral, headless Chromium.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
 import { startKamailio, freePort, REALM } from '../node/support/servers.js';
-import { launchBrowser } from './support.js';
-import { widgetPage, startWidgetServer, openPage, waitReg, pageText } from './widget-support.js';
+import { widgetPage, startWidgetRig, openPage, waitReg, pageText } from './widget-support.js';
 
 describe('<sip-phone> errors are shown and recovered from', () => {
-  const secret = crypto.randomBytes(16).toString('hex');
-  let kam, web, browser;
-  const open = [];
+  let rig, kam, web, browser, secret;
 
   before(async () => {
-    kam = await startKamailio({ alg: 'SHA-256', autheph: secret, minExpires: 30 });
-    web = await startWidgetServer({ secret });
-    browser = await launchBrowser();
+    rig = await startWidgetRig({ coturn: false, minExpires: 30 });
+    ({ kam, web, browser, secret } = rig);
   });
-  after(async () => {
-    for (const p of open) await p.close();
-    await browser?.close();
-    await web?.stop();
-    await kam?.stop();
-  });
+  after(() => rig?.stop());
 
   /** A page with the widget for `user` (logged in to the site unless user is null) */
   async function page(name, user, attrs = {}, options = {}) {
     const url = widgetPage(name, { server: kam.url, uri: `sip:${user ?? 'dave'}@${REALM}`,
       'credentials-url': '/sip-credentials', ...attrs }, options);
     const p = await openPage(browser, `${web.url}${url}`, user ? { login: { origin: web.url, user } } : {});
-    open.push(p);
+    rig.open.push(p);
     return p;
   }
 

@@ -4,9 +4,9 @@
 // widget's sip-* events, so a test can assert there were none (or the right ones).
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT } from '../node/support/servers.js';
-import { createServer, demoUsers } from '../../tools/serve.js';
-import { credentialsBackend } from '../../tools/credentials.js';
+import crypto from 'node:crypto';
+import { ROOT, startKamailio, startCoturn } from '../node/support/servers.js';
+import { launchBrowser, startSiteServer } from './support.js';
 
 export const SCREENSHOTS = path.join(ROOT, 'build/screenshots');
 
@@ -43,27 +43,29 @@ ${script}
 }
 
 /**
- * The page server (tools/serve.js) in this process, with the site's credentials backend
- * (tools/credentials.js) mounted: `backend` is its live options (tests set `down`, `secret`).
- * The backend mints auth_ephemeral credentials with `secret`; with coturn's secret they are
- * TURN REST credentials too (the same HMAC), so `uris` lists the TURN server and one endpoint
- * serves both `credentials-url` and `ice-servers-url`.
+ * What every widget test runs on: coturn (unless `coturn: false`), Kamailio with
+ * auth_ephemeral, the page server with the site's credentials backend (startSiteServer) and
+ * Chromium. The backend mints with coturn's secret, so its credentials are TURN REST ones too:
+ * `uris` lists the TURN server and one endpoint serves `credentials-url` and `ice-servers-url`.
+ * Pages a test opens go in `rig.open`; `rig.stop()` closes everything, pages first.
+ * @param {{ coturn?: boolean, maxBps?: number, minExpires?: number }} [options]
  */
-export async function startWidgetServer({ secret, uris = [], ttl = 3600 }) {
-  const backend = { secret, users: demoUsers(), uris, ttl, down: false };
-  const server = createServer({ backend: credentialsBackend(backend) });
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address();
-  return {
-    url: `http://127.0.0.1:${port}`, port, backend,
-    stop: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+export async function startWidgetRig({ coturn = true, maxBps, minExpires } = {}) {
+  /** @type {any} */
+  const rig = { open: [] };
+  rig.stop = async () => {
+    for (const p of rig.open) await p.close();
+    await rig.browser?.close();
+    await rig.web?.stop();
+    await rig.turn?.stop();
+    await rig.kam?.stop();
   };
+  rig.turn = coturn ? await startCoturn({ maxBps }) : null;
+  rig.secret = rig.turn?.secret ?? crypto.randomBytes(16).toString('hex');
+  rig.kam = await startKamailio({ alg: 'SHA-256', autheph: rig.secret, minExpires });
+  rig.web = await startSiteServer({ secret: rig.secret, uris: rig.turn ? [rig.turn.url] : [] });
+  rig.browser = await launchBrowser();
+  return rig;
 }
 
 /** A host page for the iframe case: another origin embeds the widget page. */

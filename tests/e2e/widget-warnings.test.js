@@ -5,36 +5,26 @@
 // the other side stops sending). Strict CSP, auth_ephemeral Kamailio, headless Chromium.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startKamailio, startCoturn, REALM } from '../node/support/servers.js';
-import { launchBrowser } from './support.js';
-import { widgetPage, startWidgetServer, openPage, waitReg, screenshot } from './widget-support.js';
+import { REALM } from '../node/support/servers.js';
+import { widgetPage, startWidgetRig, openPage, waitReg, screenshot } from './widget-support.js';
 
 const CALL_MS = 20000;
 const CAP_BYTES_PER_S = 3000;
 
 describe('<sip-phone> quality warnings raise and clear on a real bottleneck', () => {
-  let kam, turn, web, browser;
-  const open = [];
+  let rig, kam, web, browser;
 
   before(async () => {
-    turn = await startCoturn({ maxBps: CAP_BYTES_PER_S });
-    kam = await startKamailio({ alg: 'SHA-256', autheph: turn.secret });
-    web = await startWidgetServer({ secret: turn.secret, uris: [turn.url] });
-    browser = await launchBrowser();
+    rig = await startWidgetRig({ maxBps: CAP_BYTES_PER_S });
+    ({ kam, web, browser } = rig);
   });
-  after(async () => {
-    for (const p of open) await p.close();
-    await browser?.close();
-    await web?.stop();
-    await turn?.stop();
-    await kam?.stop();
-  });
+  after(() => rig?.stop());
 
   async function widget(user) {
     const url = widgetPage(`warn-${user}`, { server: kam.url, uri: `sip:${user}@${REALM}`,
       'credentials-url': '/sip-credentials', 'ice-servers-url': '/sip-credentials' });
     const p = await openPage(browser, `${web.url}${url}`, { login: { origin: web.url, user } });
-    open.push(p);
+    rig.open.push(p);
     await waitReg(p.page, 'registered');
     return p;
   }

@@ -9,36 +9,26 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startKamailio, startCoturn, REALM, ROOT } from '../node/support/servers.js';
-import { launchBrowser } from './support.js';
-import { widgetPage, startWidgetServer, openPage, waitReg, pageText, inboundAudio, screenshot, audioContexts, SCREENSHOTS } from './widget-support.js';
+import { REALM, ROOT } from '../node/support/servers.js';
+import { widgetPage, startWidgetRig, openPage, waitReg, pageText, inboundAudio, screenshot, audioContexts, SCREENSHOTS } from './widget-support.js';
 
 const CALL_MS = 20000;
 const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 
 describe('Two <sip-phone> widgets under a strict CSP call each other', () => {
-  let kam, turn, web, browser;
-  const open = [];
+  let rig, kam, web, browser;
 
   before(async () => {
-    turn = await startCoturn();
-    kam = await startKamailio({ alg: 'SHA-256', autheph: turn.secret });
-    web = await startWidgetServer({ secret: turn.secret, uris: [turn.url] });
-    browser = await launchBrowser();
+    rig = await startWidgetRig();
+    ({ kam, web, browser } = rig);
   });
-  after(async () => {
-    for (const p of open) await p.close();
-    await browser?.close();
-    await web?.stop();
-    await turn?.stop();
-    await kam?.stop();
-  });
+  after(() => rig?.stop());
 
   async function widget(user) {
     const url = widgetPage(`call-${user}`, { server: kam.url, uri: `sip:${user}@${REALM}`,
       'display-name': user, 'credentials-url': '/sip-credentials', 'ice-servers-url': '/sip-credentials' });
     const p = await openPage(browser, `${web.url}${url}`, { login: { origin: web.url, user } });
-    open.push(p);
+    rig.open.push(p);
     return p;
   }
 
