@@ -1,5 +1,5 @@
 /**
- * @file string.c  Byte-at-a-time strlen, strchr and memchr for the wasm core
+ * @file string.c  Byte-at-a-time string functions for the wasm core
  *
  * Emscripten's C library has musl's word-at-a-time versions, which read
  * a word per step to be fast on long strings; here strings are headers,
@@ -48,6 +48,45 @@ void *memchr(const void *s, int c, size_t n)
 	}
 
 	return NULL;
+}
+
+
+__attribute__((no_builtin("strcpy")))
+char *strcpy(char *dst, const char *src)
+{
+	char *d = dst;
+
+	while ((*d++ = *src++))
+		;
+
+	return dst;
+}
+
+
+/* C11 7.24.2.4: at most n bytes; pads with NUL up to n */
+__attribute__((no_builtin("strncpy")))
+char *strncpy(char *dst, const char *src, size_t n)
+{
+	char *d = dst;
+
+	for (; n && *src; --n)
+		*d++ = *src++;
+	for (; n; --n)
+		*d++ = '\0';
+
+	return dst;
+}
+
+
+__attribute__((no_builtin("strcspn")))
+size_t strcspn(const char *s, const char *reject)
+{
+	const char *p = s;
+
+	while (*p && !strchr(reject, *p))
+		++p;
+
+	return (size_t)(p - s);
 }
 
 #endif
