@@ -41,3 +41,4 @@ for f in "$out"/types/*.d.ts; do
 done
 
 "$top/tools/notices.sh" "$top/build/src" "$out/THIRD-PARTY-NOTICES.txt"
+node "$top/tools/widget.js" "$out"  # dist/sipshield-widget.js, dist/integrity.json, types/widget/

@@ -19,6 +19,11 @@ const TYPES = {
   '.mjs': 'text/javascript; charset=utf-8', '.wasm': 'application/wasm',
   '.css': 'text/css; charset=utf-8', '.json': 'application/json', '.map': 'application/json',
 };
+// The strict policy the <sip-phone> widget must run under (issue 9), sent with the widget's
+// test pages (build/e2e/widget-*.html, written by tests/e2e/widget*.test.js)
+const WIDGET_CSP = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; " +
+  "connect-src 'self' wss:; media-src 'self' blob:; img-src 'self' data:";
+const WIDGET_PAGE = /^build\/e2e\/widget-[\w-]+\.html$/;
 
 /**
  * The page server (not listening yet).
@@ -72,6 +77,7 @@ function serveFile(req, res, url, config) {
     res.writeHead(200, {
       'content-type': TYPES[path.extname(file)] || 'application/octet-stream',
       'cache-control': 'no-store',
+      ...(WIDGET_PAGE.test(within) ? { 'content-security-policy': WIDGET_CSP } : {}),
     });
     res.end(data);
   });

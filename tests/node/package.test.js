@@ -24,6 +24,12 @@ const PACKAGE_FILES = [
   'dist/types/*.d.ts',            // declarations for import
   'dist/cjs/*.cjs',               // the CommonJS bundles for require
   'dist/cjs/*.d.cts',             // declarations for require
+  'web/widget/*.js',              // 'sipshield/widget': the <sip-phone> element (ES modules)
+  'widget/package.json',          // 'sipshield/widget' for resolvers without "exports"
+  'dist/cjs/widget/*.d.cts',      // its declarations for require
+  'dist/types/widget/*.d.ts',     // its declarations for import
+  'dist/sipshield-widget.js',     // the script-tag build of <sip-phone> (tools/widget.js)
+  'dist/integrity.json',          // sha384 of that script and of the core, for integrity=
 ];
 
 const TSC = path.join(ROOT, 'node_modules/typescript/bin/tsc');
@@ -77,7 +83,7 @@ describe('The npm package as a user installs it', () => {
       '--exclude-entrypoints', ...assets], proj.dir);
     const report = JSON.parse(r.stdout);
     assert.deepEqual(report.analysis.problems, [], r.stdout);
-    assert.deepEqual(Object.keys(report.analysis.entrypoints).sort(), ['.', './check', './package.json']);
+    assert.deepEqual(Object.keys(report.analysis.entrypoints).sort(), ['.', './check', './package.json', './widget']);
     for (const sub of ['.', './check']) {
       const { resolutions } = report.analysis.entrypoints[sub];
       assert.deepEqual(Object.keys(resolutions).sort(), ['bundler', 'node10', 'node16-cjs', 'node16-esm']);

@@ -4,6 +4,9 @@
 #   tools/servers/coturn.sh start DIR PORT SECRET   TURN/UDP+TCP on 127.0.0.1:PORT
 #   tools/servers/coturn.sh stop DIR PORT
 #
+# COTURN_MAX_BPS (optional): per-session bandwidth cap in bytes/s (max-bps),
+# a real bottleneck for tests of call-quality warnings.
+#
 # Credentials are TURN REST ephemeral ones (use-auth-secret, RFC draft
 # "A REST API for access to TURN services"): username "EXPIRY:USER",
 # password base64(HMAC-SHA1(SECRET, username)); the secret stays with the
@@ -45,6 +48,7 @@ no-stun-backward-compatibility
 fingerprint
 simple-log
 log-file=$log
+${COTURN_MAX_BPS:+max-bps=${COTURN_MAX_BPS//[^0-9]/}}
 CONF
 	: >"$log"
 	/usr/bin/turnserver -c "$conf" --pidfile "$pidfile" </dev/null >>"$log" 2>&1 &

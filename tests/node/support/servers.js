@@ -110,13 +110,18 @@ export function turnCredentials(secret, user, ttlSeconds = 600) {
   return { username, credential };
 }
 
-/** Start coturn on 127.0.0.1 (use-auth-secret, loopback peers allowed). */
-export async function startCoturn() {
+/**
+ * Start coturn on 127.0.0.1 (use-auth-secret, loopback peers allowed).
+ * @param {{ maxBps?: number }} [opts] maxBps: coturn's per-session bandwidth cap (bytes/s), a real
+ *   bottleneck for media relayed through it (the widget's quality warnings test)
+ */
+export async function startCoturn({ maxBps } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sipshield-turn-'));
   const port = await freePort();
   const secret = crypto.randomBytes(16).toString('hex');
   await new Promise((resolve, reject) => {
-    execFile('bash', [COTURN, 'start', dir, String(port), secret], { timeout: 20000 },
+    const env = maxBps ? { ...process.env, COTURN_MAX_BPS: String(maxBps) } : process.env;
+    execFile('bash', [COTURN, 'start', dir, String(port), secret], { timeout: 20000, env },
       (err, _out, stderr) => (err ? reject(new Error(`coturn.sh start failed: ${stderr}`)) : resolve()));
   });
   return {
