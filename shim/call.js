@@ -464,13 +464,8 @@ export class Call extends Emitter {
       this.#remoteOffer = desc;  // incoming call: applied on answer()
       return;
     }
-    const pc = this.#pc;
-    if (!pc) return;
-    if (ev.type === 'offer') {
-      await pc.setRemoteDescription(desc);  // their re-INVITE; the core asks for the answer next
-      return;
-    }
-    await pc.setRemoteDescription(desc);
+    // an answer, or their re-INVITE's offer (the core asks for our answer next)
+    await this.#pc?.setRemoteDescription(desc);
   }
 
   /**
