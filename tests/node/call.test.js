@@ -7,37 +7,12 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Phone } from '../../shim/index.js';
+import { fakePeerConnection, fakeStream } from './support/fake-media.js';
 import { fakeServer, respond } from './support/fake-server.js';
 import { ROOT } from './support/servers.js';
 
 const ANSWER = fs.readFileSync(path.join(ROOT, 'tests/vectors/sdp/asterisk20-audio-answer-dtls.sdp'), 'utf8');
 const OFFER = fs.readFileSync(path.join(ROOT, 'tests/vectors/sdp/chrome-audio-offer-host-ipv6-tcp.aiortc.sdp'), 'utf8');
-
-/** An RTCPeerConnection whose ICE gathering never completes */
-function fakePeerConnection(log) {
-  return class FakePC {
-    constructor(config) {
-      log.configs.push(config);
-      this.iceGatheringState = 'gathering';
-      this.connectionState = 'new';
-      this.localDescription = null;
-      this.remoteDescription = null;
-    }
-    addTrack() {}
-    getTransceivers() { return []; }
-    getSenders() { return []; }
-    addEventListener() {}
-    removeEventListener() {}
-    async createOffer() { return { type: 'offer', sdp: OFFER }; }
-    async createAnswer() { return { type: 'answer', sdp: OFFER }; }
-    async setLocalDescription(d) { this.localDescription = d; }
-    async setRemoteDescription(d) { this.remoteDescription = d; }
-    async getStats() { return new Map(); }
-    close() { log.closed++; }
-  };
-}
-
-const stream = { getTracks: () => [], getAudioTracks: () => [] };
 
 /** The first received request starting with `method`, waited for (bounded) */
 async function request(srv, method, ms = 3000) {
@@ -52,8 +27,8 @@ async function request(srv, method, ms = 3000) {
 function phoneWith(srv, log, extra = {}) {
   return Phone.create({
     server: 'wss://sip.example.com/ws', uri: 'sip:alice@example.com', password: 'pw-alice-123',
-    WebSocket: srv.WebSocket, RTCPeerConnection: fakePeerConnection(log),
-    getUserMedia: async () => stream, iceGatheringTimeoutMs: 300, ...extra,
+    WebSocket: srv.WebSocket, RTCPeerConnection: fakePeerConnection({ sdp: OFFER, gathering: 'gathering', log }),
+    getUserMedia: async () => fakeStream, iceGatheringTimeoutMs: 300, ...extra,
   });
 }
 

@@ -9,6 +9,7 @@ import { Phone, PhoneError, loadCore } from '../../shim/index.js';
 import { checkSdp } from '../../shim/check.js';
 import { internal } from '../../shim/internal.js';
 import { tlsVersionName } from '../../shim/dtls.js';
+import { fakePeerConnection, fakeStream } from './support/fake-media.js';
 import { fakeServer, respond } from './support/fake-server.js';
 import { ROOT } from './support/servers.js';
 
@@ -18,36 +19,11 @@ const MDNS_OFFER = SDP('chrome120-audio-offer-mdns-lf-only.sdp');     // .local 
 const ANSWER = SDP('asterisk20-audio-answer-dtls.sdp');                // one public host candidate
 const BARE_ANSWER = SDP('chrome120-audio-answer-no-candidates.sdp');   // no candidate at all
 
-/** A browser whose offer (and answer) is `sdp`; ICE gathering is already complete */
-function fakePeerConnection(sdp) {
-  return class FakePC {
-    constructor() {
-      this.iceGatheringState = 'complete';
-      this.connectionState = 'new';
-      this.localDescription = null;
-      this.remoteDescription = null;
-    }
-    addTrack() {}
-    getTransceivers() { return []; }
-    getSenders() { return []; }
-    addEventListener() {}
-    removeEventListener() {}
-    async createOffer() { return { type: 'offer', sdp }; }
-    async createAnswer() { return { type: 'answer', sdp }; }
-    async setLocalDescription(d) { this.localDescription = d; }
-    async setRemoteDescription(d) { this.remoteDescription = d; }
-    async getStats() { return new Map(); }
-    close() {}
-  };
-}
-
-const stream = { getTracks: () => [], getAudioTracks: () => [] };
-
 function phoneWith(srv, sdp = HOST_ONLY, extra = {}) {
   return Phone.create({
     server: 'wss://sip.example.com/ws', uri: 'sip:alice@example.com', password: 'pw-alice-123',
-    WebSocket: srv.WebSocket, RTCPeerConnection: fakePeerConnection(sdp),
-    getUserMedia: async () => stream, mediaTimeoutMs: 15000, ...extra,
+    WebSocket: srv.WebSocket, RTCPeerConnection: fakePeerConnection({ sdp }),
+    getUserMedia: async () => fakeStream, mediaTimeoutMs: 15000, ...extra,
   });
 }
 
