@@ -531,7 +531,7 @@ void reg_transport_closed(struct reg *reg)
 void reg_credentials(struct reg *reg, bool ok)
 {
 	struct sip_msg *msg;
-	int err = 0;
+	int err;
 
 	if (!reg || !reg->chall)
 		return;
@@ -540,17 +540,17 @@ void reg_credentials(struct reg *reg, bool ok)
 	reg->chall = NULL;
 	tmr_cancel(&reg->wait);
 
-	if (ok) {
+	if (!ok) {
+		fail(reg, 0, "credentials-unavailable", NULL);
+	}
+	else {
 		/* the new credential answers as if for the first time */
 		auth_forget(reg->auth);
 		err = challenged(reg, msg);
+		if (err)
+			fail(reg, msg->scode, err == EAUTH ? fail_code(reg) :
+			     "transport-closed", msg);
 	}
-
-	if (!ok)
-		fail(reg, 0, "credentials-unavailable", NULL);
-	else if (err)
-		fail(reg, msg->scode, err == EAUTH ? fail_code(reg) :
-		     "transport-closed", msg);
 
 	mem_deref(msg);
 }
