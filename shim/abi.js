@@ -71,7 +71,7 @@
  * @property {boolean} [ok] sdp.check: the policy's verdict
  * @property {import('./errors.js').PolicyReason} [reason] sdp.check: stable refusal code
  * @property {number} [line] sdp.check: 1-based line of the offence
- * @property {string | null} [detail] sdp.check: short human text (the check build; null from the page core)
+ * @property {string | null} [detail] sdp.check: short human text
  * @property {string} [sdp] sdp.check, local: what may leave
  * @property {'mdns' | 'relay' | 'off'} [privacy] sdp.check, local: the mode applied
  * @property {number} [call] handle, for call.new

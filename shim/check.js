@@ -14,10 +14,10 @@
  *   checkSip(bytes)  // {"ok":true,"kind":"request","method":"INVITE",...}
  *                    // or {"ok":false,"reason":"bad-cseq","detail":"..."}
  *
- * checkSdp() asks any core for the SDP policy's verdict, which a Phone
- * applies to every SDP by itself: the page core (loadCore()) gives the
- * reason and line, a core over the check build (loadCheckCore(), as the
- * CLI does) the detail text too.
+ * checkSdp() asks a core over the check build (loadCheckCore(), as the CLI
+ * does) for the SDP policy's verdict, which a Phone applies to every SDP
+ * by itself. The page core (loadCore()) has no such command: it keeps the
+ * page's download small.
  */
 import { instantiateCore } from './wasm.js';
 import { Core, wasmBytes } from './core.js';
@@ -32,7 +32,7 @@ import { internal } from './internal.js';
  * @property {boolean} ok
  * @property {import('./errors.js').PolicyReason} [reason] why it was refused
  * @property {number} [line] 1-based line of the offence (0: the whole SDP)
- * @property {string | null} [detail] short human text (null from the page core)
+ * @property {string | null} [detail] short human text
  * @property {string} [sdp] a local SDP that passes: what may leave
  * @property {'mdns' | 'relay' | 'off'} [privacy] a local SDP: the mode applied
  */
@@ -96,8 +96,8 @@ export async function loadSipCheck(options = {}) {
 
 
 /**
- * A core over the check build, for checkSdp() verdicts with their detail
- * text (its own instance, not the page's shared one).
+ * A core over the check build, for checkSdp() (its own instance, not the
+ * page's shared one).
  * @param {Pick<CoreOptions, 'wasmBinary' | 'wasmUrl'>} [options] the
  *   check build's bytes or URL (default CHECK_WASM_URL)
  * @returns {Promise<Core>}
@@ -108,7 +108,7 @@ export function loadCheckCore(options = {}) {
 
 /**
  * The DTLS-SRTP and privacy policy's verdict on one SDP (wasm/policy).
- * @param {Core} core from loadCore(), or loadCheckCore() for the detail text
+ * @param {Core} core from loadCheckCore()
  * @param {string} sdp
  * @param {{ direction?: 'remote' | 'local', privacy?: 'mdns' | 'relay' | 'off' }} [options]
  *   remote: may it reach setRemoteDescription; local: what may leave
@@ -125,6 +125,9 @@ export function checkSdp(core, sdp, { direction = 'remote', privacy = 'mdns' } =
     // larger than a command may be: far over the policy's 64 KiB
     if (!(e instanceof PhoneError) || e.code !== 'too-large') throw e;
     return { ok: false, reason: 'too-large', line: 0, detail: `SDP of ${bytes} bytes: over 64 KiB` };
+  }
+  if (reply.err === 'bad-command') {
+    throw new PhoneError('bad-command', 'checkSdp() needs the check build of the core: loadCheckCore()');
   }
   if (reply.err) throw new PhoneError(reply.err, reply.message);
   const { id, err, ...verdict } = reply;

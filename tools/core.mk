@@ -35,7 +35,7 @@ RE_DEFS := -std=gnu99 -DRELEASE -DOS=\"$(if $(filter native fuzz,$(VARIANT)),lin
 	-DHAVE_SYS_TIME_H -DHAVE_ARC4RANDOM
 
 # --- mbedTLS: crypto only, configured by wasm/config/mbedtls_config.h ---
-TLS_SRCS := md.c md5.c sha256.c sha512.c hmac_drbg.c platform.c \
+TLS_SRCS := md5.c sha256.c sha512.c platform.c \
 	platform_util.c constant_time.c
 TLS_DEFS := -DMBEDTLS_CONFIG_FILE='"mbedtls_config.h"' -Iwasm/config \
 	-I$(TLS)/include
@@ -142,12 +142,12 @@ $(B)/obj/%.o: %.c $(wildcard wasm/include/*.h wasm/*/*.h tests/c/*.h) \
 		-DDEBUG_LEVEL=$(DEBUG_LEVEL) -DSIPSHIELD_VERSION=\"0.1.0\" \
 		-c $< -o $@
 
-# The page core's own builds of three files, linked ahead of libcore.a's:
-# the same code without text that only the check build's reports read
-# (check.c: the details; log.c: errno names beyond the check's refusals;
-# policy/sdp.c: what makes an SDP malformed)
+# The page core's own builds of four files, linked ahead of libcore.a's:
+# the same code without what only the check build's tools read (check.c:
+# the details; log.c: errno names beyond the check's refusals; policy/sdp.c:
+# what makes an SDP malformed; abi.c: the sdp.check command of checkSdp())
 PAGE_OBJS := $(B)/obj/wasm/check/check-page.o $(B)/obj/wasm/abi/log-page.o \
-	$(B)/obj/wasm/policy/sdp-page.o
+	$(B)/obj/wasm/policy/sdp-page.o $(B)/obj/wasm/abi/abi-page.o
 $(B)/obj/%-page.o: %.c $(wildcard wasm/include/*.h wasm/*/*.h) tools/core.mk
 	@mkdir -p $(@D)
 	@echo "  CC      $< (page core)"

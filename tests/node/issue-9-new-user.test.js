@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Phone, PhoneError, loadCore } from '../../shim/index.js';
-import { checkSdp } from '../../shim/check.js';
+import { checkSdp, loadCheckCore } from '../../shim/check.js';
 import { internal } from '../../shim/internal.js';
 import { tlsVersionName } from '../../shim/dtls.js';
 import { fakePeerConnection, fakeStream } from './support/fake-media.js';
@@ -72,7 +72,7 @@ describe('A command the core refuses before reading it is a typed error', () => 
   });
 
   it('checkSdp of an SDP over the command limit is the policy\'s too-large verdict', async () => {
-    const core = await loadCore();
+    const core = await loadCheckCore();
     const huge = `v=0\r\n${'a=x\r\n'.repeat(70000)}`;
     const v = checkSdp(core, huge);
     assert.equal(v.ok, false);

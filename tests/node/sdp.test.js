@@ -7,7 +7,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadCore } from '../../shim/index.js';
-import { checkSdp } from '../../shim/check.js';
+import { checkSdp, loadCheckCore } from '../../shim/check.js';
+import { internal } from '../../shim/internal.js';
 import { ROOT } from './support/servers.js';
 
 const DIR = path.join(ROOT, 'tests/vectors/sdp');
@@ -40,7 +41,7 @@ function matches(want, v) {
 
 describe('SDP policy vectors through the wasm core', () => {
   it('every sidecar verdict holds, and local rewrites are byte-exact', async () => {
-    const core = await loadCore();
+    const core = await loadCheckCore();
     const all = vectors();
     assert.ok(all.length >= 50, `${all.length} vectors`);
     let checked = 0;
@@ -74,15 +75,19 @@ describe('sipshield check-sdp', () => {
     assert.ok(v.line > 0);
   });
 
-  it('says what makes an SDP malformed (the check build); the page core gives the same verdict, no text', async () => {
+  it('says what makes an SDP malformed (the check build); the page core has no sdp.check and stays usable', async () => {
     const file = path.join(DIR, 'HOSTILE-bare-cr.sdp');
     const r = run(['check-sdp', file]);
     assert.equal(r.status, 1, r.stderr);
     const v = JSON.parse(r.stdout);
     assert.equal(v.reason, 'malformed-sdp');
     assert.match(v.detail, /CR/);
-    const page = checkSdp(await loadCore(), fs.readFileSync(file, 'latin1'));
-    assert.deepEqual(page, { ok: false, reason: v.reason, line: v.line, detail: null });
+    const page = await loadCore();
+    assert.throws(() => checkSdp(page, fs.readFileSync(file, 'latin1')),
+      { name: 'PhoneError', code: 'bad-command', message: /loadCheckCore/ });
+    const worded = checkSdp(await loadCheckCore(), fs.readFileSync(file, 'latin1'));
+    assert.deepEqual({ ...worded, detail: undefined }, { ok: false, reason: v.reason, line: v.line, detail: undefined });
+    assert.equal(internal.cmd(page, { cmd: 'phone.close', phone: 4242 }).err, 'not-found');
   });
 
   it('--local --privacy mdns prints the SDP that may leave: no raw-IP host candidate', () => {

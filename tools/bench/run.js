@@ -19,7 +19,7 @@ import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import {
-  DIST, LIBS, OUT_DIR, ROOT, SHIM, WASM, loadCorpus, loadJsSIP,
+  DIST, LIBS, OUT_DIR, ROOT, SHIM, WASM, WASM_CHECK, loadCorpus, loadJsSIP,
   loadSIPjs, loadSipshield, median, pkgVersion, sipshieldMissing,
 } from './lib.js';
 import { rigMissing, runCalls } from './calls-rig.js';
@@ -588,7 +588,8 @@ function jsonOnly(sdp, o, verdict) {
 async function benchSdp() {
   const res = {
     entry: 'checkSdp(core, sdp, {direction, privacy}) from shim/check.js ' +
-      'on loadCore(): JSON command into sp_cmd, policy, JSON reply',
+      'on loadCheckCore() (sdp.check is the check build\'s): JSON command ' +
+      'into sp_cmd, policy, JSON reply',
     rounds: ROUNDS, roundMs: SDP_ROUND_MS, status: 'ok', cases: [],
   };
   const t0 = performance.now();
@@ -598,10 +599,9 @@ async function benchSdp() {
   }
   else {
     try {
-      const { loadCore } = await import('../../shim/core.js');
-      const { checkSdp } = await import('../../shim/check.js');
-      const core = await loadCore({ wasmBinary: fs.readFileSync(WASM),
-        log() {} });
+      const { checkSdp, loadCheckCore } = await import('../../shim/check.js');
+      const core = await loadCheckCore({
+        wasmBinary: fs.readFileSync(WASM_CHECK) });
       for (const name of SDP_VECTORS) {
         const sdp = fs.readFileSync(path.join(SDP_DIR, `${name}.sdp`),
           'latin1');

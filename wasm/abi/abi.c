@@ -10,7 +10,10 @@
  * "too-large"; not JSON: "bad-command") is answered with id 0.
  * Events carry "ev" instead of "id" (see shim/abi.js for the schema).
  * Objects cross as integer handles; a stale handle is "not-found".
- * No logic lives here: decode, dispatch, encode.
+ * "sdp.check" is the check build's only: a Phone applies the SDP policy
+ * itself, the command is for tools (the page core, built with PAGE_CORE,
+ * does not know it).
+ * Decode, dispatch, encode: the logic is in ua/, call/ and policy/.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -101,7 +104,7 @@ struct ua *abi_phone(int handle)
 }
 
 
-/** Release every phone and the random generator: a fresh core after */
+/** Release every phone: a fresh core after */
 void sp_close(void)
 {
 	size_t i;
@@ -111,7 +114,6 @@ void sp_close(void)
 		phone_idv[i] = 0;
 	}
 
-	crypto_close();
 	phones.next = 1;
 	inited = false;
 }
@@ -390,6 +392,7 @@ static void cmd_phone(uint64_t id, const char *name, const struct odict *cmd)
 }
 
 
+#ifndef PAGE_CORE
 /* {"cmd":"sdp.check","sdp":"...","bytes":N,"direction":"remote"|"local",
  *  "privacy":"mdns"|"relay"|"off"}: the SDP policy's verdict, and for a
  * local SDP what may leave.  The command succeeds (err null) whatever the
@@ -477,6 +480,7 @@ static void cmd_sdp_check(uint64_t id, const struct odict *cmd)
 
 	mem_deref(out);
 }
+#endif
 
 
 /**
@@ -526,8 +530,10 @@ int sp_cmd(const char *json, size_t len)
 		cmd_phone_new(id, cmd);
 	else if (!strncmp(name, "phone.", 6))
 		cmd_phone(id, name, cmd);
+#ifndef PAGE_CORE
 	else if (!strcmp(name, "sdp.check"))
 		cmd_sdp_check(id, cmd);
+#endif
 	else if (!strncmp(name, "call.", 5))
 		abi_call_cmd(id, name, cmd);
 	else {

@@ -3,8 +3,8 @@
  *
  * TLS is the browser's (wss://) and DTLS-SRTP the browser's
  * RTCPeerConnection; mbedTLS gives the digest hashes (MD5, SHA-256,
- * SHA-512 for SHA-512/256), HMAC and an HMAC-DRBG whose entropy input is
- * crypto.getRandomValues() (wasm/crypto/).
+ * SHA-512 for SHA-512/256), called directly: no md layer.  Random bytes
+ * come from crypto.getRandomValues() itself (wasm/crypto/crypto.c).
  */
 #ifndef SIPSHIELD_MBEDTLS_CONFIG_H
 #define SIPSHIELD_MBEDTLS_CONFIG_H
@@ -13,7 +13,6 @@
 #define MBEDTLS_PLATFORM_C
 
 /* Hashes: MD5 (legacy digest), SHA-256, SHA-512 (-> SHA-512/256) */
-#define MBEDTLS_MD_C
 #define MBEDTLS_MD5_C
 #define MBEDTLS_MD5_PROCESS_ALT     /* wasm/crypto/md5.c: compact */
 #define MBEDTLS_SHA256_C
@@ -21,10 +20,6 @@
 #define MBEDTLS_SHA512_C
 #define MBEDTLS_SHA512_SMALLER
 #define MBEDTLS_SHA512_NO_SHA384    /* SHA-512/256 is SHA-512 with its own IV */
-
-/* Random: HMAC-DRBG (SHA-256: no AES needed) fed by crypto.getRandomValues
- * directly (wasm/crypto/crypto.c); no entropy pool */
-#define MBEDTLS_HMAC_DRBG_C
 
 #include "mbedtls/check_config.h"
 

@@ -1,16 +1,17 @@
 /**
- * @file crypto.c  mbedTLS adapter: digest hashes, HMAC-DRBG, zeroization
+ * @file crypto.c  mbedTLS adapter: digest hashes, randomness, zeroization
  *
  * Hashes: MD5, SHA-256 and SHA-512/256 (FIPS 180-4 5.3.6.2 and 6.7;
  * mbedTLS 2.28 has no SHA-512/256, so it is SHA-512 started from the
  * SHA-512/256 initial hash value, truncated to 256 bits).
  *
- * Random: one HMAC_DRBG with SHA-256 (NIST SP 800-90A; no AES code in
- * the module) whose entropy input, at seeding and at every reseed, comes
- * straight from spjs_random(): crypto.getRandomValues() in the browser,
- * getrandom() in the native tests.  (mbedTLS's entropy pool would only
- * hash that one source once more.)  Set up on first use, torn down by
- * crypto_close().
+ * Random: every byte comes straight from spjs_random(), that is
+ * crypto.getRandomValues() in the browser (a CSPRNG by the Web Crypto
+ * spec; in Chromium, BoringSSL's CTR-DRBG over the OS generator) and
+ * getrandom() in the native tests.  No DRBG of our own sits on top: one
+ * seeded only from that same source adds no entropy, and it was 1.3 KB
+ * of the page's gzip download (mbedTLS's HMAC_DRBG and its md layer).
+ * Nothing is pooled, so no random bytes wait in the heap to be used.
  *
  * mbedTLS error codes are mapped to errno here and logged as numbers
  * (MBEDTLS_ERROR_C is not built).
@@ -21,7 +22,6 @@
 #include <mbedtls/md5.h>
 #include <mbedtls/sha256.h>
 #include <mbedtls/sha512.h>
-#include <mbedtls/hmac_drbg.h>
 #include <mbedtls/platform_util.h>
 #include "spjs.h"
 #include "crypto.h"
@@ -33,7 +33,6 @@
 
 
 enum {
-	RAND_POLL_MAX  = 65536,  /* crypto.getRandomValues() per call */
 	SHA512_SIZE    = 64,
 };
 
@@ -56,40 +55,16 @@ static const uint64_t sha512_256_iv[8] = {
 	0x2b0199fc2c85b8aaULL, 0x0eb72ddc81c52ca2ULL,
 };
 
-static const char rand_pers[] = "sipshield crypto_rand";
 
-static struct {
-	mbedtls_hmac_drbg_context drbg;
-	bool ready;
-} rng;
-
-
+/* The hash functions fail only on a bad argument: logged, then EPROTO */
 static int map_err(int ret, const char *what)
 {
-	int err;
-
-	switch (ret) {
-
-	case 0:
+	if (!ret)
 		return 0;
-
-	case MBEDTLS_ERR_HMAC_DRBG_ENTROPY_SOURCE_FAILED:
-		err = EIO;
-		break;
-
-	case MBEDTLS_ERR_HMAC_DRBG_REQUEST_TOO_BIG:
-	case MBEDTLS_ERR_HMAC_DRBG_INPUT_TOO_BIG:
-		err = EINVAL;
-		break;
-
-	default:
-		err = EPROTO;
-		break;
-	}
 
 	DEBUG_WARNING("%s: mbedTLS error -0x%04x\n", what, (unsigned)-ret);
 
-	return err;
+	return EPROTO;
 }
 
 
@@ -327,99 +302,26 @@ int crypto_hash_printf(enum crypto_hash h, uint8_t *out,
 }
 
 
-/* The DRBG's entropy input (mbedtls_hmac_drbg_seed's f_entropy) */
-static int entropy_js(void *arg, unsigned char *output, size_t len)
-{
-	size_t n = 0;
-	(void)arg;
-
-	while (n < len) {
-		const size_t chunk = min(len - n, (size_t)RAND_POLL_MAX);
-
-		spjs_random(output + n, chunk);
-		n += chunk;
-	}
-
-	return 0;
-}
-
-
-static int drbg_init(void)
-{
-	int err;
-
-	mbedtls_hmac_drbg_init(&rng.drbg);
-
-	err = map_err(mbedtls_hmac_drbg_seed(&rng.drbg,
-				mbedtls_md_info_from_type(MBEDTLS_MD_SHA256),
-				entropy_js, NULL,
-				(const unsigned char *)rand_pers,
-				sizeof(rand_pers) - 1),
-		      "drbg seed");
-	if (err) {
-		mbedtls_hmac_drbg_free(&rng.drbg);
-		return err;
-	}
-
-	rng.ready = true;
-
-	return 0;
-}
-
-
 /**
- * Fill a buffer with random bytes from the HMAC-DRBG (seeded on first use)
+ * Fill a buffer with random bytes from the browser's generator
  *
  * @param buf Buffer
  * @param n   Number of bytes
  *
- * @return 0 if success, otherwise errorcode (buf is then zeroed)
+ * @return 0 if success, otherwise errorcode
  */
 int crypto_rand(uint8_t *buf, size_t n)
 {
-	size_t done = 0;
-	int err = 0;
-
 	if (!buf && n)
 		return EINVAL;
 
-	if (!rng.ready) {
-		err = drbg_init();
-		if (err)
-			goto out;
-	}
+	/* spjs_random() fills any length (crypto.getRandomValues() takes at
+	 * most 64 KiB a call: the shim splits) and never fails: without a
+	 * generator the shim throws and the core stops */
+	if (n)
+		spjs_random(buf, n);
 
-	while (done < n) {
-		const size_t chunk = min(n - done,
-					 (size_t)MBEDTLS_HMAC_DRBG_MAX_REQUEST);
-
-		err = map_err(mbedtls_hmac_drbg_random(&rng.drbg, buf + done,
-						       chunk),
-			      "drbg random");
-		if (err)
-			goto out;
-
-		done += chunk;
-	}
-
- out:
-	if (err && n)
-		mbedtls_platform_zeroize(buf, n);
-
-	return err;
-}
-
-
-/**
- * Free and zeroize the random generator state (crypto_rand() reseeds)
- */
-void crypto_close(void)
-{
-	if (!rng.ready)
-		return;
-
-	mbedtls_hmac_drbg_free(&rng.drbg);
-	rng.ready = false;
+	return 0;
 }
 
 
@@ -442,11 +344,11 @@ void crypto_zeroize(void *p, size_t n)
 /*
  * libre's sys/rand.c (built with HAVE_ARC4RANDOM) takes Call-IDs, tags,
  * branches and cnonces from these.  They never return weak randomness:
- * if the DRBG cannot be seeded (no crypto.getRandomValues()), abort().
+ * with no crypto.getRandomValues() the import throws and the core stops.
  */
 
 /**
- * A random 32-bit number from the HMAC-DRBG; aborts if none can be made
+ * A random 32-bit number from crypto.getRandomValues()
  *
  * @return Random number
  */
@@ -461,7 +363,7 @@ uint32_t arc4random(void)
 
 
 /**
- * Fill a buffer from the HMAC-DRBG; aborts if no randomness can be made
+ * Fill a buffer from crypto.getRandomValues(); aborts if crypto_rand fails
  *
  * @param buf Buffer
  * @param n   Number of bytes

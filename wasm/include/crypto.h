@@ -24,5 +24,4 @@ int  crypto_hash_vprintf(enum crypto_hash h, uint8_t *out,
 			 const char *fmt, va_list ap);
 
 int  crypto_rand(uint8_t *buf, size_t n);
-void crypto_close(void);
 void crypto_zeroize(void *p, size_t n);
