@@ -47,7 +47,9 @@ fi
 stamp=node_modules/.sipshield-lock.sha256
 want=$(sha256sum package-lock.json | cut -c1-64)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-	npm ci --no-audit --no-fund --loglevel=error
+	# electron is there for its type definitions only (web/electron/):
+	# never download its binary
+	ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
 	echo "$want" >"$stamp"
 fi
 
