@@ -3,6 +3,7 @@
 #   make          build the release core into dist/ (+ CommonJS bundle)
 #   make test     install what is missing, build, run every test suite
 #   make demo     Kamailio + coturn + the two-party call page on 127.0.0.1
+#   make desktop  the Electron softphone (web/electron/; fetches Electron)
 #   make bench    parse, cold start, size, SDP policy cost, call setup vs JsSIP/SIP.js
 #   make fuzz     run the libFuzzer targets longer (FUZZ_SECONDS=300)
 #   make clean
@@ -11,7 +12,7 @@ export NODE_PATH := /usr/share/nodejs
 SUBMAKE := $(MAKE) --no-print-directory -f tools/core.mk
 
 .PHONY: all setup deps native wasm-debug wasm-release dist test bench demo \
-	fuzz clean typecheck
+	desktop fuzz clean typecheck
 
 all: dist
 
@@ -42,6 +43,11 @@ bench: dist
 
 demo: dist
 	tools/demo.sh
+
+# On a desktop: the app's own node_modules (Electron, and the sipshield
+# package linked from this checkout), then the app
+desktop: dist
+	cd web/electron && npm install --no-audit --no-fund && npx electron .
 
 fuzz: deps
 	FUZZ_SECONDS=$${FUZZ_SECONDS:-300} tools/fuzz.sh

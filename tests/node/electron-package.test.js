@@ -42,7 +42,7 @@ function fixtureApp(dir) {
   fs.copyFileSync(path.join(APP_DIR, 'package.json'), path.join(dir, 'package.json'));
   const files = {
     'main/main.js': "require('./app.js');\n", 'main/app.js': "require('sipshield');\n",
-    'preload/preload.js': '\n', 'renderer/index.html': '<!doctype html>\n',
+    'preload/preload.js': '\n', 'renderer/index.html': '<!doctype html>\n', 'icons/tray-offline.png': '\n',
     'tests/app.test.js': '\n', 'build/package.js': '\n', 'desktop-api.d.ts': '\n',
     'main/notes.d.ts': '\n',
   };
@@ -128,7 +128,7 @@ describe('The app is staged with the sipshield package as users get it', () => {
     const source = fixtureApp(path.join(work.dir, 'source'));
     const dir = path.join(work.dir, 'app2');
     stageApp({ tarball, dir, source });
-    assert.deepEqual(fs.readdirSync(dir).sort(), ['main', 'node_modules', 'package.json', 'preload', 'renderer']);
+    assert.deepEqual(fs.readdirSync(dir).sort(), ['icons', 'main', 'node_modules', 'package.json', 'preload', 'renderer']);
     assert.deepEqual(fs.readdirSync(path.join(dir, 'main')).sort(), ['app.js', 'main.js', 'notes.d.ts']);
   });
 

@@ -20,6 +20,8 @@ export interface DesktopAccount {
   credentialsUrl: string | null;
   /** https:// endpoint for TURN REST credentials */
   iceServersUrl: string | null;
+  /** the digest realm the credential is pinned to (Phone config `realm`), if the user gave it */
+  realm: string | null;
   /** where the credential is kept: 'encrypted' (safeStorage), 'session' (memory only), 'none' */
   storage: 'encrypted' | 'session' | 'none';
   /** a warning the page must show (e.g. the OS keyring is basic_text: credential kept for this session only) */
@@ -39,6 +41,12 @@ export interface DesktopAccountInput {
   password?: string | null;
   ha1?: { md5?: string; sha256?: string; sha512_256?: string } | null;
   realm?: string | null;
+  /** hosts whose https: links open in the system browser */
+  externalLinks?: string[];
+  /** start the app when the user logs in */
+  startAtLogin?: boolean;
+  /** global shortcuts, only those the user defines (Electron accelerators, e.g. 'CommandOrControl+Shift+A') */
+  shortcuts?: { answer?: string; hangup?: string; show?: string };
 }
 
 /** A credential for the core, as the `credentials` callback of a Phone resolves it */
@@ -59,6 +67,7 @@ export type DesktopCommand =
   | { type: 'dial'; target: string }      // a sip:/tel: link, parsed and confirmed by the user
   | { type: 'answer' }                    // Answer on the incoming-call notification
   | { type: 'decline' }                   // Decline on the incoming-call notification
+  | { type: 'hangup' }                    // the user's hang-up shortcut
   | { type: 'reregister' }                // resume from sleep / screen unlocked
   | { type: 'unregister' }                // quitting: unregister, then quitReady()
   | { type: 'account-changed' };          // settings saved: reload the account

@@ -67,7 +67,7 @@ const APP_DIR = path.resolve(__dirname, '..');
 const ROOT = path.resolve(APP_DIR, '..', '..');
 
 /** What of web/electron goes into the app (package.json is required, the folders if present) */
-const APP_FILES = ['package.json', 'main', 'preload', 'renderer'];
+const APP_FILES = ['package.json', 'main', 'preload', 'renderer', 'icons'];
 
 /** The platforms packager builds for */
 const PLATFORMS = ['linux', 'win32', 'darwin', 'mas'];
