@@ -3,7 +3,8 @@
 // cannot be downloaded here): two users register through Kamailio with the credential the main
 // process hands over, the main process's commands dial, answer and decline, the call has audio
 // both ways (TURN from an ice-servers URL on another origin), and quitting unregisters before
-// quitReady(). Without an account the settings form takes the input once and keeps no password.
+// quitReady(). Without an account the settings form takes the input once and keeps no password;
+// changed settings rebuild the phone.
 // No CSP violation, no console error, the password nowhere in the page, its storage or console.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -188,6 +189,21 @@ describe('The desktop page registers and calls through Kamailio', () => {
     assert.equal(await p.page.locator('sip-phone').getAttribute('server'), kam.url);
     assert.equal(await p.page.locator('sip-phone').getAttribute('privacy'), 'off');
     await assertNoSecret(p, [password]);
+
+    // settings changed in the main process: the page reads the account again and rebuilds the phone
+    const first = await p.page.evaluateHandle(() => document.querySelector('sip-phone'));
+    await p.setAccount({ ...saved, displayName: 'Carol C.' });
+    await p.send({ type: 'account-changed' });
+    await p.page.waitForFunction(() => document.querySelector('sip-phone')?.getAttribute('display-name') === 'Carol C.',
+      null, { timeout: 5000 });
+    assert.equal(await p.page.evaluate((old) => old.isConnected, first), false);
+    await p.page.waitForFunction(() => window.__desktop.calls.at(-1)?.state?.registration === 'registered',
+      null, { timeout: CALL_MS });
+    // an unchanged account leaves the phone alone
+    const second = await p.page.evaluateHandle(() => document.querySelector('sip-phone'));
+    await p.send({ type: 'account-changed' });
+    await p.page.waitForTimeout(300);
+    assert.equal(await p.page.evaluate((el) => el.isConnected, second), true);
     assert.deepEqual(await p.problems(), []);
   });
 });

@@ -93,7 +93,8 @@ function desktopStandIn(init) {
       calls,
       /** a command from the "main process" */
       send: (command) => { for (const l of listeners) l(command); },
-      listeners: () => listeners.size,
+      /** the main process saved other settings (then a test sends 'account-changed') */
+      setAccount: (next) => { account = next; },
     }),
   });
   const api = {
@@ -140,6 +141,8 @@ export async function openDesktop(browser, appUrl, init) {
     calls: () => p.page.evaluate(() => window.__desktop.calls),
     /** a command from the main process */
     send: (command) => p.page.evaluate((c) => window.__desktop.send(c), command),
+    /** change what account() answers */
+    setAccount: (account) => p.page.evaluate((a) => window.__desktop.setAccount(a), account),
     /** wait until the page told the main process something `match` accepts */
     waitCall: (match, ms = 15000) => p.page.waitForFunction(
       (m) => window.__desktop.calls.some((c) => c.type === m.type &&

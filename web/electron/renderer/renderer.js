@@ -187,6 +187,8 @@
         if (el === element) setState({ call: callOf(el) });
       });
       setState({ call: callOf(el) });
+      // a ringing call is not left behind the settings form
+      if (!ui.form.hidden) hideSettings();
       desktop.notifyIncoming({ from, displayName });
     });
     on(el, 'sip-call-accepted', () => setState({ call: 'active' }));
@@ -222,11 +224,12 @@
   }
 
   /**
+   * Whether the phone built from `b` fits `a` (the warning does not change the phone).
    * @param {DesktopAccount} a
    * @param {DesktopAccount | null} b
    */
   function sameAccount(a, b) {
-    return b !== null && JSON.stringify(a) === JSON.stringify(b);
+    return b !== null && JSON.stringify({ ...a, warning: null }) === JSON.stringify({ ...b, warning: null });
   }
 
   /** @param {string | null} text */
@@ -280,7 +283,9 @@
       case 'dial':
         if (!el || typeof command.target !== 'string') return;
         setState({ call: 'ringing' });
-        void el.call(command.target).then(() => setState({ call: callOf(el) }));
+        void el.call(command.target).then(() => {
+          if (el === element) setState({ call: callOf(el) });
+        });
         return;
       case 'answer':
         if (el) answer(el);
