@@ -4,7 +4,7 @@
  *
  * The desktop app consumes the sipshield npm package exactly as users get it, never the work
  * tree: packageApp() runs `npm pack` at the repository root (or takes a tarball), stages the
- * app's own files (package.json, main/, preload/, renderer/; not tests or build/) in a
+ * app's own files (package.json, main/, preload/, renderer/, icons/; not tests or build/) in a
  * scratch directory, installs the tarball there with production dependencies only, then
  * runs @electron/packager on that directory (asar, prune, IGNORE) and, in its afterComplete
  * hook, flips the Electron binary's fuses (FUSES below).
