@@ -81,8 +81,9 @@ export async function startIceEndpoint({ secret, turnUrl, origin }) {
 /**
  * The preload's API as the page sees it (desktop-api.d.ts), installed before any page script.
  * Runs in the page: everything it needs comes in `init`.
- * @param {{ account: object | null, username: string, password: string, saved: object | null }} init
- *   `saved`: the account saveAccount() answers with (null: it answers ok: false)
+ * @param {{ account: object | null, username: string, password: string, ha1?: object, saved: object | null }} init
+ *   `saved`: the account saveAccount() answers with (null: it answers ok: false); `ha1`: the
+ *   credential is HA1s (what the main process stores when the user gave the realm)
  */
 function desktopStandIn(init) {
   const calls = [];  // what the page told the main process, in order
@@ -108,7 +109,8 @@ function desktopStandIn(init) {
     clearAccount: async () => { account = null; },
     credentials: async (reason) => {
       calls.push({ type: 'credentials', reason });
-      return { username: init.username, password: init.password };
+      return init.ha1 ? { username: init.username, ha1: { ...init.ha1 } } :
+        { username: init.username, password: init.password };
     },
     reportState: (state) => calls.push({ type: 'reportState', state: { ...state } }),
     notifyIncoming: (caller) => calls.push({ type: 'notifyIncoming', caller: { ...caller } }),
@@ -126,7 +128,7 @@ function desktopStandIn(init) {
  * CSP violations, console errors, sip-* events).
  * @param {import('playwright-core').Browser} browser
  * @param {string} appUrl
- * @param {{ account: object | null, username: string, password: string, saved?: object | null }} init
+ * @param {{ account: object | null, username: string, password: string, ha1?: object, saved?: object | null }} init
  */
 export async function openDesktop(browser, appUrl, init) {
   const p = await openPage(browser, 'about:blank');

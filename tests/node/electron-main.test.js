@@ -291,6 +291,24 @@ describe('5. Secrets', () => {
     assert.equal(await fake.invoke(CHANNELS.account, 'app'), null);
   });
 
+  it('settings saved without a new password keep the stored one, unless it no longer fits', async () => {
+    const { fake } = await started();
+    assert.match((await fake.invoke(CHANNELS.saveAccount, 'app', { ...ACCOUNT, password: null })).reason,
+      /password/, 'nothing stored yet: a password is needed');
+    assert.equal((await fake.invoke(CHANNELS.saveAccount, 'app', ACCOUNT)).ok, true);
+    const r = await fake.invoke(CHANNELS.saveAccount, 'app', { ...ACCOUNT, password: undefined, displayName: 'Alice A.' });
+    assert.equal(r.ok, true, r.reason);
+    assert.equal(r.account.displayName, 'Alice A.');
+    assert.equal(r.account.storage, 'encrypted');
+    assert.equal((await fake.invoke(CHANNELS.credentials, 'app', 'missing')).password, ACCOUNT.password);
+    // a stored credential answers for one user name and realm
+    for (const change of [{ username: 'alice2' }, { realm: 'example.com' }]) {
+      assert.match((await fake.invoke(CHANNELS.saveAccount, 'app', { ...ACCOUNT, password: null, ...change })).reason,
+        /enter the password again/, JSON.stringify(change));
+    }
+    assert.equal((await fake.invoke(CHANNELS.credentials, 'app', 'missing')).password, ACCOUNT.password);
+  });
+
   it('nothing is logged while credentials are saved and handed out', async () => {
     const lines = [];
     const saved = { log: console.log, info: console.info, warn: console.warn, error: console.error, debug: console.debug };

@@ -33,6 +33,11 @@ describe('TypeScript checks the desktop app against Electron\'s declarations', (
     assert.equal(tsc(files, { lib: 'es2022,dom' }), '');  // electron.d.ts names DOM types
   });
 
+  it('the page: tsc --checkJs --strict with the DOM and the widget\'s declarations (dist/types), no error', () => {
+    assert.ok(fs.existsSync(path.join(ROOT, 'dist/types/widget/sip-phone.d.ts')), 'make dist made the declarations');
+    assert.equal(tsc(['web/electron/renderer/renderer.js'], { lib: 'es2022,dom' }), '');
+  });
+
   it('a type error in the main process is caught (the check is not vacuous)', () => {
     fs.mkdirSync(path.join(ROOT, 'build'), { recursive: true });
     const tmp = path.join(ROOT, 'build', 'electron-typecheck-probe.js');

@@ -22,6 +22,13 @@ export interface DesktopAccount {
   iceServersUrl: string | null;
   /** the digest realm the credential is pinned to (Phone config `realm`), if the user gave it */
   realm: string | null;
+  /** the digest user name, if not the user part of `uri` */
+  username: string | null;
+  /** hosts whose https: links open in the system browser */
+  externalLinks: string[];
+  startAtLogin: boolean;
+  /** the global shortcuts the user defined */
+  shortcuts: { answer?: string; hangup?: string; show?: string };
   /** where the credential is kept: 'encrypted' (safeStorage), 'session' (memory only), 'none' */
   storage: 'encrypted' | 'session' | 'none';
   /** a warning the page must show (e.g. the OS keyring is basic_text: credential kept for this session only) */
@@ -37,7 +44,7 @@ export interface DesktopAccountInput {
   credentialsUrl?: string | null;
   iceServersUrl?: string | null;
   username?: string | null;
-  /** one of password or ha1 (per algorithm, with realm), unless credentialsUrl is set */
+  /** one of password or ha1 (per algorithm, with realm), unless credentialsUrl is set; none given: the stored one stays */
   password?: string | null;
   ha1?: { md5?: string; sha256?: string; sha512_256?: string } | null;
   realm?: string | null;

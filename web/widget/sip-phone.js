@@ -208,6 +208,11 @@ export class SipPhone extends HTMLElement {
     }
   }
 
+  /** Answer the call ringing (what the Answer button does); nothing if none rings. */
+  async answer() {
+    await this.#answer();
+  }
+
   /** Hang up the call in progress, or reject the one ringing. */
   async hangup() {
     if (this.#ringing) {
@@ -393,6 +398,9 @@ export class SipPhone extends HTMLElement {
     this.#ringing = null;
     this.#ringtone.stop();
     this.#ui.live.textContent = '';
+    // declined here: its end is an end like any other for the page
+    call.once('ended', (e) => this.#dispatch('sip-call-ended', { cause: e.cause, status: e.status,
+      reason: e.reason, message: endedInWords(e.cause), remote: call.remote, direction: call.direction }));
     try {
       call.reject(603);
     } catch (e) {

@@ -206,7 +206,9 @@ function startApp(electron, options) {
     return {
       server: settings.server, uri: settings.uri, displayName: settings.displayName,
       privacy: settings.privacy, credentialsUrl: settings.credentialsUrl,
-      iceServersUrl: settings.iceServersUrl, realm: settings.realm,
+      iceServersUrl: settings.iceServersUrl, realm: settings.realm, username: settings.username,
+      externalLinks: [...settings.externalLinks], startAtLogin: settings.startAtLogin,
+      shortcuts: { ...settings.shortcuts },
       storage: settings.credentialsUrl ? 'none' : s.storage,
       warning: settings.credentialsUrl ? null : s.warning,
     };
@@ -254,13 +256,15 @@ function startApp(electron, options) {
     const prefs = input && typeof input === 'object' &&
       ['externalLinks', 'startAtLogin', 'shortcuts'].some((k) => k in input) ? validatePreferences(input) : {};
     if (!prefs) return { ok: false, reason: 'preferences: https link hosts, startAtLogin true/false, shortcuts' };
-    const v = validateAccount(input, { ...settings, ...prefs });
-    if (!v.ok) return v;
     if (!store) return { ok: false, reason: 'not ready' };
+    // no new secret typed: the stored credential stays (if it still fits the account)
+    const stored = !!settings && !settings.credentialsUrl && (await store.status()).storage !== 'none';
+    const v = validateAccount(input, { ...settings, ...prefs }, { stored });
+    if (!v.ok) return v;
     settings = v.settings;
     saveSettings(settingsFile, settings);
     if (v.credential) await store.save(v.credential);
-    else await store.clear();
+    else if (settings.credentialsUrl) await store.clear();
     applyPreferences();
     return { ok: true, account: await account() };
   });

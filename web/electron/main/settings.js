@@ -135,9 +135,11 @@ function checkSettings(input, previous = {}) {
  * credential to store unless a credentials URL makes one unnecessary.
  * @param {unknown} input a DesktopAccountInput from the page (untrusted)
  * @param {Partial<Settings>} [previous]
+ * @param {{ stored?: boolean }} [o] a credential is stored: with no new
+ *   secret it stays, unless the user name or realm it was made for changed
  * @returns {{ ok: true, settings: Settings, credential: Credential | null } | { ok: false, reason: string }}
  */
-function validateAccount(input, previous = {}) {
+function validateAccount(input, previous = {}, { stored = false } = {}) {
   const v = checkSettings(input, previous);
   if (!v.ok) return v;
   const { settings } = v;
@@ -145,7 +147,13 @@ function validateAccount(input, previous = {}) {
   const credential = credentialOf(/** @type {Record<string, unknown>} */ (input), user, settings.realm);
   if (typeof credential === 'string') return { ok: false, reason: credential };
   if (!credential && !settings.credentialsUrl) {
-    return { ok: false, reason: 'give a credentials URL, or a password (with the realm, only its HA1 is stored)' };
+    const before = previous.username ?? /^sips?:([^@]+)@/i.exec(previous.uri ?? '')?.[1] ?? '';
+    if (!stored) {
+      return { ok: false, reason: 'give a credentials URL, or a password (with the realm, only its HA1 is stored)' };
+    }
+    if (before !== user || (previous.realm ?? null) !== settings.realm) {
+      return { ok: false, reason: 'the user name or realm changed: enter the password again' };
+    }
   }
   return { ok: true, settings, credential: settings.credentialsUrl ? null : credential };
 }

@@ -10,8 +10,8 @@
  *    process each time the core needs one; TURN credentials from its URL;
  *  - the element's sip-* events → reportState() and, for a call coming in,
  *    notifyIncoming();
- *  - onCommand(): dial, answer, decline, reregister, unregister (then
- *    quitReady()), account-changed.
+ *  - onCommand(): dial, answer, decline, hangup, reregister, unregister
+ *    (then quitReady()), account-changed.
  * With no account, or when the user opens Settings, the settings form is
  * shown. Its password goes to saveAccount() once and the field is emptied;
  * it is never put in an attribute, in storage or in a log.
@@ -37,7 +37,7 @@
 
 (() => {
   /** Longest wait for the un-REGISTER when quitting; the app quits either way */
-  const UNREGISTER_WAIT_MS = 5000;
+  const UNREGISTER_WAIT_MS = 2500;  // the main process quits after 3000 ms anyway
   /** Longest wait for a call in progress to be hung up before unregistering */
   const HANGUP_WAIT_MS = 2000;
 
@@ -70,6 +70,11 @@
     iceServersUrl: byId('ice-servers-url', HTMLInputElement),
     username: byId('username', HTMLInputElement),
     password: byId('password', HTMLInputElement),
+    realm: byId('realm', HTMLInputElement),
+    externalLinks: byId('external-links', HTMLInputElement),
+    startAtLogin: byId('start-at-login', HTMLInputElement),
+    shortcutAnswer: byId('shortcut-answer', HTMLInputElement),
+    shortcutHangup: byId('shortcut-hangup', HTMLInputElement),
     stored: byId('stored', HTMLElement),
     settingsError: byId('settings-error', HTMLElement),
     cancel: byId('cancel-settings', HTMLButtonElement),
@@ -111,6 +116,8 @@
         : ({ reason }) => desktop.credentials(reason),
     };
     if (acc.iceServersUrl) config.iceServers = api.iceServersFromUrl(acc.iceServersUrl, { credentials: 'include' });
+    // a stored HA1 answers this realm only: the core pins it
+    if (acc.realm) config.realm = acc.realm;
     return config;
   }
 
@@ -181,11 +188,6 @@
     on(el, 'sip-unregistered', () => setState({ registration: 'unregistered' }));
     on(el, 'sip-error', () => setState({ registration: registrationOf(el), call: callOf(el) }));
     on(el, 'sip-incoming', ({ from, displayName }) => {
-      // a call declined here ends without sip-call-ended: follow the call itself
-      const call = el.phone?.calls.find((c) => c.direction === 'incoming' && c.state === 'incoming' && c.remote === from);
-      call?.once('ended', () => {
-        if (el === element) setState({ call: callOf(el) });
-      });
       setState({ call: callOf(el) });
       // a ringing call is not left behind the settings form
       if (!ui.form.hidden) hideSettings();
@@ -264,18 +266,6 @@
     desktop.quitReady();
   }
 
-  /**
-   * Answer the call ringing here. The element has no public answer(): its own
-   * Answer button (the shadow part "answer") is pressed so that the element
-   * follows the call as if the user had clicked it.
-   * @param {SipPhone} el
-   */
-  function answer(el) {
-    if (!ringingIncoming(el)) return;
-    const button = el.shadowRoot?.querySelector('[part~="answer"]');
-    if (button instanceof HTMLButtonElement) button.click();
-  }
-
   /** @param {DesktopCommand} command */
   function onCommand(command) {
     const el = element;
@@ -288,11 +278,14 @@
         });
         return;
       case 'answer':
-        if (el) answer(el);
+        if (el) void el.answer();
         return;
       case 'decline':
         // hangup() rejects the call ringing; without one it would end the call in progress
         if (el && ringingIncoming(el)) void el.hangup();
+        return;
+      case 'hangup':
+        if (el && callOf(el) !== 'idle') void el.hangup();
         return;
       case 'reregister':
         // after sleep the registration may be gone while the phone still thinks it is in place
@@ -321,8 +314,13 @@
     ui.privacy.value = acc?.privacy ?? 'mdns';
     ui.credentialsUrl.value = acc?.credentialsUrl ?? '';
     ui.iceServersUrl.value = acc?.iceServersUrl ?? '';
-    ui.username.value = '';
+    ui.username.value = acc?.username ?? '';
     ui.password.value = '';
+    ui.realm.value = acc?.realm ?? '';
+    ui.externalLinks.value = (acc?.externalLinks ?? []).join(', ');
+    ui.startAtLogin.checked = acc?.startAtLogin ?? false;
+    ui.shortcutAnswer.value = acc?.shortcuts.answer ?? '';
+    ui.shortcutHangup.value = acc?.shortcuts.hangup ?? '';
     ui.stored.textContent = storedText(acc);
     ui.settingsError.textContent = '';
     ui.cancel.hidden = !element;
@@ -362,6 +360,13 @@
       credentialsUrl: orNull(ui.credentialsUrl.value),
       iceServersUrl: orNull(ui.iceServersUrl.value),
       username: orNull(ui.username.value),
+      realm: orNull(ui.realm.value),
+      externalLinks: ui.externalLinks.value.split(',').map((h) => h.trim()).filter(Boolean),
+      startAtLogin: ui.startAtLogin.checked,
+      shortcuts: {
+        ...(orNull(ui.shortcutAnswer.value) ? { answer: ui.shortcutAnswer.value.trim() } : {}),
+        ...(orNull(ui.shortcutHangup.value) ? { hangup: ui.shortcutHangup.value.trim() } : {}),
+      },
     };
     // no password typed: none is sent (a stored one stays as it is)
     if (password) input.password = password;
