@@ -420,14 +420,28 @@ describe('6. OS integration', () => {
     assert.equal(fake.rec.blockers[0].stopped, true);
   });
 
-  it('quitting un-REGISTERs first, and waits a bounded time only', async () => {
+  it('quitting un-REGISTERs first and waits a bounded time only; closing the window only hides it', async () => {
     const { fake } = await started();
     fake.send(CHANNELS.state, 'app', { registration: 'registered', call: 'idle' });
     fake.electron.app.quit();
     assert.equal(fake.rec.quit, 0, 'held back');
     assert.deepEqual(fake.commands(), [{ type: 'unregister' }]);
+    fake.electron.app.quit();
+    assert.deepEqual(fake.commands(), [{ type: 'unregister' }], 'a second Quit does not ask again');
     fake.send(CHANNELS.quitReady, 'app');
     assert.equal(fake.rec.quit, 1, 'quit once the page unregistered');
+
+    // closing the window before quitting keeps the phone in the tray; after, the window may close
+    const closing = (await started()).fake;
+    const close = fakeEvent();
+    closing.win().emit('close', close);
+    assert.equal(close.defaultPrevented, true);
+    assert.equal(closing.win().hidden, true);
+    closing.electron.app.quit();
+    assert.equal(closing.rec.quit, 1, 'not registered: quits at once');
+    const closeNow = fakeEvent();
+    closing.win().emit('close', closeNow);
+    assert.equal(closeNow.defaultPrevented, false);
 
     const slow = (await started()).fake;
     slow.send(CHANNELS.state, 'app', { registration: 'registered', call: 'idle' });

@@ -91,7 +91,8 @@ export function fakeElectron({ backend = 'gnome_libsecret', encryption = true, s
     isDestroyed() { return this.destroyed; }
     isMinimized() { return false; }
     restore() {}
-    show() { this.shown++; }
+    show() { this.shown++; this.hidden = false; }
+    hide() { this.hidden = true; }
     focus() {}
   }
 

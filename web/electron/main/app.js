@@ -23,8 +23,9 @@
  *   OS           sip:/sips:/tel:/callto: links (asked before dialling),
  *                one instance, tray with the registration state, incoming
  *                call notifications, re-register on resume/unlock, no
- *                sleep during calls, un-REGISTER on quit (bounded), start
- *                at login and global shortcuts only if the user asks
+ *                sleep during calls, closing the window leaves the phone
+ *                in the tray, un-REGISTER on quit (bounded), start at
+ *                login and global shortcuts only if the user asks
  */
 'use strict';
 
@@ -103,7 +104,10 @@ function startApp(electron, options) {
   let state = { registration: 'unregistered', call: 'idle', video: false };
   /** @type {number | null} */
   let blocker = null;
+  /** the app is on its way out: the window may close */
   let quitting = false;
+  /** the page unregistered (or the wait ran out): quitting goes on */
+  let unregistered = false;
   /** @type {(() => void) | null} */
   let quitDone = null;
   /** @type {string[]} links that arrived before the window */
@@ -335,13 +339,15 @@ function startApp(electron, options) {
 
   // --- quit: un-REGISTER first, bounded ---------------------------------------
   app.on('before-quit', (e) => {
-    if (quitting || state.registration !== 'registered' || !win || win.isDestroyed()) return;
-    e.preventDefault();
     quitting = true;
+    if (unregistered || state.registration !== 'registered' || !win || win.isDestroyed()) return;
+    e.preventDefault();
+    if (quitDone) return;  // already waiting for the page
     const t = setTimeout(() => quitDone?.(), options.quitUnregisterMs ?? QUIT_UNREGISTER_MS);
     quitDone = () => {
       clearTimeout(t);
       quitDone = null;
+      unregistered = true;
       app.quit();
     };
     send({ type: 'unregister' });
@@ -395,6 +401,13 @@ function startApp(electron, options) {
       },
     });
     win.once('ready-to-show', () => win?.show());
+    // closing the window keeps the phone in the tray (registered, ringing);
+    // Quit in the tray menu un-REGISTERs and ends the app
+    win.on('close', (e) => {
+      if (quitting) return;
+      e.preventDefault();
+      win?.hide();
+    });
     win.on('closed', () => { win = null; });
     void win.loadURL(`${APP_ORIGIN}/index.html`);
 
