@@ -11,13 +11,15 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import crypto from 'node:crypto';
 import path from 'node:path';
-import { startKamailio, startCoturn, USERS, REALM } from '../node/support/servers.js';
+import { createRequire } from 'node:module';
+import { ROOT, startKamailio, startCoturn, USERS, REALM } from '../node/support/servers.js';
 import { launchBrowser } from './support.js';
 import { pageText, inboundAudio, SCREENSHOTS } from './widget-support.js';
 import { startAppServer, startIceEndpoint, openDesktop, contentSecurityPolicy } from './electron-support.js';
 
 const CALL_MS = 15000;
-const WARNING = 'The system keyring is not available: your password is kept for this session only.';
+// what the main process says when the OS keyring is basic_text (the page shows it)
+const { WARN_BASIC_TEXT: WARNING } = createRequire(import.meta.url)(path.join(ROOT, 'web/electron/main/secrets.js'));
 
 describe('The desktop page registers and calls through Kamailio', () => {
   let kam, turn, ice, app, browser;
@@ -118,6 +120,9 @@ describe('The desktop page registers and calls through Kamailio', () => {
     assert.ok(a?.packets > 0 && b?.packets > 0 && a.level > 0.001 && b.level > 0.001, JSON.stringify([a, b]));
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
     await alice.page.screenshot({ path: path.join(SCREENSHOTS, 'desktop-in-call.png') });
+    if (process.env.UPDATE_SCREENSHOTS === '1') {
+      fs.copyFileSync(path.join(SCREENSHOTS, 'desktop-in-call.png'), path.join(ROOT, 'docs/desktop-in-call.png'));
+    }
 
     // no password (SIP or TURN) anywhere the page keeps or shows things
     await assertNoSecret(alice, [USERS.get('alice'), ...ice.minted.map((m) => m.password)]);
