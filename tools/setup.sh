@@ -19,6 +19,7 @@ pkgs=(
 	coturn              # TURN for relay mode (turnserver, turnutils_uclient)
 	chromium            # browser end-to-end tests (playwright-core drives it)
 	nodejs npm          # shim, tests, benchmarks
+	zip                 # a stand-in Electron zip for the desktop packaging test
 	patch ca-certificates
 )
 missing=()
