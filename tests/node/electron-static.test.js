@@ -25,9 +25,9 @@ function tsc(files, { lib, module = 'commonjs', types = ['node'] }) {
 }
 
 describe('TypeScript checks the desktop app against Electron\'s declarations', () => {
-  it('the main process and the preload: tsc --checkJs --strict, no error', () => {
+  it('the main process, the preload and the packaging script: tsc --checkJs --strict, no error', () => {
     const files = [...fs.readdirSync(path.join(APP, 'main')).filter((f) => f.endsWith('.js')).map((f) => `web/electron/main/${f}`),
-      'web/electron/preload/preload.js', 'web/electron/desktop-api.d.ts'];
+      'web/electron/preload/preload.js', 'web/electron/build/package.js', 'web/electron/desktop-api.d.ts'];
     assert.ok(files.includes('web/electron/main/app.js') && files.includes('web/electron/main/dial-link.js'));
     assert.ok(fs.existsSync(path.join(ROOT, 'node_modules/electron/electron.d.ts')), 'electron\'s declarations');
     assert.equal(tsc(files, { lib: 'es2022,dom' }), '');  // electron.d.ts names DOM types
