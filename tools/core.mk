@@ -36,7 +36,9 @@ RE_DEFS := -std=gnu99 -DRELEASE -DOS=\"$(if $(filter native fuzz,$(VARIANT)),lin
 
 # --- mbedTLS: crypto only, configured by wasm/config/mbedtls_config.h ---
 TLS_SRCS := md5.c sha256.c sha512.c platform.c \
-	platform_util.c constant_time.c
+	platform_util.c constant_time.c \
+	aes.c cipher.c cipher_wrap.c gcm.c md.c hkdf.c bignum.c ecp.c \
+	ecp_curves.c ecdh.c
 TLS_DEFS := -DMBEDTLS_CONFIG_FILE='"mbedtls_config.h"' -Iwasm/config \
 	-I$(TLS)/include
 
