@@ -80,6 +80,9 @@ const char *fake_spjs_sent(int i);
 	X(test_crypto_sha512_256)		\
 	X(test_crypto_rand)			\
 	X(test_crypto_table_hash)		\
+	X(test_crypto_x25519)			\
+	X(test_crypto_hkdf)			\
+	X(test_crypto_gcm)			\
 	X(test_auth_rfc7616_md5)		\
 	X(test_auth_rfc7616_sha256)		\
 	X(test_auth_sha512_256)			\
