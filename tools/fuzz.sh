@@ -42,6 +42,7 @@ for bin in $(find build/fuzz -maxdepth 1 -name "fuzz_*" -type f -perm -u+x | sor
 	[ "$name" = fuzz_challenge ] && seeds=(tests/vectors/digest)
 	[ "$name" = fuzz_sdp ] && seeds=(tests/vectors/sdp)
 	[ "$name" = fuzz_json ] && seeds=(tests/vectors/json)
+	[ "$name" = fuzz_record_open ] && seeds=(tests/vectors/record)
 	existing=()
 	for s in "${seeds[@]}"; do [ -d "$s" ] && existing+=("$s"); done
 	if timeout $((secs + 60)) "$bin" -max_total_time="$secs" -max_len=8192 \

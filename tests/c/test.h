@@ -80,6 +80,20 @@ const char *fake_spjs_sent(int i);
 	X(test_crypto_sha512_256)		\
 	X(test_crypto_rand)			\
 	X(test_crypto_table_hash)		\
+	X(test_crypto_x25519)			\
+	X(test_crypto_hkdf)			\
+	X(test_crypto_gcm)			\
+	X(test_record_ogg_crc)			\
+	X(test_record_ogg_pages)		\
+	X(test_record_ogg_tags_span)		\
+	X(test_record_ogg_misuse)		\
+	X(test_record_seal_roundtrip)		\
+	X(test_record_seal_format)		\
+	X(test_record_seal_tamper)		\
+	X(test_record_seal_stream)		\
+	X(test_record_seal_truncate)		\
+	X(test_record_seal_misuse)		\
+	X(test_record_seal_vectors)		\
 	X(test_auth_rfc7616_md5)		\
 	X(test_auth_rfc7616_sha256)		\
 	X(test_auth_sha512_256)			\

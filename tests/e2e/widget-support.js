@@ -2,6 +2,7 @@
 // its integrity from dist/integrity.json, then the element), served by tools/serve.js under
 // the strict widget CSP; every page records CSP violations, console errors, page errors and the
 // widget's sip-* events, so a test can assert there were none (or the right ones).
+import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
@@ -208,6 +209,24 @@ export function inboundAudio(frame) {
     });
     return r;
   });
+}
+
+/**
+ * Wait (at most @p ms) until both widgets' calls receive audio with sound in it; assert it.
+ * @returns {Promise<[object, object]>} the last inbound figures of each side
+ */
+export async function audioBothWays(frameA, frameB, ms) {
+  const until = Date.now() + ms;
+  let a, b;
+  const heard = () => a?.packets > 0 && b?.packets > 0 && a.level > 0.001 && b.level > 0.001;
+  while (Date.now() < until) {
+    a = await inboundAudio(frameA);
+    b = await inboundAudio(frameB);
+    if (heard()) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.ok(heard(), `no audio both ways: ${JSON.stringify([a, b])}`);
+  return [a, b];
 }
 
 export async function screenshot(page, name) {

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { REALM, ROOT } from '../node/support/servers.js';
-import { widgetPage, startWidgetRig, openPage, waitReg, pageText, inboundAudio, screenshot, audioContexts, SCREENSHOTS } from './widget-support.js';
+import { widgetPage, startWidgetRig, openPage, waitReg, pageText, audioBothWays, screenshot, audioContexts, SCREENSHOTS } from './widget-support.js';
 
 const CALL_MS = 20000;
 const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
@@ -92,15 +92,7 @@ describe('Two <sip-phone> widgets under a strict CSP call each other', () => {
     }
 
     // audio both ways: inbound RTP on each side, with sound in it
-    const until = Date.now() + CALL_MS;
-    let a, b;
-    while (Date.now() < until) {
-      a = await inboundAudio(alice.page);
-      b = await inboundAudio(bob.page);
-      if (a?.packets > 0 && b?.packets > 0 && a.level > 0.001 && b.level > 0.001) break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    assert.ok(a?.packets > 0 && b?.packets > 0 && a.level > 0.001 && b.level > 0.001, JSON.stringify([a, b]));
+    await audioBothWays(alice.page, bob.page, CALL_MS);
 
     // security panel: live values from the DTLS-SRTP connection
     const sec = alice.page.locator('sip-phone [part~="security"]');

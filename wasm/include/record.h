@@ -45,7 +45,12 @@ uint32_t ogg_crc32(uint32_t crc, const uint8_t *p, size_t n);
 
 /* --- Sealing (wasm/record/seal.c) --------------------------------------- */
 
-enum { RECORD_KEY_SIZE = 32 };
+enum {
+	RECORD_KEY_SIZE    = 32,
+	RECORD_HEADER_SIZE = 61,        /**< docs/recording-format.md      */
+	RECORD_CHUNK_SIZE  = 16384,     /**< plaintext bytes a full chunk  */
+	RECORD_CHUNK_MAX   = 1 << 20,   /**< largest chunk size accepted   */
+};
 
 /** How a recording is sealed */
 enum seal_mode {
@@ -62,7 +67,7 @@ enum seal_error {
 	SEAL_TAMPERED,        /**< a chunk fails authentication (or reordered) */
 	SEAL_TRUNCATED,       /**< ended before the final chunk               */
 	SEAL_TRAILING,        /**< bytes after the final chunk                */
-	SEAL_MALFORMED,       /**< a chunk length out of bounds               */
+	SEAL_MALFORMED,       /**< a size out of the format's bounds          */
 };
 
 struct sealer;
@@ -71,6 +76,9 @@ struct opener;
 int sealer_alloc(struct sealer **sp, enum seal_mode mode,
 		 const uint8_t key[RECORD_KEY_SIZE],
 		 record_out_h *outh, void *arg);
+int sealer_alloc_chunk(struct sealer **sp, enum seal_mode mode,
+		       const uint8_t key[RECORD_KEY_SIZE], uint32_t chunk,
+		       record_out_h *outh, void *arg);
 int sealer_write(struct sealer *s, const uint8_t *p, size_t n);
 int sealer_close(struct sealer *s);
 
