@@ -86,6 +86,7 @@ export class RecordingError extends Error {
  * @property {(secret: Uint8Array, onPlain: (plain: Uint8Array) => void) => Opening} open
  * @property {() => { privateKey: Uint8Array, publicKey: Uint8Array }} keygen
  * @property {string} version the encoder's ("libopus 1.3.1")
+ * @property {() => number} memoryBytes the module's WebAssembly memory now (benchmarks)
  */
 
 /** crypto.getRandomValues fills at most 65536 bytes per call */
@@ -386,7 +387,8 @@ export async function loadRecorder(options = {}) {
     }
   }
 
-  return { record, open, keygen, version: cstring(x.rec_version()) };
+  return { record, open, keygen, version: cstring(x.rec_version()),
+    memoryBytes: () => /** @type {WebAssembly.Memory} */ (memory).buffer.byteLength };
 }
 
 /**

@@ -1,12 +1,13 @@
 /**
  * @file run.js  `make bench`: sipshield vs JsSIP vs SIP.js on parse
  * throughput, cold start and download size; sipshield's SDP policy cost;
- * call setup sipshield vs JsSIP in Chromium. See tools/bench/README.md.
+ * the call recorder vs opus-recorder (recorder.js); call setup sipshield
+ * vs JsSIP in Chromium. See tools/bench/README.md.
  *
  * Environment (all optional): SIPSHIELD_DIST (folder with the core build),
  * BENCH_ROUNDS (7), BENCH_ROUND_MS (500), BENCH_COLD_RUNS (9),
  * BENCH_SDP_ROUND_MS (200), BENCH_CALLS (9), BENCH_CALLS_MODES (host,relay),
- * BENCH_ONLY (comma list of parse,cold,size,sdp,calls).
+ * BENCH_ONLY (comma list of parse,cold,size,sdp,record,calls).
  * Writes build/bench/results.json, build/bench/entries/, build/bench/bundles/.
  */
 import crypto from 'node:crypto';
@@ -23,6 +24,7 @@ import {
   loadSIPjs, loadSipshield, median, pkgVersion, sipshieldMissing,
 } from './lib.js';
 import { rigMissing, runCalls } from './calls-rig.js';
+import { benchRecorder } from './recorder.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROUNDS = posInt('BENCH_ROUNDS', 7);
@@ -44,7 +46,7 @@ const TARGET_KB = 50;
 /* the <sip-phone> script may add this much to the core's download */
 const WIDGET_TARGET_KB = 20;
 const WIDGET = path.join(ROOT, 'dist/sipshield-widget.js');
-const ONLY = (process.env.BENCH_ONLY || 'parse,cold,size,sdp,calls')
+const ONLY = (process.env.BENCH_ONLY || 'parse,cold,size,sdp,record,calls')
   .split(',');
 
 const children = new Set();
@@ -804,12 +806,32 @@ function meta() {
   return m;
 }
 
+/* --- the call recorder beside opus-recorder (tools/bench/recorder.js) --- */
+
+async function recorderSection() {
+  const res = await benchRecorder({ root: ROOT, rounds: ROUNDS });
+  section(`call recorder: ${res.seconds} s of 48 kHz stereo, Opus ` +
+    `${res.bitrate / 1000} kb/s VOIP, same PCM, ${res.rounds} rounds ` +
+    'interleaved (sipshield: Ogg + AES-256-GCM sealing included)');
+  if (res.status !== 'ok') {
+    console.log(`  ${res.status}`);
+    return res;
+  }
+  const rows = Object.entries(res.libs).map(([lib, L]) => [lib, fmt1(L.median),
+    kb(L.download.total), L.memory ? kb(L.memory) : 'n/a', fmtInt(L.bytes)]);
+  table(['library', 'x real time', 'KB gz', 'memory KB', 'bytes out'], rows);
+  console.log(`  sipshield/opus-recorder: speed ${fmt2(res.speedRatio)} ` +
+    `(median of per-round ratios), download ${fmt2(res.sizeRatio)}`);
+  return res;
+}
+
 function summary(r) {
   const p = r.parse;
   const c = r.cold;
   const s = r.size;
   const d = r.sdp;
   const k = r.calls;
+  const rc = r.record;
   console.log('\n== summary');
   if (p) {
     const v = (lib) => p.libs[lib].median !== undefined ?
@@ -859,6 +881,15 @@ function summary(r) {
       }
     }
   }
+  if (rc && rc.status === 'ok') {
+    const S = rc.libs.sipshield, O = rc.libs['opus-recorder'];
+    console.log(`record x real time: sipshield ${fmt1(S.median)}  opus-recorder ` +
+      `${fmt1(O.median)} (ratio ${fmt2(rc.speedRatio)}); KB gzip -9: ` +
+      `${kb(S.download.total)} vs ${kb(O.download.total)}`);
+  }
+  else if (rc) {
+    console.log(`record ${rc.status}`);
+  }
   if (k && !k.modes[CALLS_MODES[0]].runs &&
       k.stacks.JsSIP !== 'ok') {
     console.log(`calls  JsSIP, sipshield: ${k.stacks.JsSIP}`);
@@ -900,6 +931,8 @@ async function main() {
     results.sdp = await benchSdp();
   if (ONLY.includes('cold'))
     results.cold = await benchCold(results.size);
+  if (ONLY.includes('record'))
+    results.record = await recorderSection();
   /* last: Chromium and the servers load the machine */
   if (ONLY.includes('calls')) {
     callsRunning = benchCalls();
