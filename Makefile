@@ -29,7 +29,8 @@ wasm-debug: deps
 
 wasm-release: deps
 	@$(SUBMAKE) VARIANT=wasm-release build/wasm-release/sipshield-core.wasm \
-		build/wasm-release/sipshield-check.wasm
+		build/wasm-release/sipshield-check.wasm \
+		build/wasm-release/sipshield-recorder.wasm
 
 # dist/: the wasm, the CommonJS bundle of the shim, the .d.ts types
 dist: wasm-release

@@ -42,8 +42,8 @@ TLS_SRCS := md5.c sha256.c sha512.c platform.c \
 TLS_DEFS := -DMBEDTLS_CONFIG_FILE='"mbedtls_config.h"' -Iwasm/config \
 	-I$(TLS)/include
 
-# --- our core ---
-CORE_SRCS := $(sort $(wildcard wasm/*/*.c))
+# --- our core (wasm/recorder/ is the recorder module's alone) ---
+CORE_SRCS := $(sort $(filter-out wasm/recorder/%,$(wildcard wasm/*/*.c)))
 TEST_SRCS := $(sort $(wildcard tests/c/*.c))
 INCS      := -Iwasm/include -I$(RE)/include -I$(RE)/src/sip $(TLS_DEFS)
 WARN      := -Wall -Wextra -Wno-unused-parameter -Wshadow \
@@ -106,6 +106,20 @@ POST_OPT = wasm-opt -Oz --converge --low-memory-unused --zero-filled-memory \
 	--enable-nontrapping-float-to-int $@ -o $@
 endif
 
+# The recorder: a second standalone module, loaded only when a recording
+# starts or is opened.  Its own exports and imports; the core's objects
+# it needs (record/, crypto/, heap/, handle/) come from the same archives,
+# and libopus (tools/opus.sh) is linked here only.  Opus uses the stack
+# for its work arrays: twice the core's.
+OPUS      := $(B)/opus
+OPUS_INC  := build/src/opus/include
+REC_SRCS  := $(sort $(wildcard wasm/recorder/*.c))
+REC_OBJS  := $(patsubst %.c,$(B)/obj/%.o,$(REC_SRCS))
+EXPORTS_REC := tools/exports-recorder.json
+REC_LD := $(LDOPT) --no-entry -sSTANDALONE_WASM -sFILESYSTEM=0 \
+	-sALLOW_MEMORY_GROWTH=1 -sINITIAL_MEMORY=4194304 -sTOTAL_STACK=262144 \
+	--js-library tools/imports-recorder.js
+
 NATIVE  := $(filter native fuzz,$(VARIANT))
 # The exported names of JSON list files, comma-separated for emcc
 export_list = $(shell sed -n 's/^ *"\(_[a-z_]*\)".*/\1/p' $(1) | paste -sd, -)
@@ -115,7 +129,8 @@ FUZZ_SRCS := $(sort $(wildcard tests/fuzz/*.c))
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(B)/%,$(FUZZ_SRCS))
 
 .PHONY: all libs test-bin fuzz-bin
-all: libs $(if $(NATIVE),,$(B)/sipshield-core.wasm $(B)/sipshield-check.wasm) \
+all: libs $(if $(NATIVE),,$(B)/sipshield-core.wasm $(B)/sipshield-check.wasm \
+		$(B)/sipshield-recorder.wasm) \
 	$(if $(filter fuzz,$(VARIANT)),fuzz-bin,test-bin)
 fuzz-bin: $(FUZZ_BINS)
 libs: $(B)/libdeps.a $(B)/libcore.a
@@ -175,6 +190,19 @@ $(B)/sipshield-check.wasm: $(B)/libcore.a $(B)/libdeps.a tools/imports.js \
 		$(EXPORTS_CHECK)
 	$(CC) $(WASM_LD) -sEXPORTED_FUNCTIONS=$(call export_list,$(EXPORTS_CHECK)) \
 		$(LIBS) -o $@
+	$(POST_OPT)
+
+# libopus for this variant: configured and built once (stamp)
+$(OPUS)/libopus.a: tools/opus.sh build/src/.opus.stamp
+	tools/opus.sh $(VARIANT) $(OPUS)
+
+$(REC_OBJS): INCS += -I$(OPUS_INC)
+
+$(B)/sipshield-recorder.wasm: $(REC_OBJS) $(B)/libcore.a $(B)/libdeps.a \
+		$(OPUS)/libopus.a tools/imports-recorder.js $(EXPORTS_REC)
+	$(CC) $(REC_LD) \
+		-sEXPORTED_FUNCTIONS=$(call export_list,$(EXPORTS_REC)) \
+		$(REC_OBJS) $(LIBS) $(OPUS)/libopus.a -o $@
 	$(POST_OPT)
 
 # The unit-test runner links the core with the fake JS imports

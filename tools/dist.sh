@@ -4,6 +4,9 @@
 #   dist/sipshield-core.wasm   the core (standalone: shim/wasm.js loads it)
 #   dist/sipshield-check.wasm  the core plus the message check's JSON report
 #                              (the CLI; shim/check.js, 'sipshield/check')
+#   dist/sipshield-recorder.wasm  call recording: Opus, Ogg, sealing; loaded
+#                              only when a recording starts or is opened
+#                              (shim/recorder-core.js, the CLI)
 #   dist/cjs/{index,check}.cjs shim/index.js, shim/check.js bundled for
 #                              require() (tools/cjs.js)
 #   dist/types/                .d.ts emitted from the shim's JSDoc (tsc)
@@ -17,6 +20,7 @@ mkdir -p "$out/cjs"
 
 cp "$src/sipshield-core.wasm" "$out/sipshield-core.wasm"
 cp "$src/sipshield-check.wasm" "$out/sipshield-check.wasm"
+cp "$src/sipshield-recorder.wasm" "$out/sipshield-recorder.wasm"
 # Left by the Emscripten-glue builds before the core became standalone
 rm -f "$out/sipshield-core.mjs" "$out/sipshield-core.cjs" \
 	"$out/sipshield-core.d.mts"

@@ -20,6 +20,7 @@ pkgs=(
 	chromium            # browser end-to-end tests (playwright-core drives it)
 	nodejs npm          # shim, tests, benchmarks
 	zip                 # a stand-in Electron zip for the desktop packaging test
+	opus-tools          # opusinfo, opusdec: check decrypted call recordings
 	patch ca-certificates
 )
 missing=()

@@ -20,6 +20,7 @@ const PACKAGE_FILES = [
   'check/package.json',           // 'sipshield/check' for resolvers without "exports"
   'dist/sipshield-core.wasm',     // the page core
   'dist/sipshield-check.wasm',    // the check build (CLI, 'sipshield/check')
+  'dist/sipshield-recorder.wasm', // call recording, loaded when one starts (shim/recorder-core.js)
   'dist/THIRD-PARTY-NOTICES.txt', // licenses of what the wasm links (tools/notices.sh)
   'dist/types/*.d.ts',            // declarations for import
   'dist/cjs/*.cjs',               // the CommonJS bundles for require
@@ -74,11 +75,11 @@ describe('The npm package as a user installs it', () => {
   });
 
   it('arethetypeswrong finds no problem in any JavaScript entry point, node10 to bundler', () => {
-    // ./wasm and ./wasm-check are the .wasm files themselves (for bundlers' asset handling):
+    // ./wasm, ./wasm-check and ./wasm-recorder are the .wasm files themselves (for bundlers' asset handling):
     // not modules, so there are no types to resolve for them
     const assets = Object.entries(JSON.parse(fs.readFileSync(path.join(proj.pkg, 'package.json'), 'utf8')).exports)
       .filter(([, target]) => typeof target === 'string' && target.endsWith('.wasm')).map(([sub]) => sub);
-    assert.deepEqual(assets, ['./wasm', './wasm-check']);
+    assert.deepEqual(assets, ['./wasm', './wasm-check', './wasm-recorder']);
     const r = node([ATTW, proj.tarball, '--format', 'json', '--profile', 'strict',
       '--exclude-entrypoints', ...assets], proj.dir);
     const report = JSON.parse(r.stdout);
@@ -213,7 +214,7 @@ describe('The npm package as a user installs it', () => {
     const notices = fs.readFileSync(path.join(proj.pkg, 'dist/THIRD-PARTY-NOTICES.txt'), 'utf8');
     const pins = fs.readFileSync(path.join(ROOT, 'tools/deps.pins'), 'utf8').split('\n')
       .filter((l) => l.trim() && !l.startsWith('#')).map((l) => l.trim().split(/\s+/));
-    assert.deepEqual(pins.map(([name]) => name), ['libre', 'mbedtls']);
+    assert.deepEqual(pins.map(([name]) => name), ['libre', 'mbedtls', 'opus']);
     for (const [name, debver, orig, sha256, spdx, file] of pins) {
       const version = debver.replace(/-[^-]+$/, '');
       assert.ok(notices.includes(`\n${name} ${version} (${spdx})\n`), `${name} ${version} named`);
@@ -223,6 +224,7 @@ describe('The npm package as a user installs it', () => {
     }
     assert.match(notices, /Redistribution and use in source and binary forms/);   // libre, BSD
     assert.match(notices, /Apache License\s+Version 2\.0, January 2004/);          // mbedTLS
+    assert.match(notices, /Copyright 2001-2011 Xiph\.Org, Skype Limited/);          // Opus (recorder)
     assert.match(notices, /\nmusl as in Emscripten [0-9.]+ \(MIT\)\n/);             // the C library
   });
 
