@@ -356,6 +356,18 @@ describe('The recorder module\'s exports, misused', () => {
     x.rec_free(k);
   });
 
+  it('an unknown reason code names itself unknown; malloc(0) is NULL, free(NULL) is harmless', () => {
+    const str = (p) => {
+      const h = new Uint8Array(x.memory.buffer);
+      return Buffer.from(h.subarray(p, h.indexOf(0, p))).toString('latin1');
+    };
+    assert.equal(str(x.rec_reason(999)), 'unknown');
+    assert.equal(str(x.rec_reason(-1)), 'unknown');
+    assert.equal(str(x.rec_version()), 'libopus 1.3.1');
+    assert.equal(x.rec_malloc(0), 0);
+    x.rec_free(0);
+  });
+
   it('the loader refuses short keys, bad PCM and use after close', async () => {
     const rc = await loadRecorder({ wasmBinary: fs.readFileSync(RELEASE) });
     assert.throws(() => rc.record({ key: new Uint8Array(31) }, () => {}),
