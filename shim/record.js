@@ -295,11 +295,12 @@ async function record(call, options) {
   const secret = typeof (key ?? recipient) === 'string' ? String(key ?? recipient)
     : new Uint8Array(/** @type {Uint8Array} */ (key ?? recipient));
   const channel = new MessageChannel();
-  const url = (/** @type {string | URL | undefined} */ u, /** @type {string} */ file) => String(u ?? new URL(file, import.meta.url));
   /** @type {Worker} */
   let worker;
   try {
-    worker = new Worker(url(setup.workerUrl, './record-worker.js'), { type: 'module' });
+    // the literal `new Worker(new URL(...))` is what Vite and webpack bundle as a worker
+    worker = setup.workerUrl ? new Worker(String(setup.workerUrl), { type: 'module' })
+      : new Worker(new URL('./record-worker.js', import.meta.url), { type: 'module' });
   } catch (e) {
     throw new PhoneError('recording-unavailable', 'the recorder Worker could not start', { cause: e });
   }
@@ -333,7 +334,8 @@ async function record(call, options) {
 
     ctx = new AudioContext({ sampleRate: SAMPLE_RATE, latencyHint: 'playback' });
     try {
-      await ctx.audioWorklet.addModule(url(setup.workletUrl, './record-worklet.js'));
+      // a literal `new URL(...)`: bundlers copy the file as an asset
+      await ctx.audioWorklet.addModule(String(setup.workletUrl ?? new URL('./record-worklet.js', import.meta.url)));
     } catch (e) {
       throw new PhoneError('recording-unavailable', 'the recorder worklet did not load (its URL, or the CSP)', { cause: e });
     }
