@@ -225,12 +225,17 @@ describe('Alice records a call with Bob, sealed in her page', () => {
     assert.ok(q.rms < 0.02 * loud, `${what}: silent ${JSON.stringify(q)} (elsewhere rms ${loud})`);
   }
 
+  /** where the measured lengths go (the running test's diagnostics) */
+  let note = (/** @type {string} */ text) => void text;
+
   function assertDuration(wav, seconds, what) {
+    note(`${what}: decoded ${wav.seconds.toFixed(3)} s, recorded ${seconds.toFixed(3)} s`);
     assert.ok(Math.abs(wav.seconds - seconds) <= DURATION_TOLERANCE_S,
       `${what}: decoded ${wav.seconds.toFixed(3)} s, recorded ${seconds.toFixed(3)} s`);
   }
 
-  it('the script-tag widget: key mode with mute and a pause, recipient mode with hold, a hang-up mid-recording', async () => {
+  it('the script-tag widget: key mode with mute and a pause, recipient mode with hold, a hang-up mid-recording', async (t) => {
+    note = (text) => t.diagnostic(text);
     const alice = await widget('alice', 'alice');
     const bob = await widget('bob', 'bob');
     // nothing of the recorder is fetched before a recording starts
@@ -292,10 +297,10 @@ describe('Alice records a call with Bob, sealed in her page', () => {
     bad[bad.length >> 1] ^= 0x01;
     const tampered = path.join(dir, 'tampered.rec');
     fs.writeFileSync(tampered, bad);
-    const t = run(process.execPath, [CLI, 'recording', 'decrypt', tampered, '--key-file', keyFile,
+    const refused = run(process.execPath, [CLI, 'recording', 'decrypt', tampered, '--key-file', keyFile,
       '-o', path.join(dir, 'tampered.opus')]);
-    assert.equal(t.status, 1, t.out);
-    assert.match(t.out, /tampered/);
+    assert.equal(refused.status, 1, refused.out);
+    assert.match(refused.out, /tampered/);
     assert.equal(fs.existsSync(path.join(dir, 'tampered.opus')), false);
 
     // 2. recipient mode (the key pair from the CLI): 3.5 s, alice holds in [1.0, ~2.5)
@@ -349,7 +354,8 @@ describe('Alice records a call with Bob, sealed in her page', () => {
     assert.ok(!alice.logs.some((l) => l.includes(key)));
   });
 
-  it('a module page (as with a bundler): call.record() says what to import, then records after import', async () => {
+  it('a module page (as with a bundler): call.record() says what to import, then records after import; a busy page makes no gap', async (t) => {
+    note = (text) => t.diagnostic(text);
     const alice = await widget('module-alice', 'alice', { module: true });
     const bob = await widget('module-bob', 'bob', { module: true });
     await connect(alice, bob);
@@ -378,12 +384,19 @@ describe('Alice records a call with Bob, sealed in her page', () => {
     const again = await alice.page.evaluate(() => document.querySelector('sip-phone').phone.calls[0]
       .record({ key: new Uint8Array(32) }).then(() => 'recorded', (e) => e.code));
     assert.equal(again, 'invalid-state');
-    await sleep(2000);
+    await sleep(500);
+    // the page's main thread busy for 800 ms: PCM goes worklet -> Worker, so no gap
+    await alice.page.evaluate(() => {
+      const end = performance.now() + 800;
+      while (performance.now() < end) { /* busy */ }
+    });
+    await sleep(700);
     const r = await finish(alice.page);
     assert.ok(r.chunksAreFile);
     const { wav } = decode('module', r.b64, ['--key-file', keyFile]);
     assertDuration(wav, r.seconds, 'module page');
     assertTones(wav, 0.1, wav.seconds - 0.1, 'module page');
+    for (let a = 0.1; a + 0.2 < wav.seconds - 0.1; a += 0.1) assertTones(wav, a, a + 0.2, `module page at ${a.toFixed(1)} s`);
     assert.deepEqual([...await alice.problems(), ...await bob.problems()], []);
   });
 });
