@@ -176,11 +176,11 @@ describe('Alice records a call with Bob, sealed in her page', () => {
    * Stop (or, `ended`, wait for the stop the call's end made) and hand the file over: its
    * bytes (base64), the recorded time, whether the data chunks are the file
    */
-  function finish(page, { ended = false } = {}) {
-    return page.evaluate(async (ended) => {
+  function finish(page, { ended = false, element = false } = {}) {
+    return page.evaluate(async ({ ended, element }) => {
       const r = window.__rec;
       const t1 = performance.now();
-      const blob = await r.rec.stop();
+      const blob = await (element ? document.querySelector('sip-phone').stopRecording() : r.rec.stop());
       const stopped = ended ? r.marks.ended : (t1 - r.t0) / 1000;
       const bytes = new Uint8Array(await blob.arrayBuffer());
       const joined = new Uint8Array(await new Blob(r.chunks).arrayBuffer());
@@ -190,7 +190,7 @@ describe('Alice records a call with Bob, sealed in her page', () => {
       return { b64: btoa(s), type: blob.type, seconds: stopped - r.paused, marks: r.marks,
         chunksAreFile: joined.length === bytes.length && joined.every((b, i) => b === bytes[i]),
         chunks: r.chunks.length, state: r.rec.state, states: r.states, recording: call ? call.recording === null : true };
-    }, ended);
+    }, { ended, element });
   }
 
   /** Open with the CLI, check with opusinfo, decode with opusdec: the decoded WAV */
@@ -315,7 +315,7 @@ describe('Alice records a call with Bob, sealed in her page', () => {
     await sleep(1500);
     await act(alice.page, 'unhold', 'resumed', 'before');
     await sleep(1000);
-    const two = await finish(alice.page);
+    const two = await finish(alice.page, { element: true });
     assert.ok(two.chunksAreFile);
     const { wav: w2 } = decode('recipient', two.b64, ['--identity', identity]);
     assertDuration(w2, two.seconds, 'recipient mode');
