@@ -87,7 +87,12 @@ import { tlsVersionName } from './dtls.js';
  * @property {{ ctype: string, body: string }} info
  * @property {CallEnded} ended
  * @property {PhoneError} error
+ * @property {{ state: 'recording' | 'paused' | 'stopped' }} recording a
+ *   recording of this call started, paused, resumed or ended (`call.recording`)
  */
+
+/** @typedef {import('./record.js').Recording} Recording */
+/** @typedef {import('./record.js').RecordOptions} RecordOptions */
 
 const GATHER_MS = 3000;
 const MEDIA_MS = 15000;
@@ -149,6 +154,8 @@ export class Call extends Emitter {
     this.remoteStream = null;
     /** @type {CallWarning[]} every warning so far, also those raised before `phone.call()` resolved */
     this.warnings = [];
+    /** @type {Recording | null} the recording running (or paused), if any */
+    this.recording = null;
   }
 
   /**
@@ -223,6 +230,19 @@ export class Call extends Emitter {
   /** @returns {boolean} */
   get muted() {
     return this.#muted;
+  }
+
+  /**
+   * Record the call, sealed (docs/recording-format.md): left channel what
+   * we send, right what the peer sends. The recorder is not in this
+   * bundle: `import 'sipshield/record'` once (the script-tag widget loads
+   * it itself), or this rejects with `recording-unavailable`.
+   * @param {RecordOptions} options `{ key }` or `{ recipient }`
+   * @returns {Promise<Recording>} once it records
+   */
+  record(options) {
+    const r = /** @type {any} */ (globalThis)[Symbol.for('sipshield.record')];
+    return r ? r(this, options) : Promise.reject(new PhoneError('recording-unavailable', "import 'sipshield/record' first"));
   }
 
   /**

@@ -30,7 +30,8 @@
  *   'realm-mismatch' | 'algorithm-refused' | 'closed' | 'aborted' |
  *   'bad-command' | 'not-initialized' | 'no-memory' | 'internal' |
  *   'invalid-target' | 'invalid-state' | 'credentials-unavailable' |
- *   'credentials-needed'} ErrorCode
+ *   'credentials-needed' | 'recording-unavailable' |
+ *   'recording-failed'} ErrorCode
  */
 
 /** What to do next, per code (used when the core gives no message). */

@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TYPES = path.join(ROOT, 'dist/types');
 const REPORT = path.join(ROOT, 'shim/api.md');
-const ENTRIES = [['sipshield', 'index.d.ts'], ['sipshield/check', 'check.d.ts']];
+const ENTRIES = [['sipshield', 'index.d.ts'], ['sipshield/check', 'check.d.ts'], ['sipshield/record', 'record.d.ts']];
 
 /** The declarations of one .d.ts without comments and blank lines */
 export function declarations(text) {

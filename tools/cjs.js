@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 /**
- * @file cjs.js  The CommonJS bundles of the package: dist/cjs/{index,check}.cjs
+ * @file cjs.js  The CommonJS bundles of the package: dist/cjs/{index,check,record}.cjs
  *
  * Usage: node tools/cjs.js OUT_DIR
  *
  * One file per entry point. import.meta.url becomes the file URL that
  * shim/core.js has in the package, so each .wasm is found at the same
- * relative place as from the ES modules. check.cjs takes PhoneError from
- * index.cjs instead of a copy of its own, so that an error from
+ * relative place as from the ES modules (record.cjs: the recorder's Worker
+ * and worklet in shim/). check.cjs and record.cjs take PhoneError from
+ * index.cjs instead of a copy of their own, so that an error from
  * require('sipshield/check') is instanceof require('sipshield').PhoneError,
  * as it is with import.
  */
@@ -46,3 +47,5 @@ await esbuild.build({ ...common, entryPoints: [path.join(top, 'shim/index.js')],
   outfile: path.join(out, 'index.cjs') });
 await esbuild.build({ ...common, entryPoints: [path.join(top, 'shim/check.js')],
   outfile: path.join(out, 'check.cjs'), plugins: [sharedErrors] });
+await esbuild.build({ ...common, entryPoints: [path.join(top, 'shim/record.js')],
+  outfile: path.join(out, 'record.cjs'), plugins: [sharedErrors] });

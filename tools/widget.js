@@ -6,7 +6,15 @@
 //   DIST_DIR/sipshield-widget.js       web/widget/script.js as one minified classic
 //                                      script (IIFE), the wasm's sha384 embedded
 //   DIST_DIR/integrity.json            sha384 of the script and of the wasm, for
-//                                      <script integrity> (README "Website widget")
+//                                      <script integrity> (README "Website widget"),
+//                                      and of the recorder's files
+//   DIST_DIR/sipshield-record.js       shim/record.js as one ES module: the script
+//                                      imports it when a recording starts; its
+//                                      PhoneError is the script's (window.sipshield)
+//   DIST_DIR/sipshield-record-worker.js  shim/record-worker.js + recorder-core.js
+//                                      (a module Worker); the recorder wasm's sha384
+//                                      goes to it from the script
+//   DIST_DIR/sipshield-record-worklet.js shim/record-worklet.js, minified
 //   DIST_DIR/types/widget/             .d.ts of web/widget/ emitted by tsc, importing
 //                                      the shim's declarations in DIST_DIR/types/
 //   DIST_DIR/cjs/widget.cjs            'sipshield/widget' for require(): the element as
@@ -26,7 +34,25 @@ const sri = (/** @type {Buffer} */ buf) => `sha384-${crypto.createHash('sha384')
 
 const wasm = fs.readFileSync(path.join(dist, 'sipshield-core.wasm'));
 const { version } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-const build = { version, wasmIntegrity: sri(wasm) };
+const recorderWasm = fs.readFileSync(path.join(dist, 'sipshield-recorder.wasm'));
+const build = { version, wasmIntegrity: sri(wasm), recorderIntegrity: sri(recorderWasm) };
+
+// The recorder's files, beside the script, loaded only when a recording starts
+const RECORD_FILES = ['sipshield-record.js', 'sipshield-record-worker.js', 'sipshield-record-worklet.js'];
+const esm = { bundle: true, minify: true, format: /** @type {const} */ ('esm'), platform: /** @type {const} */ ('browser'),
+  target: 'es2022', legalComments: /** @type {const} */ ('none'), logLevel: /** @type {const} */ ('warning') };
+await esbuild.build({ ...esm, entryPoints: [path.join(ROOT, 'shim/record.js')], outfile: path.join(dist, RECORD_FILES[0]),
+  plugins: [{
+    name: 'script-phone-error',
+    setup(b) {
+      b.onResolve({ filter: /^\.\/errors\.js$/ }, () => ({ path: 'errors', namespace: 'script' }));
+      b.onLoad({ filter: /.*/, namespace: 'script' }, () => ({
+        contents: 'export const PhoneError = globalThis.sipshield.PhoneError;', loader: 'js' }));
+    },
+  }] });
+await esbuild.build({ ...esm, entryPoints: [path.join(ROOT, 'shim/record-worker.js')], outfile: path.join(dist, RECORD_FILES[1]) });
+await esbuild.build({ ...esm, bundle: false, entryPoints: [path.join(ROOT, 'shim/record-worklet.js')],
+  outfile: path.join(dist, RECORD_FILES[2]) });
 
 const out = path.join(dist, 'sipshield-widget.js');
 await esbuild.build({
@@ -51,6 +77,8 @@ const integrity = {
   version,
   'sipshield-widget.js': sri(fs.readFileSync(out)),
   'sipshield-core.wasm': build.wasmIntegrity,
+  'sipshield-recorder.wasm': build.recorderIntegrity,
+  ...Object.fromEntries(RECORD_FILES.map((f) => [f, sri(fs.readFileSync(path.join(dist, f)))])),
 };
 fs.writeFileSync(path.join(dist, 'integrity.json'), `${JSON.stringify(integrity, null, 2)}\n`);
 

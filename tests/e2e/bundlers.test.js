@@ -1,6 +1,8 @@
 // E2E: a user's page (tests/e2e/pages/bundled/) depending on the packed tarball, built by
 // esbuild, Vite and webpack with their usual configuration, served as static files: each
-// page finds its .wasm in the bundle's output and registers to Kamailio in Chromium.
+// page finds its .wasm in the bundle's output and registers to Kamailio in Chromium. Vite and
+// webpack also put call recording ('sipshield/record', imported on first use) in chunks of its
+// own: the recorder's Worker, worklet and wasm, none of it in the page's entry chunk.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
@@ -106,12 +108,32 @@ describe('A page bundled by esbuild, Vite and webpack registers to Kamailio in C
   }
 
   /** The .wasm the bundler wrote: the package's core, byte for byte, under a name of its own */
-  function emittedWasm(out) {
+  function emittedWasm(out, { recorder = false } = {}) {
     const core = fs.readFileSync(path.join(proj.pkg, 'dist/sipshield-core.wasm'));
     const found = fs.readdirSync(out, { recursive: true }).map(String).filter((f) => f.endsWith('.wasm'));
-    assert.equal(found.length, 1, `one .wasm in ${path.basename(out)}: ${found}`);
-    assert.ok(fs.readFileSync(path.join(out, found[0])).equals(core), 'the emitted .wasm is the core');
-    return found[0];
+    assert.equal(found.length, recorder ? 2 : 1, `.wasm in ${path.basename(out)}: ${found}`);
+    const cores = found.filter((f) => fs.readFileSync(path.join(out, f)).equals(core));
+    assert.equal(cores.length, 1, 'one emitted .wasm is the core');
+    return cores[0];
+  }
+
+  /**
+   * Call recording in chunks of its own: the recorder wasm byte for byte, a Worker chunk with
+   * the recorder's loader, the worklet (a file, or a data: URL Vite inlines), and nothing of
+   * them in the entry chunk `entry`
+   */
+  function emittedRecorder(out, entry) {
+    const files = fs.readdirSync(out, { recursive: true }).map(String);
+    const recorder = fs.readFileSync(path.join(proj.pkg, 'dist/sipshield-recorder.wasm'));
+    assert.equal(files.filter((f) => f.endsWith('.wasm') && fs.readFileSync(path.join(out, f)).equals(recorder)).length, 1,
+      'the recorder wasm is emitted');
+    const js = Object.fromEntries(files.filter((f) => f.endsWith('.js')).map((f) => [f, fs.readFileSync(path.join(out, f), 'utf8')]));
+    const inlined = Object.values(js).flatMap((t) => [...t.matchAll(/data:text\/javascript;base64,([A-Za-z0-9+/=]+)/g)])
+      .map(([, b64]) => Buffer.from(b64, 'base64').toString('utf8'));
+    assert.ok(Object.values(js).some((t) => t.includes('rec_open') && !t.includes('AudioWorkletNode')), 'a Worker chunk with the recorder');
+    assert.ok([...Object.values(js), ...inlined].some((t) => t.includes('registerProcessor(')), 'the worklet');
+    assert.ok(!/rec_open|AudioWorkletNode|registerProcessor/.test(js[entry]), `the entry chunk ${entry} holds none of it`);
+    return { inlinedWorklet: inlined.length > 0 };
   }
 
   async function registers({ page, errors, wasm, origin }, file, coreOptions) {
@@ -148,8 +170,12 @@ describe('A page bundled by esbuild, Vite and webpack registers to Kamailio in C
     const log = bundle(proj.dir, 'vite', ['build', '--config', 'vite.config.mjs']);
     assert.doesNotMatch(log, /warn/i, log);
     const out = path.join(proj.dir, 'out/vite');
-    const file = emittedWasm(out);
+    const file = emittedWasm(out, { recorder: true });
     assert.match(file, /^assets\/sipshield-core-[\w-]+\.wasm$/);
+    const entry = fs.readdirSync(path.join(out, 'assets')).find((f) => /^index-.*\.js$/.test(f));
+    // Vite inlines files under 4 KB as data: URLs, the worklet among them (README: a strict CSP
+    // needs workletUrl or assetsInlineLimit)
+    assert.deepEqual(emittedRecorder(out, `assets/${entry}`), { inlinedWorklet: true });
     await registers(await open(out), file);
   });
 
@@ -163,7 +189,8 @@ describe('A page bundled by esbuild, Vite and webpack registers to Kamailio in C
     assert.match(log, /compiled successfully/, log);
     const out = path.join(proj.dir, 'out/webpack');
     fs.copyFileSync(path.join(proj.dir, 'webpack.html'), path.join(out, 'index.html'));
-    const file = emittedWasm(out);
+    const file = emittedWasm(out, { recorder: true });
+    assert.deepEqual(emittedRecorder(out, 'main.js'), { inlinedWorklet: false });
     await registers(await open(out), file);
   });
 });

@@ -110,7 +110,7 @@ function recorder() {
     rec.violations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`);
   });
   for (const name of ['sip-registered', 'sip-unregistered', 'sip-incoming', 'sip-call-accepted',
-    'sip-call-ended', 'sip-quality-warning', 'sip-error']) {
+    'sip-call-ended', 'sip-quality-warning', 'sip-recording', 'sip-error']) {
     document.addEventListener(name, (e) => rec.events.push({ type: e.type, detail: e.detail }));
   }
 }

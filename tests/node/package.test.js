@@ -18,6 +18,7 @@ const PACKAGE_FILES = [
   'package.json', 'README.md', 'LICENSE', 'SECURITY.md',
   'shim/*.js',                    // the ES modules: 'sipshield', 'sipshield/check', the CLI
   'check/package.json',           // 'sipshield/check' for resolvers without "exports"
+  'record/package.json',          // 'sipshield/record' for resolvers without "exports"
   'dist/sipshield-core.wasm',     // the page core
   'dist/sipshield-check.wasm',    // the check build (CLI, 'sipshield/check')
   'dist/sipshield-recorder.wasm', // call recording, loaded when one starts (shim/recorder-core.js)
@@ -31,6 +32,7 @@ const PACKAGE_FILES = [
   'dist/types/widget/*.d.ts',     // its declarations for import
   'dist/sipshield-widget.js',     // the script-tag build of <sip-phone> (tools/widget.js)
   'dist/integrity.json',          // sha384 of that script and of the core, for integrity=
+  'dist/sipshield-record*.js',    // the recorder's files the script imports when a recording starts
 ];
 
 const TSC = path.join(ROOT, 'node_modules/typescript/bin/tsc');
@@ -84,8 +86,8 @@ describe('The npm package as a user installs it', () => {
       '--exclude-entrypoints', ...assets], proj.dir);
     const report = JSON.parse(r.stdout);
     assert.deepEqual(report.analysis.problems, [], r.stdout);
-    assert.deepEqual(Object.keys(report.analysis.entrypoints).sort(), ['.', './check', './package.json', './widget']);
-    for (const sub of ['.', './check']) {
+    assert.deepEqual(Object.keys(report.analysis.entrypoints).sort(), ['.', './check', './package.json', './record', './widget']);
+    for (const sub of ['.', './check', './record']) {
       const { resolutions } = report.analysis.entrypoints[sub];
       assert.deepEqual(Object.keys(resolutions).sort(), ['bundler', 'node10', 'node16-cjs', 'node16-esm']);
       // require() gets CommonJS declarations, import gets ES module ones
@@ -144,6 +146,31 @@ describe('The npm package as a user installs it', () => {
     });
   }
 
+  for (const kind of ['import', 'require']) {
+    it(`sipshield/record by ${kind}: call.record() says what to import until it is imported, then checks its options`, () => {
+      const load = kind === 'import' ? "await import('sipshield/record')" : "require('sipshield/record')";
+      const main = kind === 'import' ? "await import('sipshield')" : "require('sipshield')";
+      const r = node([kind === 'import' ? '--input-type=module' : '--input-type=commonjs', '-e', `
+        (async () => {
+          const { Call, PhoneError } = ${main};
+          const call = { state: 'ended', recording: null, peerConnection: null, remoteStream: null };
+          const attempt = (o) => Call.prototype.record.call(call, o)
+            .then(() => 'recorded', (e) => (e instanceof PhoneError) + ' ' + e.code);
+          const before = await attempt({ key: new Uint8Array(32) });
+          const { configureRecording } = ${load};
+          console.log(JSON.stringify([before, await attempt({}), await attempt({ key: new Uint8Array(32) }),
+            typeof configureRecording]));
+        })();
+      `], proj.dir);
+      assert.equal(r.status, 0, r.out);
+      assert.deepEqual(JSON.parse(r.stdout), ['true recording-unavailable', 'true invalid-argument',
+        'true invalid-state', 'function']);
+      if (kind === 'require') {
+        assert.match(node(['-p', 'require.resolve("sipshield/record")'], proj.dir).stdout, /dist\/cjs\/record\.cjs$/m);
+      }
+    });
+  }
+
   it('the sipshield command runs from node_modules/.bin', () => {
     const r = spawnSync(path.join(proj.dir, 'node_modules/.bin/sipshield'), ['check-sip', '-'],
       { cwd: proj.dir, input: OPTIONS_REQUEST, encoding: 'utf8', timeout: 30000 });
@@ -153,8 +180,9 @@ describe('The npm package as a user installs it', () => {
 
   describe('a TypeScript consumer compiles under --strict', () => {
     const consumer = `
-      import { Phone, PhoneError } from 'sipshield';
+      import { Phone, PhoneError, Call } from 'sipshield';
       import { loadSipCheck, checkSdp, loadCheckCore } from 'sipshield/check';
+      import { configureRecording } from 'sipshield/record';
 
       export async function refusal(): Promise<string> {
         try {
@@ -170,6 +198,13 @@ describe('The npm package as a user installs it', () => {
       }
       export async function verdict(sdp: string): Promise<boolean> {
         return checkSdp(await loadCheckCore(), sdp).ok;
+      }
+      export async function record(call: Call): Promise<Blob> {
+        configureRecording({ workerUrl: '/record-worker.js' });
+        const rec = await call.record({ recipient: 'sipshield-x25519-v1:...', bitrate: 24000 });
+        rec.on('data', (chunk: Uint8Array) => void chunk.length);
+        call.on('recording', ({ state }) => void state);
+        return rec.stop();
       }
       // @ts-expect-error the server URL is a string: the declarations are real, not any
       export const wrong = Phone.create({ server: 42, uri: 'sip:a@b.example' });
@@ -194,13 +229,14 @@ describe('The npm package as a user installs it', () => {
       assert.deepEqual(resolved.sort(), [
         'sipshield -> dist/cjs/index.d.cts', 'sipshield -> dist/types/index.d.ts',
         'sipshield/check -> dist/cjs/check.d.cts', 'sipshield/check -> dist/types/check.d.ts',
+        'sipshield/record -> dist/cjs/record.d.cts', 'sipshield/record -> dist/types/record.d.ts',
       ]);
     });
 
     it('moduleResolution bundler', () => {
       const resolved = tsc('bundler', { module: 'esnext', moduleResolution: 'bundler' }, ['consumer.ts']);
       assert.deepEqual(resolved.sort(), ['sipshield -> dist/types/index.d.ts',
-        'sipshield/check -> dist/types/check.d.ts']);
+        'sipshield/check -> dist/types/check.d.ts', 'sipshield/record -> dist/types/record.d.ts']);
     });
   });
 

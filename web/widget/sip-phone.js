@@ -14,16 +14,23 @@
  *
  * Events (bubbling, composed; payload in `detail`, never a secret):
  * sip-registered, sip-unregistered, sip-incoming, sip-call-accepted,
- * sip-call-ended, sip-quality-warning, sip-error.
+ * sip-call-ended, sip-quality-warning, sip-recording, sip-error.
+ *
+ * Recording: `element.record({ key } | { recipient })` records the call in
+ * progress (sealed: shim/record.js; the script-tag build loads the
+ * recorder when a recording starts, a module user imports
+ * 'sipshield/record'), `element.stopRecording()` ends it with the file.
+ * While a recording of the call runs, however it was started, the
+ * `recording` part (role=status) says so.
  *
  * Parts: phone, status, dial, input, dialpad, key, button, call, answer,
  * reject, hangup, hold, mute, retry, click-to-call, incoming, in-call, peer,
- * timer, message, error, security, quality, plot.
+ * timer, recording, message, error, security, quality, plot.
  *
  * Under a strict CSP: no inline style (a constructable stylesheet), no
  * innerHTML of strings, no eval.
  */
-import { Phone, credentialsFromUrl, iceServersFromUrl } from '../../shim/index.js';
+import { Phone, PhoneError, credentialsFromUrl, iceServersFromUrl } from '../../shim/index.js';
 import css from './styles.css.js';
 import { Ringtone } from './ringtone.js';
 import { drawPlot } from './plot.js';
@@ -49,6 +56,7 @@ import { endedInWords, errorInWords } from './words.js';
  *   'sip-call-ended': { cause: string, status: number, reason: string | null, message: string,
  *     remote: string, direction: 'outgoing' | 'incoming' },
  *   'sip-quality-warning': import('./quality.js').QualityWarning,
+ *   'sip-recording': { state: 'recording' | 'paused' | 'stopped' },
  *   'sip-error': { code: string, message: string, status?: number },
  * }} SipPhoneEventMap
  */
@@ -108,6 +116,14 @@ export class SipPhone extends HTMLElement {
    * @type {() => Promise<CoreOptions | undefined>}
    */
   static coreOptions = async () => undefined;
+
+  /**
+   * Makes `call.record()` work before a recording starts (the script-tag
+   * bundle sets this to load the recorder from beside itself). Default:
+   * nothing; a module user imports 'sipshield/record'.
+   * @type {() => Promise<void>}
+   */
+  static loadRecorder = async () => {};
 
   /** @type {Partial<PhoneConfig>} */
   #config = {};
@@ -220,6 +236,32 @@ export class SipPhone extends HTMLElement {
       return;
     }
     await this.#call?.hangup().catch((/** @type {unknown} */ e) => this.#error('Hang up failed', e));
+  }
+
+  /**
+   * Record the call in progress, sealed: `{ key }` or `{ recipient }` as
+   * `call.record()` takes them.
+   * @param {Parameters<Call['record']>[0]} options
+   * @returns {ReturnType<Call['record']>}
+   */
+  async record(options) {
+    const call = this.#call;
+    try {
+      if (!call) throw new PhoneError('invalid-state', 'no call to record');
+      await SipPhone.loadRecorder();
+      return await call.record(options);
+    } catch (e) {
+      this.#error('Recording failed', e);
+      throw e;
+    }
+  }
+
+  /**
+   * End the recording of the call in progress.
+   * @returns {Promise<Blob | null>} the sealed file, null if none was recording
+   */
+  async stopRecording() {
+    return await this.#call?.recording?.stop() ?? null;
   }
 
   /* --- phone lifecycle --- */
@@ -422,6 +464,19 @@ export class SipPhone extends HTMLElement {
       this.#setCallState(held ? 'On hold' : 'In call');
     });
     call.on('security', (report) => this.#showSecurity(report));
+    /** @type {unknown} */
+    let watched = null;
+    call.on('recording', ({ state }) => {
+      const rec = call.recording;
+      if (rec && rec !== watched) {
+        watched = rec;
+        rec.on('error', (e) => this.#error('Recording failed', e));
+      }
+      const ui = this.#ui.recording;
+      ui.hidden = state === 'stopped';
+      ui.textContent = state === 'paused' ? 'Recording paused' : state === 'recording' ? '● Recording' : '';
+      this.#dispatch('sip-recording', { state });
+    });
     call.on('track', ({ track, streams }) => {
       if (track.kind !== 'audio') return;
       this.#ui.audio.srcObject = streams[0] ?? new MediaStream([track]);
@@ -587,6 +642,7 @@ export class SipPhone extends HTMLElement {
     ui.quality.hidden = true;
     ui.dial.hidden = this.clickToCall;
     ui.c2c.hidden = !this.clickToCall;
+    ui.recording.hidden = true;
     ui.hold.setAttribute('aria-pressed', 'false');
     ui.hold.textContent = 'Hold';
     ui.mute.setAttribute('aria-pressed', 'false');

@@ -87,6 +87,7 @@ button[aria-pressed="true"] { background: var(--sip-phone-fg); color: var(--sip-
 .row > button { flex: 1; }
 .peer { font-weight: 600; margin: 0; overflow-wrap: anywhere; }
 .timer { font-variant-numeric: tabular-nums; color: var(--sip-phone-muted); margin: 0; }
+.recording { margin: 0; font-weight: 600; color: var(--sip-phone-danger); }
 .message { margin: 0; font-size: 0.9rem; }
 .error { margin: 0; font-size: 0.9rem; color: var(--sip-phone-danger); }
 details { border-top: 1px solid var(--sip-phone-border); padding-top: 0.4rem; font-size: 0.85rem; }

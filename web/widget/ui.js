@@ -62,8 +62,9 @@ export function buildUi() {
   const dtmf = h('div', { class: 'pad', part: 'dialpad', role: 'group', 'aria-label': 'Keypad (tones)' },
     KEYS.map((k) => h('button', { type: 'button', part: 'key button', 'data-key': k,
       'aria-label': `tone ${k === '*' ? 'star' : k === '#' ? 'pound' : k}` }, [k])));
+  const recording = h('p', { class: 'recording', part: 'recording', role: 'status', hidden: '' });
   const inCall = h('section', { class: 'in-call', part: 'in-call', 'aria-label': 'Call', hidden: '' },
-    [peer, callState, timer, h('div', { class: 'row' }, [hold, mute, hangup]), dtmf]);
+    [peer, callState, timer, recording, h('div', { class: 'row' }, [hold, mute, hangup]), dtmf]);
   const securityList = h('dl');
   const security = h('details', { class: 'security', part: 'security', hidden: '' },
     [h('summary', {}, ['Security']), securityList]);
@@ -89,6 +90,6 @@ export function buildUi() {
     live, dial, c2c, incoming, inCall, message, error, retry, security, quality, audio]);
 
   return { phone, status, live, input, pad, dial, c2c, incoming, incomingText, answer, reject, inCall,
-    peer, callState, timer, hold, mute, hangup, dtmf, securityList, security, quality, metricEls,
+    peer, callState, timer, recording, hold, mute, hangup, dtmf, securityList, security, quality, metricEls,
     warnings, message, error, retry, audio, callBtn };
 }

@@ -55,6 +55,8 @@ const ERRORS = {
   'invalid-target': 'that is not a phone number or SIP address',
   'media-failed': 'the browser could not start audio (is a microphone allowed?)',
   'credentials-unavailable': 'could not get sign-in credentials from this website',
+  'recording-unavailable': 'recording is not available on this page',
+  'recording-failed': 'the recording stopped with an error',
 };
 
 /**

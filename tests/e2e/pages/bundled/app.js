@@ -1,5 +1,6 @@
 // A user's app on the npm package: register, unregister, close. The test drives it through
-// window.sipshieldApp (the account comes from the test, never from the page's URL).
+// window.sipshieldApp (the account comes from the test, never from the page's URL). Call
+// recording is loaded on first use (a lazy chunk with its Worker, worklet and wasm).
 import { Phone } from 'sipshield';
 
 /**
@@ -16,3 +17,6 @@ export async function register(config, coreOptions) {
     await phone.close();
   }
 }
+
+/** 'sipshield/record' when the app first records: not in the page's first download */
+export const loadRecording = () => import('sipshield/record');

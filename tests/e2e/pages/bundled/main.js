@@ -1,4 +1,4 @@
 // Vite and webpack: the package finds its .wasm by itself (new URL(..., import.meta.url))
-import { register } from './app.js';
+import { register, loadRecording } from './app.js';
 
-window.sipshieldApp = { register };
+window.sipshieldApp = { register, loadRecording };
