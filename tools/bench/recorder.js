@@ -8,15 +8,16 @@
  *  - speed: times real time (10 s of audio / wall time), median of rounds;
  *    sipshield's figure includes its Ogg pages and the AES-256-GCM sealing;
  *  - download: gzip -9 of what a page fetches to record: sipshield's
- *    recorder module (dist/sipshield-recorder.wasm) with its loader, and
- *    opus-recorder's encoder worker (encoderWorker.min.js, its wasm inside);
+ *    recorder module (dist/sipshield-recorder.wasm) and the three scripts
+ *    the widget loads with it (dist/sipshield-record.js, -worker.js,
+ *    -worklet.js), and opus-recorder's encoder worker
+ *    (encoderWorker.min.js, its wasm inside);
  *  - memory: the encoder's WebAssembly memory after the run.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { createRequire } from 'node:module';
-import * as esbuild from 'esbuild';
 
 const require = createRequire(import.meta.url);
 const SECONDS = 10;
@@ -100,10 +101,15 @@ export async function benchRecorder({ root, rounds }) {
   const lib = require(opusRecorder);
   if (!lib.Module.calledRun) await new Promise((resolve) => { lib.Module.onRuntimeInitialized = resolve; });
 
-  // what a page downloads to record: the module and its loader (bundled, minified)
-  const bundle = await esbuild.build({ entryPoints: [loader], bundle: true, minify: true, format: 'esm',
-    platform: 'browser', write: false, logLevel: 'silent' });
-  const ours = { wasm: gz9(fs.readFileSync(wasm)), js: gz9(bundle.outputFiles[0].contents) };
+  // what a page downloads to record: the module and the scripts that run it
+  const scripts = ['sipshield-record.js', 'sipshield-record-worker.js', 'sipshield-record-worklet.js']
+    .map((f) => path.join(root, 'dist', f));
+  if (!scripts.every((f) => fs.existsSync(f))) {
+    res.status = 'n/a (dist/sipshield-record*.js missing: make dist)';
+    return res;
+  }
+  const ours = { wasm: gz9(fs.readFileSync(wasm)),
+    js: scripts.reduce((sum, f) => sum + gz9(fs.readFileSync(f)), 0) };
   res.libs.sipshield = { download: { ...ours, total: ours.wasm + ours.js }, perRound: [] };
   res.libs['opus-recorder'] = { download: { total: gz9(fs.readFileSync(opusRecorder)) }, perRound: [] };
 
