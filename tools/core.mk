@@ -14,6 +14,41 @@ RE      := build/src/libre
 TLS     := build/src/mbedtls
 
 # --- libre: the files a SIP user agent needs; our replacements elsewhere ---
+#
+# The seam: libre (and C library) files that are NOT built, and the file of
+# ours that defines their functions instead (the same names and contract,
+# so libre's own callers link against ours).
+#
+#   libre / libc file     ours                      why
+#   sip/transp.c          wasm/transport/transp.c   one flow on the browser's WebSocket, no sockets;
+#   websock/websock.c       "                       placeholder addresses, *.invalid Via host; no
+#   stun/stun.c (alloc)     "                       STUN (what libre's transport init asks for)
+#   sip/msg.c             wasm/sipmsg/msg.c         one allocation for all headers; the frame is
+#                         wasm/check/check.c          decoded by the strict check in one pass
+#                                                     (sip_msg_decode)
+#   sip/auth.c            wasm/auth/sip_auth.c      libre's is MD5 only: RFC 7616/8760 digest,
+#                                                     strongest challenge per realm, realm pinning
+#   sip/addr.c, sip/via.c,  wasm/fastparse/         the same decoders without re_regex (parse
+#   sip/cseq.c, uri/uri.c,  (addr, via, cseq, uri,    speed; same results, differential-tested)
+#   msg/param.c,            param, ctype).c
+#   msg/ctype.c
+#   hash/func.c           wasm/crypto/hash.c        only the hash functions libre calls, compact
+#   dbg/dbg.c,            wasm/abi/log.c            no stdio: log lines go to spjs_log; %m names
+#   fmt/str_error.c                                   errno without libc's message table
+#   json/decode.c (odict) wasm/abi/jsondec.c        no long double or stdio (2 KB gzip less)
+#   tmr/tmr.c (tmrl_get)  wasm/abi/abi.c            JS runs the loop: timers through sp_tick()
+#   main/main.c           (not built)               no re_main(): JS owns the event loop
+#   dns/, udp/, tcp/,     (not built)               a page has no sockets and asks no DNS:
+#   tls/, net/, http/                                 every next hop is the one flow
+#   libc inet_pton/ntop   wasm/transport/inet.c     wasm only: the one reader of IP text forms
+#   libc malloc/free      wasm/heap/heap.c          wasm only: size classes, smaller than emmalloc
+#   libc strlen, strchr,  wasm/libc/string.c        wasm only: byte at a time, smaller than musl's
+#   memchr, strcpy, ...
+#   libc arc4random       wasm/crypto/crypto.c      Emscripten has none: crypto.getRandomValues
+#   mbedTLS md5 block     wasm/crypto/md5.c         MBEDTLS_MD5_PROCESS_ALT: compact
+#
+# libre is also patched at build time (tools/patches/: DNS-free next hops,
+# ;transport=ws, asynchronous re-INVITE answers, no %f in print.c).
 RE_SRCS := \
 	sip/contact.c sip/ctrans.c sip/dialog.c \
 	sip/reply.c sip/request.c sip/sip.c sip/strans.c \
