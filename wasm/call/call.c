@@ -587,8 +587,7 @@ static int send_invite(struct call *call, struct mbuf *desc)
 			       offer_handler, answer_handler,
 			       progress_handler, estab_handler,
 			       info_handler, NULL, close_handler, call,
-			       "Allow: INVITE, ACK, CANCEL, BYE, INFO, "
-			       "MESSAGE, OPTIONS\r\n");
+			       SIP_ALLOW);
 }
 
 
@@ -647,8 +646,7 @@ void call_incoming(const struct call_ctx *ctx, const struct sip_msg *msg)
 			     ctx->authh, ctx->aarg, false,
 			     offer_handler, answer_handler, estab_handler,
 			     info_handler, NULL, close_handler, call,
-			     "Allow: INVITE, ACK, CANCEL, BYE, INFO, "
-			     "MESSAGE, OPTIONS\r\n");
+			     SIP_ALLOW);
 	if (err) {
 		(void)sip_treply(NULL, ctx->sip, msg, 500, "Server Error");
 		mem_deref(call);
@@ -721,8 +719,7 @@ int call_media(struct call *call, const char *sdp, size_t len,
 
 	case CALL_ANSWERING:
 		err = sipsess_answer(call->sess, 200, "OK", desc,
-				     "Allow: INVITE, ACK, CANCEL, BYE, INFO, "
-				     "MESSAGE, OPTIONS\r\n");
+				     SIP_ALLOW);
 		break;
 
 	default:

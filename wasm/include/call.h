@@ -7,6 +7,10 @@
  * remote policy back to the shim (CALL_EV_MEDIA_REMOTE).
  */
 
+/** The methods a phone implements, as the Allow header (RFC 3261 20.5)
+ *  of its INVITEs, 2xx answers and out-of-dialog responses */
+#define SIP_ALLOW "Allow: INVITE, ACK, CANCEL, BYE, INFO, MESSAGE, OPTIONS\r\n"
+
 struct call;
 struct ua;
 struct sip_msg;

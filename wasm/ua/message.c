@@ -26,8 +26,6 @@ enum {
 	MESSAGE_TEXT_MAX = 16384,  /* bytes of one text we send */
 };
 
-#define ALLOW "Allow: INVITE, ACK, CANCEL, BYE, INFO, MESSAGE, OPTIONS\r\n"
-
 struct message {
 	struct le le;
 	struct sip_request *req;
@@ -223,7 +221,7 @@ static bool request_handler(const struct sip_msg *msg, void *arg)
 
 	if (!pl_strcmp(&msg->met, "OPTIONS")) {
 		(void)sip_treplyf(NULL, NULL, ctx->sip, msg, false, 200, "OK",
-				  ALLOW
+				  SIP_ALLOW
 				  "Accept: application/sdp, text/plain\r\n"
 				  "Content-Length: 0\r\n\r\n");
 		return true;
@@ -234,7 +232,7 @@ static bool request_handler(const struct sip_msg *msg, void *arg)
 
 	(void)sip_treplyf(NULL, NULL, ctx->sip, msg, false,
 			  405, "Method Not Allowed",
-			  ALLOW "Content-Length: 0\r\n\r\n");
+			  SIP_ALLOW "Content-Length: 0\r\n\r\n");
 
 	return true;
 }

@@ -444,10 +444,12 @@ int ua_alloc(struct ua **uap, const struct odict *cfg, ua_event_h *eh,
 		goto out;
 
 	err = sipsess_listen(&ua->sock, ua->sip, 16, conn_handler, ua);
-	err |= str_dup(&ua->aor, uri);
-	err |= pl_strdup(&ua->cuser, &aor.uri.user);
-	if (display)
-		err |= str_dup(&ua->display, display);
+	if (!err)
+		err = str_dup(&ua->aor, uri);
+	if (!err)
+		err = pl_strdup(&ua->cuser, &aor.uri.user);
+	if (!err && display)
+		err = str_dup(&ua->display, display);
 	if (err)
 		goto out;
 
