@@ -35,7 +35,6 @@
 
 
 enum {
-	PHONE_MAX   = 16,
 	CMD_MAX     = 262144,
 	JSON_DEPTH  = 8,
 	JSON_HASHSZ = 16,
@@ -44,9 +43,6 @@ enum {
 struct list *tmrl_get(void);
 
 static struct list tmrl;
-static struct ua *phonev[PHONE_MAX];
-static int phone_idv[PHONE_MAX];
-static struct handles phones = HANDLES(phonev, phone_idv);
 static bool inited;
 
 
@@ -97,57 +93,11 @@ int sp_init(int log_level)
 }
 
 
-/** The phone with @p handle, or NULL */
-struct ua *abi_phone(int handle)
-{
-	return handle_get(&phones, handle);
-}
-
-
 /** Release every phone: a fresh core after */
 void sp_close(void)
 {
-	size_t i;
-
-	for (i = 0; i < PHONE_MAX; i++) {
-		phonev[i] = mem_deref(phonev[i]);
-		phone_idv[i] = 0;
-	}
-
-	phones.next = 1;
+	abi_phones_close();
 	inited = false;
-}
-
-
-void abi_reply_err(uint64_t id, const char *code, const char *message)
-{
-	abi_emitf("{\"id\":%llu,\"err\":%H,\"message\":%H}",
-		  (unsigned long long)id, abi_json_str, code,
-		  abi_json_str, message);
-}
-
-
-void abi_reply_ok(uint64_t id)
-{
-	abi_emitf("{\"id\":%llu,\"err\":null}", (unsigned long long)id);
-}
-
-
-const char *abi_errno_code(int err)
-{
-	switch (err) {
-
-	case ENOENT:          return "not-found";
-	case EALREADY:        return "busy";
-	case ENOMEM:          return "no-memory";
-	case ENOTCONN:        return "transport-closed";
-	case ECONNRESET:      return "transport-closed";
-	case EPROTONOSUPPORT: return "insecure-transport";
-	case ETIMEDOUT:       return "timeout";
-	case EINVAL:          return "invalid-argument";
-	case ENOKEY:          return "credentials-needed";
-	default:              return "internal";
-	}
 }
 
 
@@ -308,7 +258,7 @@ static void cmd_phone_new(uint64_t id, const struct odict *cmd)
 		return;
 	}
 
-	h = handle_add(&phones, ua);
+	h = abi_phone_add(ua);
 	if (!h) {
 		mem_deref(ua);
 		abi_reply_err(id, "busy", "too many phones: close one first");
@@ -376,7 +326,7 @@ static void cmd_phone(uint64_t id, const char *name, const struct odict *cmd)
 		}
 	}
 	else if (!strcmp(name, "phone.close")) {
-		handle_del(&phones, (int)h);
+		abi_phone_del((int)h);
 		mem_deref(ua);
 		err = 0;
 	}

@@ -15,7 +15,7 @@
  *   accepted   hold {held}
  *   modify-failed {status, reason, held}   info {ctype, body}
  *   no-candidates (a warning)   ended {cause, status, reason, line}
- * No logic lives here: decode, dispatch, encode.
+ * Decode, dispatch, encode: the decisions are in wasm/call/.
  */
 #include <string.h>
 #include <re.h>

@@ -1,11 +1,23 @@
 /**
  * @file priv.h  Shared by the files of wasm/abi/ (include call.h first)
+ *
+ * abi.c (the exports, phone.* and sdp.check) and callcmd.c (call.*) both
+ * use phones.c and reply.c, and abi.c dispatches to callcmd.c: no file
+ * calls back into one that calls it.
  */
 
 struct ua;
 struct odict;
 
+/* phones.c: the phones JS holds */
+enum { ABI_PHONE_MAX = 16 };
+
 struct ua *abi_phone(int handle);
+int  abi_phone_add(struct ua *ua);
+void abi_phone_del(int handle);
+void abi_phones_close(void);
+
+/* reply.c: one reply per command */
 void abi_reply_err(uint64_t id, const char *code, const char *message);
 void abi_reply_ok(uint64_t id);
 const char *abi_errno_code(int err);
