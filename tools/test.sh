@@ -8,6 +8,7 @@
 #   4. browser end-to-end: the demo page in headless Chromium against
 #      real Kamailio
 #   5. libFuzzer targets, a bounded run each (make fuzz runs longer)
+#   and first, the C style check of STYLE.md (tools/ccheck.js)
 # Ends with "N passed, N failed" summed over the suites.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -53,6 +54,9 @@ build() {
 		return 1
 	fi
 }
+
+# STYLE.md section 4 over our C (tools/ccheck.js): a second each, no build
+suite style node tools/ccheck.js
 
 if build native $mk VARIANT=native; then
 	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0

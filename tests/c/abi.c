@@ -38,7 +38,7 @@ int test_abi_misuse(void)
 	size_t i;
 	int err = 0;
 
-	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad); ++i) {
 		int n = fake_spjs.nevents;
 
 		(void)cmd(bad[i]);
@@ -145,7 +145,7 @@ int test_abi_json(void)
 	size_t i;
 	int err = 0;
 
-	for (i = 0; i < ARRAY_SIZE(v); i++) {
+	for (i = 0; i < ARRAY_SIZE(v); ++i) {
 		(void)re_snprintf(buf, sizeof(buf),
 				  "{\"v\":1,\"id\":%zu,\"cmd\":\"phone.new\","
 				  "\"config\":{%s}}", i + 100, v[i].config);
@@ -268,7 +268,7 @@ int test_abi_json_decode(void)
 	TEST_ERR(entry_is(o, "a", ODICT_ARRAY, NULL, 0));
 	o = mem_deref(o);
 
-	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad); ++i) {
 		err = abi_json_decode(&o, 8, bad[i], strlen(bad[i]), 4);
 		if (!err) {
 			(void)fprintf(stderr, "accepted: %s\n", bad[i]);
@@ -313,7 +313,7 @@ int test_abi_sdp_check(void)
 	size_t i;
 	int err = 0;
 
-	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad); ++i) {
 		(void)cmd(bad[i]);
 		ev = fake_spjs.events[(fake_spjs.nevents - 1) % 64];
 		TEST_ASSERT(!strncmp(ev, "{\"id\":1,\"err\":\"invalid-argument\"",

@@ -106,7 +106,7 @@ static int vec_set(struct vec *v, const char *key, const char *val)
 		return 0;
 	}
 
-	for (i = 0; i < ARRAY_SIZE(fields); i++) {
+	for (i = 0; i < ARRAY_SIZE(fields); ++i) {
 		if (strcmp(key, fields[i].key))
 			continue;
 
@@ -487,7 +487,7 @@ static int vec_401(char *buf, size_t size, const struct vec *v, int first,
 
 	buf[0] = '\0';
 
-	for (i = first; i < first + n && i < v->challc; i++) {
+	for (i = first; i < first + n && i < v->challc; ++i) {
 		int r = re_snprintf(buf + len, size - len,
 				    "WWW-Authenticate: %s\r\n", v->chall[i]);
 		if (r < 0)
@@ -646,7 +646,7 @@ int test_auth_sha512_256(void)
 	size_t i;
 	int aerr, err = 0;
 
-	for (i = 0; i < ARRAY_SIZE(files); i++) {
+	for (i = 0; i < ARRAY_SIZE(files); ++i) {
 		err = vec_load(&v, files[i]);
 		TEST_ERR(err);
 		err = vec_check(&v);
@@ -812,7 +812,7 @@ int test_auth_challenge_decode(void)
 	size_t i;
 	int err = 0;
 
-	for (i = 0; i < ARRAY_SIZE(okv); i++) {
+	for (i = 0; i < ARRAY_SIZE(okv); ++i) {
 		pl_set_str(&pl, okv[i].val);
 
 		err = auth_chall_decode(&ch, &pl);
@@ -856,7 +856,7 @@ int test_auth_challenge_decode(void)
 	TEST_ERR(err);
 	TEST_STRCMP("a \"q\" \\ b", str);
 
-	for (i = 0; i < ARRAY_SIZE(badv); i++) {
+	for (i = 0; i < ARRAY_SIZE(badv); ++i) {
 		pl_set_str(&pl, badv[i].val);
 		err = auth_chall_decode(&ch, &pl);
 		if (err != badv[i].err)
@@ -944,7 +944,7 @@ int test_auth_strongest_wins(void)
 	err = creds_make(&creds, "alice", pw);
 	TEST_ERR(err);
 
-	for (i = 0; i < ARRAY_SIZE(testv); i++) {
+	for (i = 0; i < ARRAY_SIZE(testv); ++i) {
 		err = answer(&hdrs, &aerr, creds, 401, testv[i].hdrs,
 			     strlen(testv[i].hdrs));
 		TEST_ERR(err);
@@ -1162,7 +1162,7 @@ int test_auth_ha1(void)
 	err = vec_load(&v, "rfc7616-3.9.1-sha256.digest");
 	TEST_ERR(err);
 
-	for (i = 0; v.ha1[i]; i++)
+	for (i = 0; v.ha1[i]; ++i)
 		upper[i] = (char)toupper((unsigned char)v.ha1[i]);
 	upper[i] = '\0';
 
@@ -1432,7 +1432,7 @@ int test_auth_rejected_no_loop(void)
 	err = sip_auth_alloc(&auth, auth_creds_h, creds, false);
 	TEST_ERR(err);
 
-	for (i = 0; i < 20; i++) {
+	for (i = 0; i < 20; ++i) {
 		char *req = NULL;
 
 		(void)re_snprintf(hdrs, sizeof(hdrs),
@@ -1520,12 +1520,12 @@ static int hostile_mutations(void)
 	struct auth_chall ch;
 	int i, j, err = 0;
 
-	for (i = 0; i < 20000; i++) {
+	for (i = 0; i < 20000; ++i) {
 		struct pl pl;
 		const int n = 1 + (int)(xorshift(&s) % 4);
 
 		memcpy(buf, base, sizeof(base));
-		for (j = 0; j < n; j++) {
+		for (j = 0; j < n; ++j) {
 			const uint32_t r = xorshift(&s);
 
 			buf[r % (sizeof(base) - 1)] =
@@ -1603,7 +1603,7 @@ int test_auth_hostile_challenges(void)
 	err = creds_make(&creds, "alice", "secret");
 	TEST_ERR(err);
 
-	for (i = 0; i < ARRAY_SIZE(testv); i++) {
+	for (i = 0; i < ARRAY_SIZE(testv); ++i) {
 		err = hostile_check(creds, 401, testv[i].hdrs,
 				    strlen(testv[i].hdrs), testv[i].fail);
 		if (err)
@@ -1623,7 +1623,7 @@ int test_auth_hostile_challenges(void)
 		goto out;
 	}
 	err = mbuf_write_str(mb, "WWW-Authenticate: Digest realm=\"");
-	for (i = 0; i < 10240; i++)
+	for (i = 0; i < 10240; ++i)
 		err |= mbuf_write_u8(mb, 'a' + i % 26);
 	err |= mbuf_write_str(mb, "\", nonce=\"n\", qop=\"auth\"\r\n");
 	TEST_ERR(err);
@@ -1634,7 +1634,7 @@ int test_auth_hostile_challenges(void)
 	/* a realm just over the limit, alone */
 	mbuf_reset(mb);
 	err = mbuf_write_str(mb, "WWW-Authenticate: Digest realm=\"");
-	for (i = 0; i < 1025; i++)
+	for (i = 0; i < 1025; ++i)
 		err |= mbuf_write_u8(mb, 'r');
 	err |= mbuf_write_str(mb, "\", nonce=\"n\"\r\n");
 	TEST_ERR(err);
@@ -1646,7 +1646,7 @@ int test_auth_hostile_challenges(void)
 	mbuf_reset(mb);
 	err = mbuf_write_str(mb, "WWW-Authenticate: Digest realm=\"x\","
 			     " nonce=\"n\"");
-	for (i = 0; i < 40; i++)
+	for (i = 0; i < 40; ++i)
 		err |= mbuf_printf(mb, ", p%zu=v", i);
 	err |= mbuf_write_str(mb, "\r\n");
 	TEST_ERR(err);
@@ -1656,7 +1656,7 @@ int test_auth_hostile_challenges(void)
 
 	/* 100 valid challenges: the response is refused as a whole */
 	mbuf_reset(mb);
-	for (i = 0; i < 100; i++)
+	for (i = 0; i < 100; ++i)
 		err |= mbuf_printf(mb, "%s: Digest realm=\"r%zu\","
 				   " nonce=\"n%zu\", qop=\"auth\"\r\n",
 				   i % 2 ? "Proxy-Authenticate"
@@ -1683,7 +1683,7 @@ int test_auth_vectors(void)
 	size_t i;
 	int err = 0;
 
-	for (i = 0; i < ARRAY_SIZE(vector_files); i++) {
+	for (i = 0; i < ARRAY_SIZE(vector_files); ++i) {
 		err = vec_load(&v, vector_files[i]);
 		TEST_ERR(err);
 		TEST_ASSERT(v.desc[0] && v.response[0] && v.algorithm[0]);
@@ -2007,7 +2007,7 @@ static bool contains(const char *hay, size_t n, const char *needle)
 	const size_t l = strlen(needle);
 	size_t i;
 
-	for (i = 0; l && i + l <= n; i++) {
+	for (i = 0; l && i + l <= n; ++i) {
 		if (!strncasecmp(hay + i, needle, l))
 			return true;
 	}
@@ -2224,7 +2224,7 @@ int test_auth_creds_short_lived(void)
 	TEST_ERR(err);
 	TEST_ASSERT(auth_creds_need(creds, t) == NULL);
 
-	for (i = 0; i < ARRAY_SIZE(noexp); i++) {
+	for (i = 0; i < ARRAY_SIZE(noexp); ++i) {
 		err = auth_creds_set_user(creds, noexp[i]);
 		TEST_ERR(err);
 		TEST_EQUALS(0, auth_creds_expiry(creds));

@@ -22,7 +22,7 @@ static void settle(void)
 {
 	int i;
 
-	for (i = 0; i < 8; i++)
+	for (i = 0; i < 8; ++i)
 		(void)sp_tick(0);
 }
 
@@ -47,7 +47,7 @@ static int sdp_json(struct mbuf **mbp, const char *name, size_t *bytes)
 		goto out;
 	}
 
-	for (i = 0; i < raw->end && !err; i++) {
+	for (i = 0; i < raw->end && !err; ++i) {
 		uint8_t c = raw->buf[i];
 
 		if (c == '\r')
@@ -788,7 +788,7 @@ int test_call_early_media_two_calls(void)
 	err = respond(200, "OK", "asterisk20-audio-answer-dtls.sdp");
 	TEST_ERR(err);
 
-	for (i = 1; i <= 2; i++) {
+	for (i = 1; i <= 2; ++i) {
 		(void)re_snprintf(buf, sizeof(buf),
 				  "{\"ev\":\"accepted\",\"phone\":1,\"call\":%d,",
 				  i == 1 ? c1 : c2);
@@ -846,7 +846,7 @@ int test_call_misuse(void)
 	TEST_ERR(err);
 
 	/* an outgoing call waiting for its offer: none of these apply */
-	for (i = 0; i < ARRAY_SIZE(v); i++) {
+	for (i = 0; i < ARRAY_SIZE(v); ++i) {
 		int n = re_snprintf(buf, sizeof(buf), "{\"v\":1,\"id\":%zu,",
 				    i + 100);
 

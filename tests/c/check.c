@@ -63,7 +63,7 @@ static size_t utf8_len(const uint8_t *p, const uint8_t *e)
 	if ((size_t)(e - p) < n)
 		return 0;
 
-	for (i = 1; i < n; i++) {
+	for (i = 1; i < n; ++i) {
 		if (p[i] < (i == 1 ? lo : 0x80) || p[i] > (i == 1 ? hi : 0xbf))
 			return 0;
 	}
@@ -93,7 +93,7 @@ static bool js_string(const char **pp, const char *e)
 			if (*p == 'u') {
 				int i;
 
-				for (i = 1; i <= 4; i++) {
+				for (i = 1; i <= 4; ++i) {
 					if (p + i >= e ||
 					    !strchr("0123456789abcdefABCDEF",
 						    p[i]) || !p[i])
@@ -215,7 +215,7 @@ static bool js_value(const char **pp, const char *e, int depth)
 			return false;
 	}
 	else {
-		for (i = 0; i < ARRAY_SIZE(lit); i++) {
+		for (i = 0; i < ARRAY_SIZE(lit); ++i) {
 			const size_t n = strlen(lit[i]);
 
 			if ((size_t)(e - p) >= n && !memcmp(p, lit[i], n)) {
@@ -380,7 +380,7 @@ static int expect_check(struct expect *x, const char *name,
 			size_t i;
 			bool found = false;
 
-			for (i = 0; i + want.l <= json->end && !found; i++)
+			for (i = 0; i + want.l <= json->end && !found; ++i)
 				found = !memcmp(json->buf + i, want.p, want.l);
 
 			if (!found) {

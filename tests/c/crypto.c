@@ -79,7 +79,7 @@ int test_crypto_hashes(void)
 	TEST_EQUALS(32, crypto_hash_size(CRYPTO_HASH_SHA512_256));
 	TEST_EQUALS(0, crypto_hash_size((enum crypto_hash)7));
 
-	for (i = 0; i < ARRAY_SIZE(kat); i++) {
+	for (i = 0; i < ARRAY_SIZE(kat); ++i) {
 		err = hash_check(kat[i].h, kat[i].in, strlen(kat[i].in),
 				 kat[i].md);
 		TEST_ERR(err);
@@ -96,7 +96,7 @@ int test_crypto_hashes(void)
 	TEST_ERR(err);
 
 	/* the printf form hashes pieces as if concatenated */
-	for (i = 0; i <= CRYPTO_HASH_SHA512_256; i++) {
+	for (i = 0; i <= CRYPTO_HASH_SHA512_256; ++i) {
 		const enum crypto_hash h = (enum crypto_hash)i;
 
 		err = crypto_hash(h, a, (const uint8_t *)
@@ -178,7 +178,7 @@ static size_t popcount(const uint8_t *p, size_t n)
 {
 	size_t bits = 0, i;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; ++i) {
 		uint8_t v = p[i];
 
 		while (v) {
@@ -347,7 +347,7 @@ int test_crypto_x25519(void)
 	err = hex_check(out, sizeof(out), shared);
 	TEST_ERR(err);
 
-	for (i = 0; i < ARRAY_SIZE(kat); i++) {
+	for (i = 0; i < ARRAY_SIZE(kat); ++i) {
 		err  = unhex(k, sizeof(k), kat[i].k);
 		err |= unhex(u, sizeof(u), kat[i].u);
 		TEST_ERR(err);
@@ -401,9 +401,9 @@ int test_crypto_hkdf(void)
 	int err;
 
 	memset(ikm, 0x0b, sizeof(ikm));
-	for (i = 0; i < sizeof(salt); i++)
+	for (i = 0; i < sizeof(salt); ++i)
 		salt[i] = (uint8_t)i;
-	for (i = 0; i < sizeof(info); i++)
+	for (i = 0; i < sizeof(info); ++i)
 		info[i] = (uint8_t)(0xf0 + i);
 
 	err = crypto_hkdf_sha256(okm, sizeof(okm), ikm, sizeof(ikm),
@@ -484,7 +484,7 @@ int test_crypto_gcm(void)
 	 * nothing is output */
 	err = crypto_gcm_seal(buf, pt, sizeof(pt), key, iv, aad, sizeof(aad));
 	TEST_ERR(err);
-	for (i = 0; i < sizeof(buf); i++) {
+	for (i = 0; i < sizeof(buf); ++i) {
 		buf[i] ^= 0x10;
 		memset(back, 0xaa, sizeof(back));
 		TEST_EQUALS(EBADMSG, crypto_gcm_open(back, buf, sizeof(buf),

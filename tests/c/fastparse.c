@@ -114,7 +114,7 @@ int test_fastparse_uri(void)
 	size_t i;
 	int err = 0;
 
-	for (i = 0; i < ARRAY_SIZE(v); i++) {
+	for (i = 0; i < ARRAY_SIZE(v); ++i) {
 
 		tcase = v[i].in;
 		pl_set_str(&pl, v[i].in);
@@ -165,7 +165,7 @@ int test_fastparse_hostport(void)
 	size_t i;
 	int err = 0;
 
-	for (i = 0; i < ARRAY_SIZE(v); i++) {
+	for (i = 0; i < ARRAY_SIZE(v); ++i) {
 
 		tcase = v[i].in;
 		pl_set_str(&pl, v[i].in);
@@ -250,7 +250,7 @@ int test_fastparse_uri_params(void)
 	size_t i;
 	int err = 0;
 
-	for (i = 0; i < ARRAY_SIZE(pv) + ARRAY_SIZE(hv); i++) {
+	for (i = 0; i < ARRAY_SIZE(pv) + ARRAY_SIZE(hv); ++i) {
 
 		bool hdr = i >= ARRAY_SIZE(pv);
 		const size_t j = hdr ? i - ARRAY_SIZE(pv) : i;
@@ -268,7 +268,7 @@ int test_fastparse_uri_params(void)
 		TEST_PL(hdr ? hv[j].val : pv[j].val, val);
 	}
 
-	for (i = 0; i < ARRAY_SIZE(av); i++) {
+	for (i = 0; i < ARRAY_SIZE(av); ++i) {
 
 		tcase = av[i].in;
 		pl_set_str(&pl, av[i].in);
@@ -305,7 +305,7 @@ int test_fastparse_uri_encode(void)
 	size_t i;
 	int err = 0;
 
-	for (i = 0; i < ARRAY_SIZE(v); i++) {
+	for (i = 0; i < ARRAY_SIZE(v); ++i) {
 
 		tcase = v[i].in;
 		pl_set_str(&pl, v[i].in);
@@ -376,7 +376,7 @@ int test_fastparse_param(void)
 	size_t i;
 	int err = 0;
 
-	for (i = 0; i < ARRAY_SIZE(dv) + ARRAY_SIZE(ev); i++) {
+	for (i = 0; i < ARRAY_SIZE(dv) + ARRAY_SIZE(ev); ++i) {
 
 		bool ex = i >= ARRAY_SIZE(dv);
 		const size_t j = ex ? i - ARRAY_SIZE(dv) : i;
@@ -447,7 +447,7 @@ int test_fastparse_via(void)
 	size_t i;
 	int err = 0;
 
-	for (i = 0; i < ARRAY_SIZE(v); i++) {
+	for (i = 0; i < ARRAY_SIZE(v); ++i) {
 
 		tcase = v[i].in;
 		pl_set_str(&pl, v[i].in);
@@ -522,7 +522,7 @@ int test_fastparse_addr(void)
 	size_t i;
 	int err = 0;
 
-	for (i = 0; i < ARRAY_SIZE(v); i++) {
+	for (i = 0; i < ARRAY_SIZE(v); ++i) {
 
 		tcase = v[i].in;
 		pl_set_str(&pl, v[i].in);
@@ -575,7 +575,7 @@ int test_fastparse_cseq(void)
 	size_t i;
 	int err = 0;
 
-	for (i = 0; i < ARRAY_SIZE(v); i++) {
+	for (i = 0; i < ARRAY_SIZE(v); ++i) {
 
 		tcase = v[i].in;
 		pl_set_str(&pl, v[i].in);
@@ -623,7 +623,7 @@ int test_fastparse_ctype(void)
 	size_t i;
 	int err = 0;
 
-	for (i = 0; i < ARRAY_SIZE(v); i++) {
+	for (i = 0; i < ARRAY_SIZE(v); ++i) {
 
 		tcase = v[i].in;
 		pl_set_str(&pl, v[i].in);

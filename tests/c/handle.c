@@ -16,7 +16,7 @@ int test_handle_table(void)
 	int err = 0;
 
 	/* handles start at 1, one slot each, until the table is full */
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 3; ++i) {
 		h[i] = handle_add(&t, &objs[i]);
 		TEST_EQUALS(i + 1, h[i]);
 		TEST_ASSERT(handle_get(&t, h[i]) == &objs[i]);

@@ -25,14 +25,14 @@ int test_heap_alloc(void)
 	int err = 0;
 
 	/* every size: 8-byte aligned, writable, independent */
-	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+	for (i = 0; i < ARRAY_SIZE(sizes); ++i) {
 		p[i] = malloc(sizes[i]);
 		TEST_ASSERT(p[i] != NULL);
 		TEST_EQUALS(0, (int)((uintptr_t)p[i] % 8));
 		memset(p[i], (int)i + 1, sizes[i]);
 	}
-	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
-		for (j = 0; j < sizes[i]; j++)
+	for (i = 0; i < ARRAY_SIZE(sizes); ++i) {
+		for (j = 0; j < sizes[i]; ++j)
 			TEST_EQUALS((int)i + 1, p[i][j]);
 	}
 
@@ -53,7 +53,7 @@ int test_heap_alloc(void)
 	free(p[6]);
 	p[6] = calloc(25, 4);
 	TEST_ASSERT(p[6] != NULL);
-	for (j = 0; j < 100; j++)
+	for (j = 0; j < 100; ++j)
 		TEST_EQUALS(0, p[6][j]);
 
 #ifdef __EMSCRIPTEN__
@@ -80,7 +80,7 @@ int test_heap_alloc(void)
 #endif
 
  out:
-	for (i = 0; i < ARRAY_SIZE(sizes); i++)
+	for (i = 0; i < ARRAY_SIZE(sizes); ++i)
 		free(p[i]);
 	free(q);
 

@@ -210,7 +210,7 @@ static bool selected(const char *name, int argc, char *argv[], int first)
 	if (first >= argc)
 		return true;
 
-	for (i = first; i < argc; i++) {
+	for (i = first; i < argc; ++i) {
 		if (!strcmp(argv[i], name))
 			return true;
 	}
@@ -230,7 +230,7 @@ int main(int argc, char *argv[])
 		first = 3;
 	}
 
-	for (i = 0; i < ARRAY_SIZE(tests); i++) {
+	for (i = 0; i < ARRAY_SIZE(tests); ++i) {
 		int err;
 
 		if (!selected(tests[i].name, argc, argv, first))

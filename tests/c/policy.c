@@ -50,7 +50,7 @@ int test_policy_transport(void)
 	size_t i;
 	int err = 0;
 
-	for (i = 0; i < ARRAY_SIZE(v); i++) {
+	for (i = 0; i < ARRAY_SIZE(v); ++i) {
 		int e = policy_transport_check(&u, v[i].url, &reason);
 
 		if (e != v[i].err) {

@@ -32,7 +32,7 @@ static bool contains(const uint8_t *p, size_t n, const char *s)
 	const size_t k = strlen(s);
 	size_t i;
 
-	for (i = 0; k && i + k <= n; i++) {
+	for (i = 0; k && i + k <= n; ++i) {
 		if (!memcmp(p + i, s, k))
 			return true;
 	}
@@ -115,7 +115,7 @@ static int crlf_of(struct mbuf **mbp, const struct mbuf *in)
 	if (!mb)
 		return ENOMEM;
 
-	for (i = 0; i <= in->end && !err; i++) {
+	for (i = 0; i <= in->end && !err; ++i) {
 		size_t e;
 
 		if (i < in->end && in->buf[i] != '\n')
@@ -258,7 +258,7 @@ static int vector_run(const char *dir, const char *name, unsigned *nlocal)
 			continue;
 		}
 
-		for (m = 0; m < ARRAY_SIZE(mode_name); m++) {
+		for (m = 0; m < ARRAY_SIZE(mode_name); ++m) {
 			const size_t k = strlen(mode_name[m]);
 
 			if (line.l > k + 8 && !memcmp(line.p, "local-", 6) &&
@@ -594,7 +594,7 @@ static int host_scan(const char *name, const struct mbuf *in,
 			oline.p += 2;
 			oline.l -= 2;
 
-			for (i = 0; nth(&f, &oline, i); i++) {
+			for (i = 0; nth(&f, &oline, i); ++i) {
 				if (!pl_casecmp(&f, &addr)) {
 					(void)re_fprintf(stderr, "%s: host "
 							 "address %r left\n",
@@ -860,7 +860,7 @@ int test_policy_sdp_relay(void)
 		goto out;
 	}
 
-	for (i = 0; i < ARRAY_SIZE(t); i++) {
+	for (i = 0; i < ARRAY_SIZE(t); ++i) {
 		int e;
 
 		mbuf_reset(in);
@@ -988,7 +988,7 @@ int test_policy_sdp_misuse(void)
 	TEST_ASSERT(!memcmp(out->buf, "keep", 4));
 
 	/* privacy names */
-	for (i = 0; i <= POLICY_PRIVACY_OFF; i++) {
+	for (i = 0; i <= POLICY_PRIVACY_OFF; ++i) {
 		const char *name = policy_privacy_name((enum policy_privacy)i);
 
 		TEST_ASSERT(name != NULL);

@@ -84,7 +84,7 @@ static void fill_at(uint8_t *p, size_t n, uint32_t tag, size_t off)
 {
 	size_t i;
 
-	for (i = off; i < off + n; i++)
+	for (i = off; i < off + n; ++i)
 		p[i - off] = (uint8_t)(i * 31 + tag + (i >> 8));
 }
 
@@ -124,9 +124,9 @@ static uint32_t crc_bitwise(const uint8_t *p, size_t n)
 	size_t i;
 	int b;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; ++i) {
 		crc ^= (uint32_t)p[i] << 24;
-		for (b = 0; b < 8; b++)
+		for (b = 0; b < 8; ++b)
 			crc = (crc & 0x80000000u) ? (crc << 1) ^ 0x04c11db7u
 						  : crc << 1;
 	}
@@ -169,7 +169,7 @@ static int page_parse(struct page *pg, uint8_t *p, size_t n)
 	TEST_ASSERT(n >= 27u + pg->nseg);
 	pg->lacing  = p + 27;
 	pg->datalen = 0;
-	for (i = 0; i < pg->nseg; i++)
+	for (i = 0; i < pg->nseg; ++i)
 		pg->datalen += pg->lacing[i];
 	pg->data = p + 27 + pg->nseg;
 	pg->len  = 27 + pg->nseg + pg->datalen;
@@ -286,7 +286,7 @@ static int ogg_check(struct sink *sk, const struct ogg_opus_params *prm,
 					    "ENCODER=sipshield", 17));
 		}
 		else {
-			for (i = 0; i < pg.nseg; i++) {
+			for (i = 0; i < pg.nseg; ++i) {
 				memcpy(pkt + cur, pg.data + off,
 				       pg.lacing[i]);
 				cur += pg.lacing[i];
@@ -354,7 +354,7 @@ int test_record_ogg_pages(void)
 	TEST_ERR(err);
 	TEST_EQUALS(2, sk.calls);   /* OpusHead and OpusTags went out */
 
-	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+	for (i = 0; i < ARRAY_SIZE(sizes); ++i) {
 		fill(buf, sizes[i], (uint32_t)npk);
 		err = ogg_writer_packet(ow, buf, sizes[i], 960);
 		TEST_ERR(err);
@@ -367,7 +367,7 @@ int test_record_ogg_pages(void)
 	TEST_EQUALS(4, sk.calls);
 
 	/* one second of 20 ms packets fills a page */
-	for (i = 0; i < 63; i++) {
+	for (i = 0; i < 63; ++i) {
 		fill(buf, 100, (uint32_t)npk);
 		err = ogg_writer_packet(ow, buf, 100, 960);
 		TEST_ERR(err);
@@ -384,7 +384,7 @@ int test_record_ogg_pages(void)
 	TEST_ERR(err);
 	TEST_EQUALS(6, sk.calls);
 
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 3; ++i) {
 		fill(buf, 3, (uint32_t)npk);
 		err = ogg_writer_packet(ow, buf, 3, 480);
 		TEST_ERR(err);
@@ -834,14 +834,14 @@ int test_record_seal_roundtrip(void)
 	err = keys_make(&k);
 	TEST_ERR(err);
 
-	for (m = SEAL_KEY; m <= SEAL_RECIPIENT; m++) {
-		for (c = 0; c < ARRAY_SIZE(chunks); c++) {
+	for (m = SEAL_KEY; m <= SEAL_RECIPIENT; ++m) {
+		for (c = 0; c < ARRAY_SIZE(chunks); ++c) {
 			const size_t C = chunks[c];
 			const size_t sizes[] = {0, 1, C - 1, C, C + 1,
 						3 * C + 7};
 			size_t i;
 
-			for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+			for (i = 0; i < ARRAY_SIZE(sizes); ++i) {
 				err = roundtrip((enum seal_mode)m, &k,
 						chunks[c], sizes[i], &rnd);
 				TEST_ERR(err);
@@ -962,10 +962,10 @@ static int format_check(enum seal_mode mode, const struct keys *k,
 	TEST_EQUALS(n, total);
 
 	/* every nonce of the file differs */
-	for (j = 0; j < i; j++) {
+	for (j = 0; j < i; ++j) {
 		size_t l;
 
-		for (l = j + 1; l < i; l++)
+		for (l = j + 1; l < i; ++l)
 			TEST_ASSERT(memcmp(nonces[j], nonces[l], 12));
 	}
 
@@ -994,7 +994,7 @@ int test_record_seal_format(void)
 	err = keys_make(&k);
 	TEST_ERR(err);
 
-	for (m = SEAL_KEY; m <= SEAL_RECIPIENT; m++) {
+	for (m = SEAL_KEY; m <= SEAL_RECIPIENT; ++m) {
 		const enum seal_mode mode = (enum seal_mode)m;
 
 		mbuf_reset(a);
@@ -1085,7 +1085,7 @@ int test_record_seal_tamper(void)
 	err = keys_make(&k);
 	TEST_ERR(err);
 
-	for (m = SEAL_KEY; m <= SEAL_RECIPIENT; m++) {
+	for (m = SEAL_KEY; m <= SEAL_RECIPIENT; ++m) {
 		const enum seal_mode mode = (enum seal_mode)m;
 
 		/* two full chunks and a final one of 16 bytes: 201 bytes */
@@ -1096,12 +1096,12 @@ int test_record_seal_tamper(void)
 		TEST_EQUALS(HDR + 2 * (INFO + SMALL + TAG) + INFO + 16 + TAG,
 			    mb->end);
 
-		for (i = 0; i < mb->end; i++) {
+		for (i = 0; i < mb->end; ++i) {
 			/* recipient mode: two masks (X25519 is slow) */
 			const size_t nm = mode == SEAL_KEY ?
 				ARRAY_SIZE(masks) : 2;
 
-			for (j = 0; j < nm; j++) {
+			for (j = 0; j < nm; ++j) {
 				enum seal_error want;
 				size_t out = 0;
 
@@ -1158,7 +1158,7 @@ int test_record_seal_stream(void)
 	err |= keys_make(&k2);
 	TEST_ERR(err);
 
-	for (m = SEAL_KEY; m <= SEAL_RECIPIENT; m++) {
+	for (m = SEAL_KEY; m <= SEAL_RECIPIENT; ++m) {
 		const enum seal_mode mode = (enum seal_mode)m;
 		const uint8_t *sec = open_key(&k, mode);
 
@@ -1174,14 +1174,14 @@ int test_record_seal_stream(void)
 		c1 = c0 + FULL;
 		cf = c1 + FULL;
 
-		for (step = 0; step <= 1; step++) {
+		for (step = 0; step <= 1; ++step) {
 
 #define BUILD(...) do {							\
 		const uint8_t *parts[] = {__VA_ARGS__};			\
 		size_t q;						\
 		mbuf_reset(x);						\
 		err = mbuf_write_mem(x, a->buf, HDR);			\
-		for (q = 0; q < ARRAY_SIZE(parts); q++)			\
+		for (q = 0; q < ARRAY_SIZE(parts); ++q)			\
 			err |= mbuf_write_mem(x, parts[q],		\
 					      parts[q] == cf ? FIN : FULL); \
 		TEST_ERR(err);						\
@@ -1299,7 +1299,7 @@ int test_record_seal_truncate(void)
 	err = keys_make(&k);
 	TEST_ERR(err);
 
-	for (m = SEAL_KEY; m <= SEAL_RECIPIENT; m++) {
+	for (m = SEAL_KEY; m <= SEAL_RECIPIENT; ++m) {
 		const enum seal_mode mode = (enum seal_mode)m;
 		const size_t full = INFO + SMALL + TAG;
 
@@ -1308,7 +1308,7 @@ int test_record_seal_truncate(void)
 				2 * SMALL + 16, &rnd);
 		TEST_ERR(err);
 
-		for (len = 0; len < mb->end; len++) {
+		for (len = 0; len < mb->end; ++len) {
 			const size_t out = len < HDR ? 0 :
 				min((len - HDR) / full, 2) * SMALL;
 
@@ -1325,7 +1325,7 @@ int test_record_seal_truncate(void)
 	err = seal_make(mb, SEAL_KEY, k.key, RECORD_CHUNK_SIZE,
 			RECORD_CHUNK_SIZE + 100, &rnd);
 	TEST_ERR(err);
-	for (len = 0; len < mb->end; len++) {
+	for (len = 0; len < mb->end; ++len) {
 		const size_t full = HDR + INFO + RECORD_CHUNK_SIZE + TAG;
 		const size_t out = len >= full ? RECORD_CHUNK_SIZE : 0;
 
@@ -1540,7 +1540,7 @@ static int vector_open(const char *dir, const char *name, void *arg)
 	size_t i;
 	int err, oerr;
 
-	for (i = 0; i < 32; i++) {
+	for (i = 0; i < 32; ++i) {
 		key[i] = (uint8_t)i;
 		id[i]  = (uint8_t)(0x40 + i);
 	}

@@ -26,7 +26,7 @@ static size_t head_len(const uint8_t *buf, size_t len)
 {
 	size_t i;
 
-	for (i = 1; i < len; i++) {
+	for (i = 1; i < len; ++i) {
 
 		if (buf[i - 1] != '\n')
 			continue;
@@ -52,7 +52,7 @@ static int diff_cuts(const char *what, const uint8_t *buf, size_t len,
 	size_t n;
 	int err;
 
-	for (n = 0; n <= head && n <= PREFIX_MAX; n++) {
+	for (n = 0; n <= head && n <= PREFIX_MAX; ++n) {
 
 		err = sipmsg_diff(buf, n, NULL);
 		if (err) {
@@ -168,7 +168,7 @@ int test_sipmsg_quirks(void)
 	size_t i;
 	int err = 0;
 
-	for (i = 0; i < ARRAY_SIZE(msgs); i++) {
+	for (i = 0; i < ARRAY_SIZE(msgs); ++i) {
 		const unsigned before = n;
 
 		err = diff_cuts(msgs[i], (const uint8_t *)msgs[i],
@@ -210,7 +210,7 @@ int test_sipmsg_libre_refuses(void)
 	size_t i;
 	int err = 0;
 
-	for (i = 0; i < ARRAY_SIZE(msgs); i++) {
+	for (i = 0; i < ARRAY_SIZE(msgs); ++i) {
 		mb = mbuf_alloc(512);
 		if (!mb)
 			return ENOMEM;

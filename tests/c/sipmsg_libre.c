@@ -175,7 +175,7 @@ static bool seen_same(const struct seen *a, const struct seen *b)
 	if (a->n != b->n)
 		return false;
 
-	for (i = 0; i < a->n && i < SEEN_MAX; i++) {
+	for (i = 0; i < a->n && i < SEEN_MAX; ++i) {
 
 		if (!pl_same(&a->v[i]->name, &b->v[i]->name) ||
 		    !pl_same(&a->v[i]->val, &b->v[i]->val) ||
@@ -198,7 +198,7 @@ static int lookups_diff(const struct sip_msg *a, const struct sip_msg *b,
 	(void)pl_strcpy(&hdr->name, name, sizeof(name));
 	(void)pl_strcpy(&hdr->val, val, sizeof(val));
 
-	for (fwd = 0; fwd < 2; fwd++) {
+	for (fwd = 0; fwd < 2; ++fwd) {
 
 		memset(&sa, 0, sizeof(sa));
 		memset(&sb, 0, sizeof(sb));
@@ -258,7 +258,7 @@ static int msgs_diff(const struct sip_msg *a, const struct sip_msg *b)
 
 	DIFF(list_count(&a->hdrl) == list_count(&b->hdrl), "hdrl count");
 
-	for (i = 0; la && lb; la = la->next, lb = lb->next, i++) {
+	for (i = 0; la && lb; la = la->next, lb = lb->next, ++i) {
 		const struct sip_hdr *ha = la->data, *hb = lb->data;
 
 		DIFF(pl_same(&ha->name, &hb->name) &&
@@ -275,7 +275,7 @@ static int msgs_diff(const struct sip_msg *a, const struct sip_msg *b)
 
 	/* lookups of fields that may be absent */
 	memset(&none, 0, sizeof(none));
-	for (i = 0; i < ARRAY_SIZE(names); i++) {
+	for (i = 0; i < ARRAY_SIZE(names); ++i) {
 
 		pl_set_str(&none.name, names[i]);
 		none.id = SIP_HDR_NONE;

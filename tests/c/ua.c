@@ -87,7 +87,7 @@ static void settle(void)
 {
 	int i;
 
-	for (i = 0; i < 8; i++)
+	for (i = 0; i < 8; ++i)
 		(void)sp_tick(0);
 }
 
@@ -338,7 +338,7 @@ int test_transport_ntop(void)
 	size_t i;
 	int err = 0;
 
-	for (i = 0; i < ARRAY_SIZE(v); i++) {
+	for (i = 0; i < ARRAY_SIZE(v); ++i) {
 		const int af = strchr(v[i].in, ':') ? AF_INET6 : AF_INET;
 
 		TEST_EQUALS(1, inet_pton(af, v[i].in, bin));
@@ -346,7 +346,7 @@ int test_transport_ntop(void)
 		TEST_STRCMP(v[i].out, buf);
 	}
 
-	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad); ++i) {
 		const int af = strchr(bad[i], ':') ? AF_INET6 : AF_INET;
 
 		TEST_EQUALS(0, inet_pton(af, bad[i], bin));
@@ -389,7 +389,7 @@ static int count_events(const char *needle)
 {
 	int i, n = 0;
 
-	for (i = 0; i < fake_spjs.nevents && i < 64; i++) {
+	for (i = 0; i < fake_spjs.nevents && i < 64; ++i) {
 		if (strstr(fake_spjs.events[i], needle))
 			++n;
 	}
@@ -595,7 +595,7 @@ int test_ua_credentials_on_demand(void)
 
 	/* no secret in any event or message */
 	TEST_EQUALS(0, count_events("eph-pw"));
-	for (i = 0; i < fake_spjs.nsent; i++)
+	for (i = 0; i < fake_spjs.nsent; ++i)
 		TEST_ASSERT(!strstr(fake_spjs_sent(i), "eph-pw"));
 
 	err = cmd("{\"v\":1,\"id\":14,\"cmd\":\"phone.close\",\"phone\":1}");

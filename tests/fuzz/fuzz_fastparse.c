@@ -80,7 +80,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)uri_params_apply(&pl, apply_h, &n);
 	(void)uri_headers_apply(&pl, apply_h, &n);
 
-	for (i = 0; i < ARRAY_SIZE(names); i++)
+	for (i = 0; i < ARRAY_SIZE(names); ++i)
 		params(&pl, names[i]);
 	params(&pl, name);
 

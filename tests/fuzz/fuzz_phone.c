@@ -63,7 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* "\\r\\n" (4 characters) is 2 octets once decoded */
 	bytes = strlen(offer);
-	for (i = 0; offer[i]; i++)
+	for (i = 0; offer[i]; ++i)
 		bytes -= offer[i] == '\\' ? 1 : 0;
 	(void)re_snprintf(media, sizeof(media), "{\"v\":1,\"id\":4,"
 			  "\"cmd\":\"call.media\",\"call\":%d,\"sdp\":\"%s\","
@@ -76,7 +76,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		(void)sp_ws_state(conn, 1, 0);
 	(void)sp_tick(0);
 
-	for (i = 0; i <= size; i++) {
+	for (i = 0; i <= size; ++i) {
 		if (i < size && data[i])
 			continue;
 
@@ -84,7 +84,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			(void)sp_ws_rx(conn, data + start, i - start);
 		start = i + 1;
 
-		for (t = 0; t < 4; t++)
+		for (t = 0; t < 4; ++t)
 			(void)sp_tick(0);
 	}
 

@@ -119,7 +119,7 @@ static int open_pieces(const uint8_t *secret, const uint8_t *p, size_t n,
 	err = opener_write(o, p, split);
 	if (!err)
 		err = opener_write(o, p + split, (n - split) / 2);
-	for (i = split + (n - split) / 2; !err && i < n; i++)
+	for (i = split + (n - split) / 2; !err && i < n; ++i)
 		err = opener_write(o, p + i, 1);
 	if (!err)
 		err = opener_close(o);

@@ -98,7 +98,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	(void)policy_sdp_remote(&v, (const char *)data, size);
 
-	for (m = POLICY_PRIVACY_MDNS; m <= POLICY_PRIVACY_OFF; m++) {
+	for (m = POLICY_PRIVACY_MDNS; m <= POLICY_PRIVACY_OFF; ++m) {
 		int err;
 
 		mbuf_reset(out);

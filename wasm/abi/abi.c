@@ -372,7 +372,7 @@ static void cmd_sdp_check(uint64_t id, const struct odict *cmd)
 		unsigned line = 1;
 		const char *p;
 
-		for (p = sdp; *p; p++)
+		for (p = sdp; *p; ++p)
 			line += *p == '\n';
 
 		abi_emitf("{\"id\":%llu,\"err\":null,\"ok\":false,"

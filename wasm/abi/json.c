@@ -34,7 +34,7 @@ static size_t utf8_len(const uint8_t *p, size_t n)
 	if (len > n)
 		return 0;
 
-	for (i = 1; i < len; i++) {
+	for (i = 1; i < len; ++i) {
 		if ((p[i] & 0xc0) != 0x80)
 			return 0;
 		cp = (cp << 6) | (p[i] & 0x3f);

@@ -64,7 +64,7 @@ static int hex4(struct jdec *d, uint32_t *v)
 		return EBADMSG;
 
 	*v = 0;
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < 4; ++i) {
 		char c = *d->p++;
 
 		*v <<= 4;

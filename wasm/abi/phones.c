@@ -47,7 +47,7 @@ void abi_phones_close(void)
 {
 	size_t i;
 
-	for (i = 0; i < ABI_PHONE_MAX; i++) {
+	for (i = 0; i < ABI_PHONE_MAX; ++i) {
 		phonev[i] = mem_deref(phonev[i]);
 		phone_idv[i] = 0;
 	}

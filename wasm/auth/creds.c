@@ -72,7 +72,7 @@ static bool text_valid(const char *s, size_t max)
 	if (!s || !*s)
 		return false;
 
-	for (; *s; s++, n++) {
+	for (; *s; ++s, ++n) {
 		const uint8_t c = *s;
 
 		if (n >= max || c < 0x20 || c == 0x7f)
@@ -175,7 +175,7 @@ int auth_creds_set_ha1(struct auth_creds *creds, enum auth_alg alg,
 		if (n != auth_alg_hexlen(alg))
 			return EINVAL;
 
-		for (i = 0; i < n; i++) {
+		for (i = 0; i < n; ++i) {
 			if (!isxdigit((unsigned char)hex[i]))
 				return EINVAL;
 		}
@@ -184,7 +184,7 @@ int auth_creds_set_ha1(struct auth_creds *creds, enum auth_alg alg,
 		if (!ha1)
 			return ENOMEM;
 
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n; ++i)
 			ha1[i] = (char)tolower((unsigned char)hex[i]);
 		ha1[n] = '\0';
 	}
@@ -294,7 +294,7 @@ static uint64_t username_expiry(const char *username)
 	uint64_t t = 0;
 	const char *p;
 
-	for (p = username; *p >= '0' && *p <= '9' && p - username < 12; p++)
+	for (p = username; *p >= '0' && *p <= '9' && p - username < 12; ++p)
 		t = t * 10 + (uint64_t)(*p - '0');
 
 	return *p == ':' && t >= UNIX_TIME_MIN ? t : 0;
@@ -364,7 +364,7 @@ void auth_creds_clear(struct auth_creds *creds)
 
 	secret_free(&creds->password);
 
-	for (i = 0; i < AUTH_ALG_COUNT; i++)
+	for (i = 0; i < AUTH_ALG_COUNT; ++i)
 		secret_free(&creds->ha1[i]);
 
 	creds->expires = 0;
@@ -389,7 +389,7 @@ const char *auth_creds_need(const struct auth_creds *creds, uint64_t now)
 		return "missing";
 
 	secret = creds->password != NULL;
-	for (i = 0; i < AUTH_ALG_COUNT; i++)
+	for (i = 0; i < AUTH_ALG_COUNT; ++i)
 		secret |= creds->ha1[i] != NULL;
 
 	if (!secret)

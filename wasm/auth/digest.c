@@ -138,7 +138,7 @@ static int alg_decode(enum auth_alg *algp, bool *sessp, const struct pl *pl)
 		*sessp = true;
 	}
 
-	for (i = 0; i < AUTH_ALG_COUNT; i++) {
+	for (i = 0; i < AUTH_ALG_COUNT; ++i) {
 		if (!pl_strcasecmp(&name, alg_names[i])) {
 			*algp = (enum auth_alg)i;
 			return 0;
@@ -200,7 +200,7 @@ static int param_set(struct auth_chall *ch, unsigned *seen,
 	enum param p = 0;
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(params); i++) {
+	for (i = 0; i < ARRAY_SIZE(params); ++i) {
 		if (!pl_strcasecmp(name, params[i].name)) {
 			p = params[i].p;
 			break;
@@ -370,7 +370,7 @@ int auth_unquote(char **strp, const struct pl *pl)
 	if (!str)
 		return ENOMEM;
 
-	for (i = 0; i < pl->l; i++) {
+	for (i = 0; i < pl->l; ++i) {
 		if (pl->p[i] == '\\' && i + 1 < pl->l)
 			++i;
 
@@ -462,7 +462,7 @@ static void hex_encode(char *hex, const uint8_t *md, size_t n)
 	static const char digits[] = "0123456789abcdef";
 	size_t i;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; ++i) {
 		hex[2 * i]     = digits[md[i] >> 4];
 		hex[2 * i + 1] = digits[md[i] & 0xf];
 	}

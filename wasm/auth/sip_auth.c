@@ -227,7 +227,7 @@ static bool username_valid(const char *user)
 	if (!user || !*user || strlen(user) > AUTH_VALUE_MAX)
 		return false;
 
-	for (; *user; user++) {
+	for (; *user; ++user) {
 		const uint8_t c = *user;
 
 		if (c < 0x20 || c == 0x7f)
@@ -382,7 +382,7 @@ static int realm_answer(struct sip_auth *auth, struct collect *col,
 	size_t j;
 	int err;
 
-	for (j = i; j < col->chc; j++) {
+	for (j = i; j < col->chc; ++j) {
 		struct chall *c = &col->chv[j];
 		enum auth_fail fail;
 
@@ -470,7 +470,7 @@ int sip_auth_authenticate(struct sip_auth *auth, const struct sip_msg *msg)
 		goto out;
 	}
 
-	for (i = 0; i < col.chc; i++) {
+	for (i = 0; i < col.chc; ++i) {
 
 		if (col.chv[i].done)
 			continue;
@@ -486,7 +486,7 @@ int sip_auth_authenticate(struct sip_auth *auth, const struct sip_msg *msg)
 	}
 
  out:
-	for (i = 0; i < col.chc; i++)
+	for (i = 0; i < col.chc; ++i)
 		mem_deref(col.chv[i].realm);
 
 	if (auth->credh && !err)
@@ -504,7 +504,7 @@ static int quoted_print(struct re_printf *pf, void *arg)
 	const char *run = arg, *p;
 	int err = 0;
 
-	for (p = run; !err; p++) {
+	for (p = run; !err; ++p) {
 
 		if (*p && *p != '"' && *p != '\\')
 			continue;

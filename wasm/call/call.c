@@ -112,7 +112,7 @@ const char *call_cause(uint16_t status)
 {
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(causes); i++) {
+	for (i = 0; i < ARRAY_SIZE(causes); ++i) {
 		if (causes[i].status == status)
 			return causes[i].cause;
 	}
@@ -485,7 +485,7 @@ static void close_handler(int err, const struct sip_msg *msg, void *arg)
  * could end the Request-URI or the To header early */
 static bool uri_chars_ok(const char *s)
 {
-	for (; *s; s++) {
+	for (; *s; ++s) {
 		if (*s <= ' ' || *s >= 0x7f || *s == '"' || *s == '<' ||
 		    *s == '>' || *s == '\\')
 			return false;

@@ -345,7 +345,7 @@ static size_t head_end(const uint8_t *buf, size_t len, bool *nul)
 
 	for (p = buf; (nl = memchr(p, '\n', e - p)) != NULL; p = nl + 1) {
 
-		for (q = p; q < nl && *q == '\r'; q++)
+		for (q = p; q < nl && *q == '\r'; ++q)
 			;
 
 		if (q == nl && p > buf) {
@@ -368,13 +368,13 @@ static bool version_syntax(const uint8_t *p, size_t n)
 	if (n < 7 || strncasecmp((const char *)p, "SIP/", 4))
 		return false;
 
-	for (d = 0; i < n && digit(p[i]); i++)
+	for (d = 0; i < n && digit(p[i]); ++i)
 		++d;
 
 	if (!d || i >= n || p[i++] != '.')
 		return false;
 
-	for (d = 0; i < n && digit(p[i]); i++)
+	for (d = 0; i < n && digit(p[i]); ++i)
 		++d;
 
 	return d && i == n;
@@ -396,7 +396,7 @@ static bool scheme_ok(const uint8_t *p, size_t n, size_t *slen)
 	if (!n || !(('a' <= (p[0] | 0x20)) && ((p[0] | 0x20) <= 'z')))
 		return false;
 
-	for (i = 1; i < n; i++) {
+	for (i = 1; i < n; ++i) {
 		const uint8_t c = p[i];
 
 		if (c == ':') {
@@ -433,7 +433,7 @@ static int check_ruri(struct verdict *v, struct uri *uri, const uint8_t *p,
 		return refuse(v, REASON_LINE,
 			      "Request-URI longer than 1024 octets");
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; ++i) {
 		if (!uri_char(p[i]))
 			return refuse(v, REASON_URI,
 				      "octet not allowed in a URI");
@@ -467,13 +467,13 @@ static int check_request_line(struct verdict *v, struct sip_msg *msg,
 {
 	size_t i, sp1, sp2;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; ++i) {
 		if (ctl_char(p[i]))
 			return refuse(v, REASON_REQLINE, "control character "
 				      "in the Request-Line");
 	}
 
-	for (sp1 = 0; sp1 < n && p[sp1] != ' '; sp1++)
+	for (sp1 = 0; sp1 < n && p[sp1] != ' '; ++sp1)
 		;
 
 	if (sp1 == n)
@@ -483,7 +483,7 @@ static int check_request_line(struct verdict *v, struct sip_msg *msg,
 		return refuse(v, REASON_REQLINE,
 			      "Request-Line starts with SP");
 
-	for (i = 0; i < sp1; i++) {
+	for (i = 0; i < sp1; ++i) {
 		if (!token_char(p[i]))
 			return refuse(v, REASON_REQLINE,
 				      "Method is not a token");
@@ -497,7 +497,7 @@ static int check_request_line(struct verdict *v, struct sip_msg *msg,
 		return refuse(v, REASON_REQLINE,
 			      "more than one SP between elements");
 
-	for (sp2 = n - 1; p[sp2] != ' '; sp2--)
+	for (sp2 = n - 1; p[sp2] != ' '; --sp2)
 		;
 
 	if (sp2 == sp1)
@@ -543,13 +543,13 @@ static int check_status_line(struct verdict *v, struct sip_msg *msg,
 	size_t i, sp1, d;
 	unsigned code = 0;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; ++i) {
 		if (ctl_char(p[i]) && p[i] != '\t')
 			return refuse(v, REASON_STATUS, "control character "
 				      "in the Status-Line");
 	}
 
-	for (sp1 = 0; sp1 < n && p[sp1] != ' '; sp1++)
+	for (sp1 = 0; sp1 < n && p[sp1] != ' '; ++sp1)
 		;
 
 	if (!version_20(p, sp1))
@@ -558,7 +558,7 @@ static int check_status_line(struct verdict *v, struct sip_msg *msg,
 	if (sp1 == n)
 		return refuse(v, REASON_STATUS, "no Status-Code");
 
-	for (i = sp1 + 1, d = 0; i < n && digit(p[i]); i++, d++) {
+	for (i = sp1 + 1, d = 0; i < n && digit(p[i]); ++i, ++d) {
 		if (d < 3)
 			code = code * 10 + (p[i] - '0');
 	}
@@ -595,7 +595,7 @@ static enum hdr hdr_classify(enum sip_hdrid id)
 {
 	size_t h;
 
-	for (h = 0; h < HDR_OTHER; h++) {
+	for (h = 0; h < HDR_OTHER; ++h) {
 		if (hdr_id[h] == id)
 			break;
 	}
@@ -700,7 +700,7 @@ static const char *addr_check(const struct pl *val, int flags)
 				return BAD("quoted display name without <URI>");
 		}
 		else {
-			for (q = p; q < e && (token_char(*q) || lws(*q)); q++)
+			for (q = p; q < e && (token_char(*q) || lws(*q)); ++q)
 				;
 
 			if (q < e && *q == '<')
@@ -708,7 +708,7 @@ static const char *addr_check(const struct pl *val, int flags)
 		}
 
 		if (*p == '<') {
-			for (u = ++p; p < e && *p != '>'; p++) {
+			for (u = ++p; p < e && *p != '>'; ++p) {
 				if (lws(*p))
 					return BAD("whitespace inside <>");
 			}
@@ -729,7 +729,7 @@ static const char *addr_check(const struct pl *val, int flags)
 				return BAD("neither name-addr nor addr-spec "
 					"(display name: tokens or quoted)");
 
-			for (; p < e && !lws(*p) && *p != ';'; p++) {
+			for (; p < e && !lws(*p) && *p != ';'; ++p) {
 
 				if (list && *p == ',')
 					break;
@@ -812,7 +812,7 @@ static const char *date_check(const struct pl *val)
 	if (!day || !month)
 		return BAD("not an RFC 1123 date in GMT");
 
-	for (i = 0; i < sizeof(layout) - 1; i++) {
+	for (i = 0; i < sizeof(layout) - 1; ++i) {
 
 		switch (layout[i]) {
 
@@ -996,7 +996,7 @@ static int scan_headers(struct verdict *v, struct scan *s,
 			break;
 
 		eol = nl - buf;
-		for (le = eol; le > p && buf[le - 1] == '\r'; le--)
+		for (le = eol; le > p && buf[le - 1] == '\r'; --le)
 			;
 
 		if (le == p)
@@ -1034,14 +1034,14 @@ static int scan_headers(struct verdict *v, struct scan *s,
 
 		colon = c - buf;
 
-		for (i = colon; i > p && wsp(buf[i - 1]); i--)
+		for (i = colon; i > p && wsp(buf[i - 1]); --i)
 			;
 
 		if (i == p)
 			return refuse(v, REASON_MALFORMED,
 				      "empty header name");
 
-		for (q = p; q < i; q++) {
+		for (q = p; q < i; ++q) {
 			if (!token_char(buf[q]))
 				return refuse(v, REASON_MALFORMED,
 					      "header name is not a token");
@@ -1071,7 +1071,7 @@ static int check_cseq(struct verdict *v, const struct pl *val,
 	bool big = false;
 	size_t d = 0;
 
-	for (; p < e && digit(*p); p++, d++) {
+	for (; p < e && digit(*p); ++p, ++d) {
 		num = num * 10 + (*p - '0');
 		if (num > CSEQ_MAX) {
 			big = true;
@@ -1091,7 +1091,7 @@ static int check_cseq(struct verdict *v, const struct pl *val,
 
 	met->p = (const char *)p;
 
-	for (; p < e && token_char(*p); p++)
+	for (; p < e && token_char(*p); ++p)
 		;
 
 	met->l = (const char *)p - met->p;
@@ -1122,7 +1122,7 @@ static int check_clen(struct verdict *v, const struct pl *val)
 	if (!val->l)
 		return refuse(v, REASON_CLEN, "Content-Length is empty");
 
-	for (i = 0; i < val->l; i++) {
+	for (i = 0; i < val->l; ++i) {
 		const uint8_t c = val->p[i];
 
 		if (!digit(c))
@@ -1224,7 +1224,7 @@ static int decide(struct verdict *v, struct mbuf *mb, bool keep)
 		return refuse(v, REASON_TOO_LARGE,
 			      "message larger than 65536 octets");
 
-	for (i = 0; i < len; i++) {
+	for (i = 0; i < len; ++i) {
 		if (!(wsp(buf[i]) || buf[i] == '\r' || buf[i] == '\n'))
 			break;
 	}
@@ -1242,7 +1242,7 @@ static int decide(struct verdict *v, struct mbuf *mb, bool keep)
 			      "start line not ended by CRLF");
 
 	hs = nl - buf + 1;
-	for (sl = hs - 1; sl > 0 && buf[sl - 1] == '\r'; sl--)
+	for (sl = hs - 1; sl > 0 && buf[sl - 1] == '\r'; --sl)
 		;
 
 	if (sl == 0)
@@ -1278,7 +1278,7 @@ static int decide(struct verdict *v, struct mbuf *mb, bool keep)
 	if (err)
 		goto out;
 
-	for (h = 0; h < HDR_OTHER; h++) {
+	for (h = 0; h < HDR_OTHER; ++h) {
 
 		if ((BIT(h) & hdrs_required) && !s.val[h].l)
 			miss |= BIT(h);
@@ -1424,7 +1424,7 @@ static int json_str(struct re_printf *pf, void *arg)
 		if (need && (size_t)(e - p) > need) {
 			size_t k;
 
-			for (k = 1; k <= need; k++) {
+			for (k = 1; k <= need; ++k) {
 				const uint8_t b = p[k];
 
 				if (b < (k == 1 ? lo : 0x80) ||
@@ -1480,7 +1480,7 @@ static int detail_print(struct re_printf *pf, void *arg)
 	else
 		err = re_hprintf(pf, "%s", v->detail);
 
-	for (h = 0; h < HDR_OTHER && !err; h++) {
+	for (h = 0; h < HDR_OTHER && !err; ++h) {
 
 		if (!(v->hdrs & BIT(h)))
 			continue;

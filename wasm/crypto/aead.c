@@ -374,7 +374,7 @@ bool crypto_ct_equal(const void *a, const void *b, size_t n)
 	if (!a || !b)
 		return n == 0;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; ++i)
 		diff |= pa[i] ^ pb[i];
 
 	return diff == 0;

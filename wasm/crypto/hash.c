@@ -35,7 +35,7 @@ static uint32_t joaat(const char *p, size_t n, bool ci)
 	uint32_t h = 0;
 	size_t i;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; ++i) {
 		h += (uint32_t)fold(p[i], ci);
 		h += h << 10;
 		h ^= h >> 6;

@@ -54,7 +54,7 @@ int mbedtls_internal_md5_process(mbedtls_md5_context *ctx,
 	uint32_t m[16], a, b, c, d, f, t;
 	unsigned i, g;
 
-	for (i = 0; i < 16; i++) {
+	for (i = 0; i < 16; ++i) {
 		m[i] = (uint32_t)data[4 * i] |
 			(uint32_t)data[4 * i + 1] << 8 |
 			(uint32_t)data[4 * i + 2] << 16 |
@@ -66,7 +66,7 @@ int mbedtls_internal_md5_process(mbedtls_md5_context *ctx,
 	c = ctx->state[2];
 	d = ctx->state[3];
 
-	for (i = 0; i < 64; i++) {
+	for (i = 0; i < 64; ++i) {
 
 		switch (i / 16) {
 

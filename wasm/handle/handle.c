@@ -20,7 +20,7 @@ int handle_add(struct handles *t, void *obj)
 	if (!t || !obj)
 		return 0;
 
-	for (i = 0; i < t->n; i++) {
+	for (i = 0; i < t->n; ++i) {
 		const int h = t->next;
 		const int slot = h % t->n;
 

@@ -283,7 +283,7 @@ static bool is_token(const struct pl *pl)
 	if (!pl->l)
 		return false;
 
-	for (i = 0; i < pl->l; i++) {
+	for (i = 0; i < pl->l; ++i) {
 		if (!tchar((uint8_t)pl->p[i]))
 			return false;
 	}
@@ -301,7 +301,7 @@ static bool digits(const struct pl *pl, size_t max, uint64_t *v)
 	if (!pl->l || pl->l > max)
 		return false;
 
-	for (i = 0; i < pl->l; i++) {
+	for (i = 0; i < pl->l; ++i) {
 		if (pl->p[i] < '0' || pl->p[i] > '9')
 			return false;
 		x = x * 10 + (uint64_t)(pl->p[i] - '0');
@@ -329,7 +329,7 @@ static bool vchars(const struct pl *pl)
 	if (!pl->l)
 		return false;
 
-	for (i = 0; i < pl->l; i++) {
+	for (i = 0; i < pl->l; ++i) {
 		const uint8_t c = (uint8_t)pl->p[i];
 
 		if (c <= 0x20 || c == 0x7f)
@@ -356,7 +356,7 @@ static bool fqdn(const struct pl *pl)
 	if (!pl->l || pl->l > 253)
 		return false;
 
-	for (i = 0; i < pl->l; i++) {
+	for (i = 0; i < pl->l; ++i) {
 		const char c = pl->p[i];
 
 		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
@@ -534,7 +534,7 @@ static bool proto_ok(const struct pl *pl)
 	if (!pl->l || pl->p[0] == '/' || pl->p[pl->l - 1] == '/')
 		return false;
 
-	for (i = 0; i < pl->l; i++) {
+	for (i = 0; i < pl->l; ++i) {
 		if (pl->p[i] == '/') {
 			if (pl->p[i - 1] == '/')
 				return false;
@@ -557,7 +557,7 @@ static bool proto_dtls(const struct pl *proto)
 	};
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(dtls); i++) {
+	for (i = 0; i < ARRAY_SIZE(dtls); ++i) {
 		if (pl_is(proto, dtls[i]))
 			return true;
 	}
@@ -643,7 +643,7 @@ static bool fingerprint(const struct pl *val, bool *weak, const char **alg)
 
 	*weak = true;
 	*alg = NULL;
-	for (i = 0; i < ARRAY_SIZE(hash); i++) {
+	for (i = 0; i < ARRAY_SIZE(hash); ++i) {
 		if (pl_is(&func, hash[i].name)) {
 			*weak = hash[i].weak;
 			*alg = hash[i].name;
@@ -679,7 +679,7 @@ static enum reason crypto(const struct pl *val)
 		++k;
 		if (k == 2) {
 			/* crypto-suite: NULL_HMAC_SHA1_80, ..._NULL_AUTH */
-			for (i = 0; i + 4 <= f.l; i++) {
+			for (i = 0; i + 4 <= f.l; ++i) {
 				const struct pl w = {f.p + i, 4};
 
 				if (pl_is(&w, "NULL"))
@@ -688,7 +688,7 @@ static enum reason crypto(const struct pl *val)
 		}
 		else if (k == 3) {
 			/* inline:key||lifetime||mki:len, several by ';' */
-			for (i = 0; i < f.l; i++) {
+			for (i = 0; i < f.l; ++i) {
 				const struct pl tail = {f.p + i, f.l - i};
 				const char *semi;
 
@@ -702,7 +702,7 @@ static enum reason crypto(const struct pl *val)
 			}
 		}
 		else if (k > 3) {
-			for (i = 0; i < ARRAY_SIZE(unprotected); i++) {
+			for (i = 0; i < ARRAY_SIZE(unprotected); ++i) {
 				if (pl_is(&f, unprotected[i]))
 					return R_NULL_CIPHER;
 			}
@@ -724,7 +724,7 @@ static bool candidate(struct cand *c, const struct pl *val)
 
 	if (!field(&f, &rest) || f.l > FOUND_MAX)
 		return false;
-	for (i = 0; i < f.l; i++) {
+	for (i = 0; i < f.l; ++i) {
 		const char ch = f.p[i];
 
 		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
@@ -816,7 +816,7 @@ static bool kept_has(const struct scan *s, const struct ipaddr *ip)
 {
 	unsigned i;
 
-	for (i = 0; i < s->nkept; i++) {
+	for (i = 0; i < s->nkept; ++i) {
 		if (s->kept[i].af == ip->af &&
 		    !memcmp(s->kept[i].b, ip->b, ip->af == 4 ? 4 : 16))
 			return true;
@@ -905,7 +905,7 @@ static int attribute(struct scan *s, struct media *m, const struct pl *val,
 
 		if (!is_token(&value) || m->mid.p)
 			return fail(s, EBADMSG, n, "bad a=mid");
-		for (i = 0; i < s->nm; i++) {
+		for (i = 0; i < s->nm; ++i) {
 			if (!pl_cmp(&s->m[i].mid, &value))
 				return fail(s, EBADMSG, n,
 					    "a=mid repeated (RFC 5888 4)");
@@ -1098,12 +1098,12 @@ static bool bundled(const struct scan *s, unsigned i, bool relay)
 	if (!s->m[i].mid.p)
 		return false;
 
-	for (g = 0; g < s->ngroup; g++) {
+	for (g = 0; g < s->ngroup; ++g) {
 
 		if (!in_group(&s->group[g], &s->m[i].mid))
 			continue;
 
-		for (j = 0; j < s->nm; j++) {
+		for (j = 0; j < s->nm; ++j) {
 			const struct media *o = &s->m[j];
 
 			if (j == i || !o->active || !o->mid.p ||
@@ -1124,10 +1124,10 @@ static void judge(struct scan *s)
 	bool dtls = false;
 	unsigned i;
 
-	for (i = 0; i < s->nm; i++)
+	for (i = 0; i < s->nm; ++i)
 		dtls |= s->m[i].active && s->m[i].dtls;
 
-	for (i = 0; i < s->nm; i++) {
+	for (i = 0; i < s->nm; ++i) {
 		const struct media *m = &s->m[i];
 
 		if (!m->active)
@@ -1157,7 +1157,7 @@ static int check(struct scan *s, struct policy_verdict *v, const char *sdp,
 
 	judge(s);
 
-	for (r = 0; r < R_COUNT; r++) {
+	for (r = 0; r < R_COUNT; ++r) {
 		if (s->first[r]) {
 			s->reason = reason_code[r];
 			s->line = s->first[r];
@@ -1287,7 +1287,7 @@ static bool addr_of(struct pl *addr, bool *ip6, const struct pl *val,
 	struct pl rest = *val, f;
 	unsigned i;
 
-	for (i = 0; i < skip; i++)
+	for (i = 0; i < skip; ++i)
 		(void)field(&f, &rest);
 
 	if (!field(&f, &rest) || !field(&f, &rest))
@@ -1509,7 +1509,7 @@ int policy_privacy_decode(enum policy_privacy *p, const char *name)
 	if (!p || !name)
 		return EINVAL;
 
-	for (i = 0; i < ARRAY_SIZE(all); i++) {
+	for (i = 0; i < ARRAY_SIZE(all); ++i) {
 		if (!strcmp(name, policy_privacy_name(all[i]))) {
 			*p = all[i];
 			return 0;

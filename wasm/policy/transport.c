@@ -65,7 +65,7 @@ int policy_transport_check(struct policy_url *url, const char *str,
 		goto out;
 	}
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; ++i) {
 		if ((unsigned char)str[i] <= 0x20 || str[i] == 0x7f) {
 			r = "server URL contains spaces or control characters";
 			goto out;
@@ -79,7 +79,7 @@ int policy_transport_check(struct policy_url *url, const char *str,
 	}
 
 	slice(&scheme, str, p - str);
-	for (i = 0; i < scheme.l; i++) {
+	for (i = 0; i < scheme.l; ++i) {
 		if (!isalpha((unsigned char)scheme.p[i])) {
 			r = "server URL has no scheme: use wss://host/path";
 			goto out;
@@ -87,7 +87,7 @@ int policy_transport_check(struct policy_url *url, const char *str,
 	}
 
 	if (!scheme_is(&scheme, "wss")) {
-		for (i = 0; i < ARRAY_SIZE(insecure); i++) {
+		for (i = 0; i < ARRAY_SIZE(insecure); ++i) {
 			if (scheme_is(&scheme, insecure[i])) {
 				err = EPROTONOSUPPORT;
 				r = "only wss:// signalling is allowed:"
@@ -121,7 +121,7 @@ int policy_transport_check(struct policy_url *url, const char *str,
 			r = "malformed IPv6 literal in server URL";
 			goto out;
 		}
-		for (i = 1; p + i < rb; i++) {
+		for (i = 1; p + i < rb; ++i) {
 			if (!isxdigit((unsigned char)p[i]) && p[i] != ':'
 			    && p[i] != '.') {
 				r = "malformed IPv6 literal in server URL";
@@ -152,7 +152,7 @@ int policy_transport_check(struct policy_url *url, const char *str,
 			r = "malformed port in server URL";
 			goto out;
 		}
-		for (; p < end; p++) {
+		for (; p < end; ++p) {
 			if (!isdigit((unsigned char)*p)) {
 				r = "malformed port in server URL";
 				goto out;

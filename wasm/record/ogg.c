@@ -97,7 +97,7 @@ uint32_t ogg_crc32(uint32_t crc, const uint8_t *p, size_t n)
 	if (!p)
 		return crc;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; ++i) {
 		crc = (crc << 4) ^ crc_nibble[(crc >> 28) ^ (p[i] >> 4)];
 		crc = (crc << 4) ^ crc_nibble[(crc >> 28) ^ (p[i] & 0x0f)];
 	}

@@ -308,7 +308,7 @@ static void hdrs_link(struct msg *m)
 {
 	uint32_t i;
 
-	for (i = 0; i < m->hdrc; i++) {
+	for (i = 0; i < m->hdrc; ++i) {
 		struct sip_hdr *hdr = &m->hdrv[i];
 
 		if (hdr->le.data)
@@ -370,7 +370,7 @@ int sipmsg_field(struct sip_msg *msg, const struct pl *name,
 	ssize_t ws = 0;  /* whitespace since the last octet of a value */
 	int err;
 
-	for (; p < e; p++) {
+	for (; p < e; ++p) {
 
 		if (lws(*p)) {
 			++ws;
@@ -425,7 +425,7 @@ int sipmsg_end(struct sip_msg *msg)
 	uint32_t i;
 	int err;
 
-	for (i = 0; i < m->hdrc; i++) {
+	for (i = 0; i < m->hdrc; ++i) {
 		const struct sip_hdr *hdr = &m->hdrv[i];
 
 		err = hdr_parse(msg, hdr->id, &hdr->val, hdr->he.data != NULL);
@@ -658,7 +658,7 @@ void sip_msg_dump(const struct sip_msg *msg)
 	if (!msg)
 		return;
 
-	for (i = 0; i < HDR_HASH_SIZE; i++) {
+	for (i = 0; i < HDR_HASH_SIZE; ++i) {
 
 		for (le = list_head(vals(msg)); le; le = le->next) {
 			const struct sip_hdr *hdr = le->data;

@@ -24,7 +24,7 @@ bool inet_parse4(uint8_t b[4], const char *p, size_t n)
 	size_t i = 0;
 	int k;
 
-	for (k = 0; k < 4; k++) {
+	for (k = 0; k < 4; ++k) {
 		unsigned v = 0;
 		size_t d = 0;
 
@@ -124,7 +124,7 @@ bool inet_parse6(uint8_t b[16], const char *p, size_t n)
 		return false;
 
 	memset(b, 0, 16);
-	for (k = 0; k < nw; k++) {
+	for (k = 0; k < nw; ++k) {
 		int at = (gap >= 0 && k >= gap) ? 8 - nw + k : k;
 
 		b[2 * at]     = (uint8_t)(w[k] >> 8);
@@ -194,7 +194,7 @@ const char *inet_ntop(int af, const void *restrict src, char *restrict dst,
 	int i, best = -1, bestlen = 0;
 
 	if (af == AF_INET) {
-		for (i = 0; i < 4; i++) {
+		for (i = 0; i < 4; ++i) {
 			if (i)
 				*p++ = '.';
 			p = put_dec(p, a[i]);
@@ -203,10 +203,10 @@ const char *inet_ntop(int af, const void *restrict src, char *restrict dst,
 	else if (af == AF_INET6) {
 		unsigned w[8];
 
-		for (i = 0; i < 8; i++)
+		for (i = 0; i < 8; ++i)
 			w[i] = (unsigned)a[2 * i] << 8 | a[2 * i + 1];
 
-		for (i = 0; i < 8; i++) {
+		for (i = 0; i < 8; ++i) {
 			int j = i;
 
 			while (j < 8 && !w[j])
@@ -219,7 +219,7 @@ const char *inet_ntop(int af, const void *restrict src, char *restrict dst,
 				i = j - 1;
 		}
 
-		for (i = 0; i < 8; i++) {
+		for (i = 0; i < 8; ++i) {
 			if (i == best) {
 				*p++ = ':';
 				*p++ = ':';

@@ -103,7 +103,7 @@ const char *transport_via_host(void)
 		return via_host;
 
 	rand_bytes(rnd, sizeof(rnd));
-	for (i = 0; i < sizeof(rnd); i++)
+	for (i = 0; i < sizeof(rnd); ++i)
 		via_host[i] = hex[rnd[i] & 0x1f];
 	(void)re_snprintf(&via_host[i], sizeof(via_host) - i, ".invalid");
 
@@ -198,7 +198,7 @@ static int rewrite_head(struct mbuf *out, const uint8_t *p, size_t n)
 	}
 	plen = strlen(laddr_str);
 
-	for (head = 0; head + 4 <= n; head++) {
+	for (head = 0; head + 4 <= n; ++head) {
 		if (!memcmp(p + head, "\r\n\r\n", 4))
 			break;
 	}

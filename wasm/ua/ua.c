@@ -127,7 +127,7 @@ static void conn_handler(const struct sip_msg *msg, void *arg)
 /* A display name goes between quotes in From: nothing may end them */
 static bool display_ok(const char *s)
 {
-	for (; *s; s++) {
+	for (; *s; ++s) {
 		if ((unsigned char)*s < 0x20 || *s == 0x7f || *s == '"' ||
 		    *s == '\\')
 			return false;
@@ -244,7 +244,7 @@ static int creds_secrets(struct auth_creds *creds, const struct odict *o,
 		*havep = true;
 	}
 
-	for (i = 0; ha1 && i < ARRAY_SIZE(ha1keys); i++) {
+	for (i = 0; ha1 && i < ARRAY_SIZE(ha1keys); ++i) {
 		const char *hex = cfg_str(ha1->u.odict, ha1keys[i].key);
 
 		if (!hex)

@@ -1,0 +1,156 @@
+#!/usr/bin/env node
+/**
+ * @file ccheck.js  The C style check of STYLE.md section 4, run by make test
+ *
+ * The rules baresip's test/ccheck.py checks (re/.github/workflows/lint.yml
+ * runs it), over our C: wasm/, tests/c/, tests/fuzz/.
+ *  - indentation with tabs (spaces may only follow tabs, to align; a
+ *    label is indented by one space, as in libre: " out:");
+ *  - at most 79 columns, a tab counting to the next multiple of 8 (not
+ *    yet enforced: the lines over it are counted and listed with -v, so
+ *    the count can only go down; issue 12 wraps them);
+ *  - comments in slash-star form only, no double slash;
+ *  - a space after if, for, while and switch: `if (`;
+ *  - `else` on the line after the closing brace, never `} else`;
+ *  - pre-increment in a for statement's step: `++i`, not `i++`;
+ *  - lowercase hex digits: 0x7fff, not 0x7FFF;
+ *  - at most 3000 lines per .c file.
+ * String and character literals and comments are blanked before the code
+ * rules run, so `"wss://"` is not a comment and `"0xFF"` not a number.
+ *
+ * Usage: node tools/ccheck.js [-v] [FILE...]   (default: every C file above)
+ * Prints each violation as FILE:LINE: rule: text, then "N passed, N
+ * failed" (files); exits 1 if any file fails.  -v also lists the lines
+ * over 79 columns.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const DIRS = ['wasm', 'tests/c', 'tests/fuzz'];
+const MAX_COLS = 79;
+const MAX_LINES = 3000;
+/* lines over MAX_COLS when the check came in: the count may not grow */
+const COLUMNS_ALLOWED = 57;
+
+/** Every .c and .h under @p dir */
+function cFiles(dir) {
+  const out = [];
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...cFiles(p));
+    else if (/\.[ch]$/.test(e.name)) out.push(p);
+  }
+  return out;
+}
+
+/** Columns of a line, tabs to the next multiple of 8 */
+function columns(line) {
+  let col = 0;
+  for (const ch of line) col = ch === '\t' ? (col + 8) & ~7 : col + 1;
+  return col;
+}
+
+/**
+ * The code of each line with literals and comments blanked (kept as
+ * spaces, so columns do not move); comments may span lines
+ * @param {string[]} lines
+ */
+function codeOnly(lines) {
+  let inComment = false;
+  return lines.map((line) => {
+    let out = '';
+    for (let i = 0; i < line.length; i++) {
+      const c = line[i];
+      if (inComment) {
+        if (c === '*' && line[i + 1] === '/') {
+          inComment = false;
+          out += '  ';
+          i++;
+        }
+        else out += ' ';
+      }
+      else if (c === '/' && line[i + 1] === '*') {
+        inComment = true;
+        out += '  ';
+        i++;
+      }
+      else if (c === '"' || c === '\'') {
+        let j = i + 1;
+        while (j < line.length && line[j] !== c) j += line[j] === '\\' ? 2 : 1;
+        out += c + ' '.repeat(Math.max(0, Math.min(j, line.length) - i - 1)) + (j < line.length ? c : '');
+        i = j;
+      }
+      else out += c;
+    }
+    return out;
+  });
+}
+
+/** The step (third clause) of a for statement that starts on @p c, or '' */
+function forStep(c) {
+  const m = /\bfor\s*\(/.exec(c);
+  if (!m) return '';
+  let depth = 1;
+  const parts = [''];
+  for (const ch of c.slice(m.index + m[0].length)) {
+    if (ch === '(') depth++;
+    else if (ch === ')' && --depth === 0) break;
+    if (ch === ';' && depth === 1) parts.push('');
+    else parts[parts.length - 1] += ch;
+  }
+  return parts[2] ?? '';
+}
+
+const RULES = [
+  ['tabs', (l) => /^ +/.test(l) && !/^ [A-Za-z_]\w*:\s*$/.test(l) && !/^ \*/.test(l)],
+];
+const CODE_RULES = [
+  ['comment', (c) => c.includes('//')],
+  ['keyword space', (c) => /\b(if|for|while|switch)\(/.test(c)],
+  ['else', (c) => /\}\s*else\b/.test(c)],
+  ['pre-increment', (c) => /[\w\])](\+\+|--)/.test(forStep(c))],
+  ['hex', (c) => /\b0[xX][0-9a-fA-F]*[A-F]|\b0X/.test(c)],
+];
+
+/** Lines over MAX_COLS, as FILE:LINE */
+const wide = [];
+
+/** @returns {string[]} the violations of one file */
+function check(file) {
+  const text = fs.readFileSync(file, 'utf8');
+  const lines = text.split('\n');
+  const rel = path.relative(ROOT, file);
+  const bad = [];
+  if (file.endsWith('.c') && lines.length > MAX_LINES) {
+    bad.push(`${rel}:${lines.length}: lines: over ${MAX_LINES}`);
+  }
+  const code = codeOnly(lines);
+  lines.forEach((line, i) => {
+    if (columns(line) > MAX_COLS) wide.push(`${rel}:${i + 1}: columns: ${line.trim()}`);
+    for (const [rule, test] of RULES) if (test(line)) bad.push(`${rel}:${i + 1}: ${rule}: ${line.trim()}`);
+    for (const [rule, test] of CODE_RULES) if (test(code[i])) bad.push(`${rel}:${i + 1}: ${rule}: ${line.trim()}`);
+  });
+  return bad;
+}
+
+const args = process.argv.slice(2);
+const verbose = args[0] === '-v';
+if (verbose) args.shift();
+const files = args.length ? args.map((f) => path.resolve(f)) :
+  DIRS.flatMap((d) => cFiles(path.join(ROOT, d))).sort();
+let failed = 0;
+for (const f of files) {
+  const bad = check(f);
+  if (bad.length) failed++;
+  for (const b of bad) console.log(b);
+}
+if (verbose) for (const w of wide) console.log(w);
+console.log(`ccheck: ${wide.length} lines over ${MAX_COLS} columns (at most ${COLUMNS_ALLOWED}: ` +
+  'to be wrapped; -v lists them)');
+// the whole tree: a new over-long line fails the run (a file list checks only the rules above)
+const widerThanBefore = !args.length && wide.length > COLUMNS_ALLOWED;
+if (widerThanBefore) failed++;
+console.log(`${files.length - failed + (widerThanBefore ? 1 : 0)} passed, ${failed} failed`);
+process.exitCode = failed ? 1 : 0;
