@@ -9,6 +9,9 @@
 #include <re.h>
 #include "spjs.h"
 #include "abi.h"
+#include "policy.h"
+#include "flow.h"
+#include "call.h"
 #include "test.h"
 
 
@@ -1044,6 +1047,61 @@ int test_call_options_out(void)
 		  "\"target\":\"bob\"}");
 	TEST_ASSERT(fake_spjs_event("{\"id\":6,\"err\":\"not-found\""));
 	err = 0;
+
+ out:
+	return err;
+}
+
+
+/* A confirmed call is told what happens to the phone's flow (ua.c passes
+ * on the owner's events, wasm/transport/flow.c): it stays up while the
+ * flow is lost, and a new flow is a replaced one.  A message to send
+ * opens the new flow at once: no back-off for a phone with nothing to
+ * bring back. */
+int test_call_flow_events(void)
+{
+	const char *ev;
+	char buf[128];
+	int call = 0, n, err;
+
+	err = phone_open("mdns");
+	TEST_ERR(err);
+	err = call_new(&call, "\"iceTransportPolicy\":\"all\"");
+	TEST_ERR(err);
+	err = media(3, call, "chrome-audio-offer-host-ipv6-tcp.aiortc.sdp");
+	TEST_ERR(err);
+	transport_up();
+	err = respond(200, "OK", "asterisk20-audio-answer-dtls.sdp");
+	TEST_ERR(err);
+	TEST_ASSERT(fake_spjs_event("{\"ev\":\"accepted\""));
+	TEST_EQUALS(0, call_flow_state(call_lookup(call)));
+
+	/* the flow closes: the call stays, it knows; nothing reopens */
+	n = fake_spjs.nevents;
+	err = sp_ws_state(fake_spjs.last_conn, 2, 1006);
+	TEST_ERR(err);
+	settle();
+	TEST_EQUALS(FLOW_DOWN, call_flow_state(call_lookup(call)));
+	TEST_ASSERT(!fake_spjs_event("{\"ev\":\"ended\""));
+	TEST_EQUALS(n + 1, fake_spjs.nevents);  /* the transport event */
+	TEST_EQUALS(1, fake_spjs.opens);
+
+	/* a re-INVITE (hold) opens a new flow at once: the call saw it
+	 * replaced */
+	(void)re_snprintf(buf, sizeof(buf), "{\"v\":1,\"id\":6,"
+			  "\"cmd\":\"call.hold\",\"call\":%d,"
+			  "\"hold\":true}", call);
+	err = cmd(buf);
+	TEST_ERR(err);
+	err = media(5, call, "chrome-audio-offer-host-ipv6-tcp.aiortc.sdp");
+	TEST_ERR(err);
+	TEST_EQUALS(2, fake_spjs.opens);
+	transport_up();
+	TEST_EQUALS(FLOW_REPLACED, call_flow_state(call_lookup(call)));
+	TEST_ASSERT(!strncmp(fake_spjs_sent(fake_spjs.nsent - 1),
+			     "INVITE ", 7));
+	ev = fake_spjs_event("{\"ev\":\"transport\"");
+	TEST_ASSERT(ev);
 
  out:
 	return err;

@@ -152,6 +152,8 @@ const char *fake_spjs_sent(int i);
 	X(test_ua_register_auth_failed)		\
 	X(test_ua_no_ip_in_headers)		\
 	X(test_ua_register_recovers)		\
+	X(test_ua_flow_reopen)			\
+	X(test_flow_backoff)			\
 	X(test_ua_credentials_on_demand)	\
 	X(test_ua_credentials_refused)		\
 	X(test_call_outgoing)			\
@@ -164,7 +166,8 @@ const char *fake_spjs_sent(int i);
 	X(test_call_misuse)			\
 	X(test_call_no_candidates_outgoing)	\
 	X(test_call_no_candidates_incoming)	\
-	X(test_call_options_out)
+	X(test_call_options_out)		\
+	X(test_call_flow_events)
 
 #define X(name) int name(void);
 TESTS(X)

@@ -5,12 +5,14 @@
  * server (answers built from the REGISTER the core sent).  The real
  * server is Kamailio in tests/node/register.test.js.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
 #include <re.h>
 #include "spjs.h"
 #include "abi.h"
 #include "auth.h"
+#include "flow.h"
 #include "test.h"
 
 
@@ -648,6 +650,105 @@ int test_ua_credentials_refused(void)
 	TEST_ERR(err);
 	ev = fake_spjs_event("{\"id\":10,");
 	TEST_ASSERT(ev && strstr(ev, "\"err\":\"invalid-argument\""));
+
+ out:
+	return err;
+}
+
+
+static bool opened_thrice(void)
+{
+	return fake_spjs.opens >= 3;
+}
+
+
+/* The flow's owner (wasm/transport/flow.c): a lost registration wants
+ * its flow back, reopened after a back-off that grows while reopening
+ * fails and starts over once registered; unregistering stops it */
+int test_ua_flow_reopen(void)
+{
+	uint64_t t0;
+	const char *ev;
+	int err, opens;
+
+	err = open_and_register();
+	TEST_ERR(err);
+	err = answer(200, "OK", NULL);
+	TEST_ERR(err);
+
+	/* lost: one registration-failed, nothing sent until a new flow */
+	err = sp_ws_state(fake_spjs.last_conn, 2, 1006);
+	TEST_ERR(err);
+	TEST_EQUALS(1, count_events("\"ev\":\"registration-failed\""));
+	TEST_ASSERT(wait_for(3000, reopened));
+
+	/* that flow closes before it opens: silent, the wait doubles */
+	t0 = tmr_jiffies();
+	err = sp_ws_state(fake_spjs.last_conn, 2, 1006);
+	TEST_ERR(err);
+	TEST_ASSERT(wait_for(4000, opened_thrice));
+	TEST_ASSERT(tmr_jiffies() - t0 >= 1500);
+	TEST_EQUALS(1, count_events("\"ev\":\"registration-failed\""));
+	TEST_EQUALS(1, fake_spjs.nsent);
+
+	/* it opens: the REGISTER goes out on it */
+	err = sp_ws_state(fake_spjs.last_conn, 1, 0);
+	TEST_ERR(err);
+	settle();
+	TEST_EQUALS(2, fake_spjs.nsent);
+	TEST_ASSERT(!strncmp(fake_spjs_sent(1), "REGISTER ", 9));
+	err = answer(200, "OK", NULL);
+	TEST_ERR(err);
+	TEST_EQUALS(2, count_events("\"ev\":\"registered\""));
+
+	/* lost again: the back-off started over at 1 s +-20% */
+	err = sp_ws_state(fake_spjs.last_conn, 2, 1006);
+	TEST_ERR(err);
+	TEST_EQUALS(2, count_events("\"ev\":\"registration-failed\""));
+	ev = fake_spjs.events[(fake_spjs.nevents - 1) % 64];
+	ev = strstr(ev, "\"retryIn\":");
+	TEST_ASSERT(ev);
+	TEST_ASSERT(atoi(ev + 10) >= 800 && atoi(ev + 10) <= 1200);
+
+	/* unregistering: no binding to bring back, no flow reopened */
+	opens = fake_spjs.opens;
+	(void)cmd("{\"v\":1,\"id\":9,\"cmd\":\"phone.unregister\","
+		  "\"phone\":1}");
+	t0 = tmr_jiffies();
+	while (tmr_jiffies() - t0 < 1500)
+		(void)sp_tick(0);
+	TEST_EQUALS(opens, fake_spjs.opens);
+	err = cmd("{\"v\":1,\"id\":10,\"cmd\":\"phone.close\",\"phone\":1}");
+	TEST_ERR(err);
+
+ out:
+	return err;
+}
+
+
+/* The one back-off schedule: 1 s doubling to 60 s, +-20% */
+int test_flow_backoff(void)
+{
+	static const uint32_t base[] = {1000, 2000, 4000, 8000, 16000,
+					32000, 60000, 60000, 60000};
+	uint32_t d, lo = UINT32_MAX, hi = 0;
+	unsigned i, k;
+	int err = 0;
+
+	for (i = 0; i < ARRAY_SIZE(base); ++i) {
+		for (k = 0; k < 200; ++k) {
+			d = flow_backoff_ms(i);
+			TEST_ASSERT(d >= base[i] * 8 / 10);
+			TEST_ASSERT(d <= base[i] * 12 / 10);
+			if (i == 0) {
+				lo = min(lo, d);
+				hi = max(hi, d);
+			}
+		}
+	}
+
+	/* jitter, not one value: phones dropped together spread out */
+	TEST_ASSERT(hi - lo >= 200);
 
  out:
 	return err;

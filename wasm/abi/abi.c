@@ -23,6 +23,7 @@
 #include "check.h"
 #include "crypto.h"
 #include "policy.h"
+#include "flow.h"
 #include "call.h"
 #include "transport.h"
 #include "ua.h"

@@ -21,6 +21,7 @@
 #include <re.h>
 #include "abi.h"
 #include "policy.h"
+#include "flow.h"
 #include "call.h"
 #include "ua.h"
 #include "handle.h"

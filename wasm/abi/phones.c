@@ -8,6 +8,7 @@
 #include <re.h>
 #include "handle.h"
 #include "policy.h"
+#include "flow.h"
 #include "call.h"
 #include "priv.h"
 

@@ -7,6 +7,7 @@
 #include <re.h>
 #include "abi.h"
 #include "policy.h"
+#include "flow.h"
 #include "call.h"
 #include "priv.h"
 

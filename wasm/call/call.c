@@ -27,6 +27,7 @@
 #include <re.h>
 #include "policy.h"
 #include "transport.h"
+#include "flow.h"
 #include "call.h"
 #include "handle.h"
 
@@ -69,6 +70,8 @@ struct call {
 	char *target;                /* outgoing: request URI            */
 	struct policy_verdict refused; /* remote SDP refused: the cause  */
 	struct tmr tmr;              /* ends the call outside a handler  */
+	enum flow_event flow;        /* the phone's flow since: 0, DOWN,
+					REPLACED (call_flow)             */
 	uint16_t end_status;
 	const char *end_cause;
 };
@@ -942,4 +945,43 @@ void call_close_all(struct list *lst)
 
 	while ((le = list_head(lst)))
 		end(le->data, "phone-closed", 0, NULL, 0);
+}
+
+
+/**
+ * Tell the calls of a phone what happened to its flow (wasm/transport/
+ * flow.c, through ua.c)
+ *
+ * A dialog reaches us over the flow it was set up on: Kamailio puts that
+ * WebSocket in its Record-Route.  After FLOW_DOWN no in-dialog request
+ * can reach us; after FLOW_REPLACED none will until we send one on the
+ * new flow, which moves the route (a re-INVITE, RFC 5626 5.4).  The
+ * resilience work sends that re-INVITE from here; today a call records
+ * the state (call_flow_state) and media, the browser's, goes on.
+ *
+ * @param lst The phone's calls
+ * @param ev  FLOW_DOWN or FLOW_REPLACED (FLOW_UP: the first flow, which
+ *            every call is on)
+ */
+void call_flow(struct list *lst, enum flow_event ev)
+{
+	struct le *le;
+
+	if (ev == FLOW_UP)
+		return;
+
+	for (le = list_head(lst); le; le = le->next) {
+		struct call *call = le->data;
+
+		/* replaced only matters to a call that lost its flow */
+		if (ev == FLOW_DOWN || call->flow == FLOW_DOWN)
+			call->flow = ev;
+	}
+}
+
+
+/** What happened to the phone's flow since the call began (0: nothing) */
+enum flow_event call_flow_state(const struct call *call)
+{
+	return call ? call->flow : 0;
 }

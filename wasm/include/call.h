@@ -5,6 +5,8 @@
  * (CALL_EV_MEDIA_NEED), passes what the shim returns through the local SDP
  * policy before it leaves, and hands every remote SDP that passed the
  * remote policy back to the shim (CALL_EV_MEDIA_REMOTE).
+ *
+ * Needs flow.h (and policy.h) included first.
  */
 
 /** The methods a phone implements, as the Allow header (RFC 3261 20.5)
@@ -90,5 +92,7 @@ int  call_handle(const struct call *call);
 int  call_phone(const struct call *call);
 const char *call_id(const struct call *call);
 void call_close_all(struct list *calls);
+void call_flow(struct list *calls, enum flow_event ev);
+enum flow_event call_flow_state(const struct call *call);
 const char *call_cause(uint16_t status);
 int  call_target(char **targetp, const char *aor, const char *target);

@@ -30,6 +30,8 @@ int  reg_alloc(struct reg **regp, struct sip *sip, const char *aor,
 	       struct auth_creds *creds, reg_event_h *eh, void *arg);
 int  reg_register(struct reg *reg);
 int  reg_unregister(struct reg *reg);
-void reg_transport_closed(struct reg *reg);
+void reg_flow_down(struct reg *reg, uint32_t retry_in);
+void reg_flow_up(struct reg *reg);
+bool reg_recovering(const struct reg *reg);
 void reg_credentials(struct reg *reg, bool ok);
 bool reg_registered(const struct reg *reg);

@@ -9,10 +9,14 @@
  * then a final "auth-failed".  Every outcome reaches the handler once.
  *
  * Recovery: a registration that was in place and is lost to the network
- * (the flow closed, a timeout, a 5xx) is retried with exponential back-off
- * (1 s doubling to 60 s, +-20% jitter) until it succeeds, a final refusal
- * (4xx, auth) arrives, or the application unregisters.  The loss is
- * reported once, with the delay of the first retry; retries are silent.
+ * comes back until it succeeds, a final refusal (4xx, auth) arrives, or
+ * the application unregisters.  The loss is reported once, with the
+ * delay of the first retry; retries are silent.  Two kinds of loss:
+ *   - the flow closed: the flow's owner (wasm/transport/flow.c) reopens
+ *     it with its back-off (reg_flow_down gets the wait), and the
+ *     REGISTER goes out on the new flow (reg_flow_up);
+ *   - a timeout or a 5xx on an open flow: the request is retried here,
+ *     on the same schedule (flow_backoff_ms: 1 s doubling to 60 s, +-20%).
  *
  * Credentials the app supplies on demand (auth_creds_set_ondemand, short-
  * lived ones from the site's backend): a challenge that the credential
@@ -24,6 +28,7 @@
 #include <re.h>
 #include "auth.h"
 #include "transport.h"
+#include "flow.h"
 #include "reg.h"
 
 
@@ -37,8 +42,6 @@ enum {
 	REG_EXPIRES_MIN     = 30,
 	REG_EXPIRES_MAX     = 86400,
 	REG_REFRESH_PERCENT = 90,
-	REG_RETRY_MIN_MS    = 1000,
-	REG_RETRY_MAX_MS    = 60000,
 	REG_CREDS_WAIT_MS   = 30000,
 };
 
@@ -66,6 +69,8 @@ struct reg {
 	unsigned minexpc;
 	unsigned retryc;      /* retries since the binding was lost */
 	bool recover;         /* a binding existed: retry its loss  */
+	bool waiting;         /* lost with the flow: register when a
+				 new one opens (reg_flow_up)         */
 	bool refetched;       /* this request replaced a refused one */
 	reg_event_h *eh;
 	void *arg;
@@ -120,9 +125,13 @@ static void unpark(struct reg *reg)
 }
 
 
-/* The request failed: report it, and retry a lost binding (see top) */
+/*
+ * The request failed: report it, and retry a lost binding (see top).
+ * @p reopen_in: the flow was lost and its owner reopens it after that
+ * many ms (reg_flow_down); 0: a retry, if any, is ours.
+ */
 static void fail(struct reg *reg, uint16_t status, const char *code,
-		 const struct sip_msg *msg)
+		 const struct sip_msg *msg, uint32_t reopen_in)
 {
 	bool network = !status || status == 408 || status >= 500;
 	uint32_t delay = 0;
@@ -133,11 +142,12 @@ static void fail(struct reg *reg, uint16_t status, const char *code,
 	unpark(reg);
 
 	if (reg->recover && network) {
-		delay = min(REG_RETRY_MAX_MS,
-			    REG_RETRY_MIN_MS << min(reg->retryc, 6));
-		delay = delay * 8 / 10 + (uint32_t)(rand_u32() % (delay * 4 /
-								  10 + 1));
-		tmr_start(&reg->tmr, delay, retry_handler, reg);
+		delay = reopen_in;
+		reg->waiting = delay != 0;
+		if (!delay) {
+			delay = flow_backoff_ms(reg->retryc);
+			tmr_start(&reg->tmr, delay, retry_handler, reg);
+		}
 		if (reg->retryc++)
 			return;
 	}
@@ -156,7 +166,7 @@ static void retry_handler(void *arg)
 
 	reg->state = REG_REGISTERING;
 	if (send_request(reg, true))
-		fail(reg, 0, "transport-closed", NULL);
+		fail(reg, 0, "transport-closed", NULL, 0);
 }
 
 
@@ -165,7 +175,7 @@ static void refresh_handler(void *arg)
 	struct reg *reg = arg;
 
 	if (send_request(reg, true))
-		fail(reg, 0, "transport-closed", NULL);
+		fail(reg, 0, "transport-closed", NULL, 0);
 }
 
 
@@ -256,7 +266,7 @@ static void response_handler(int err, const struct sip_msg *msg, void *arg)
 
 	if (err || !msg) {
 		fail(reg, 0, err == ETIMEDOUT ? "timeout" : "transport-closed",
-		     NULL);
+		     NULL, 0);
 		return;
 	}
 
@@ -278,7 +288,7 @@ static void response_handler(int err, const struct sip_msg *msg, void *arg)
 					contact_handler, reg);
 		if (!reg->granted) {
 			reg->recover = false;
-			fail(reg, msg->scode, "rejected", msg);
+			fail(reg, msg->scode, "rejected", msg, 0);
 			return;
 		}
 
@@ -321,13 +331,13 @@ static void response_handler(int err, const struct sip_msg *msg, void *arg)
 	}
 
 	if (msg->scode == 401 || msg->scode == 407)
-		fail(reg, msg->scode, fail_code(reg), msg);
+		fail(reg, msg->scode, fail_code(reg), msg, 0);
 	else if (msg->scode == 403)
-		fail(reg, msg->scode, "auth-failed", msg);
+		fail(reg, msg->scode, "auth-failed", msg, 0);
 	else if (msg->scode == 408)
-		fail(reg, msg->scode, "timeout", msg);
+		fail(reg, msg->scode, "timeout", msg, 0);
 	else
-		fail(reg, msg->scode, "rejected", msg);
+		fail(reg, msg->scode, "rejected", msg, 0);
 }
 
 
@@ -461,6 +471,7 @@ int reg_register(struct reg *reg)
 	tmr_cancel(&reg->tmr);
 	reg->state = REG_REGISTERING;
 	reg->retryc = 0;
+	reg->waiting = false;
 
 	err = send_request(reg, true);
 	if (err)
@@ -485,6 +496,7 @@ int reg_unregister(struct reg *reg)
 	tmr_cancel(&reg->tmr);
 	reg->recover = false;
 	reg->retryc = 0;
+	reg->waiting = false;
 
 	if (reg->state == REG_IDLE)
 		return EALREADY;
@@ -501,8 +513,13 @@ int reg_unregister(struct reg *reg)
 /**
  * The flow closed: a request in progress can get no answer, so it fails
  * now rather than at timer F (32 s); a binding over that flow is lost.
+ *
+ * @param reg      Registration
+ * @param retry_in 0, or the wait before the flow's owner reopens it
+ *                 (the phone asks for that while reg_recovering()): the
+ *                 REGISTER then goes out on the new flow (reg_flow_up)
  */
-void reg_transport_closed(struct reg *reg)
+void reg_flow_down(struct reg *reg, uint32_t retry_in)
 {
 	if (!reg || reg->state == REG_IDLE)
 		return;
@@ -517,7 +534,27 @@ void reg_transport_closed(struct reg *reg)
 		return;
 	}
 
-	fail(reg, 0, "transport-closed", NULL);
+	fail(reg, 0, "transport-closed", NULL, retry_in);
+}
+
+
+/**
+ * A new flow opened: a registration lost with the old one goes out on it
+ */
+void reg_flow_up(struct reg *reg)
+{
+	if (!reg || !reg->waiting)
+		return;
+
+	reg->waiting = false;
+	retry_handler(reg);
+}
+
+
+/** True while a lost binding should come back (the flow is wanted) */
+bool reg_recovering(const struct reg *reg)
+{
+	return reg && reg->recover && reg->state != REG_UNREGISTERING;
 }
 
 
@@ -541,7 +578,7 @@ void reg_credentials(struct reg *reg, bool ok)
 	tmr_cancel(&reg->wait);
 
 	if (!ok) {
-		fail(reg, 0, "credentials-unavailable", NULL);
+		fail(reg, 0, "credentials-unavailable", NULL, 0);
 	}
 	else {
 		/* the new credential answers as if for the first time */
@@ -549,7 +586,7 @@ void reg_credentials(struct reg *reg, bool ok)
 		err = challenged(reg, msg);
 		if (err)
 			fail(reg, msg->scode, err == EAUTH ? fail_code(reg) :
-			     "transport-closed", msg);
+			     "transport-closed", msg, 0);
 	}
 
 	mem_deref(msg);

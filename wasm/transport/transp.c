@@ -8,8 +8,12 @@
  * flow, whatever its next hop (Request-URI, Record-Route, a Contact's
  * *.invalid host): libre's routing picks an address, the address is not
  * used.  A message sent while the flow opens waits in its queue; when the
- * flow closes the waiting ones fail, and the next message opens a new
- * one.  The flow lives as long as the browser keeps it (no idle timer).
+ * flow closes the waiting ones fail.  This file is the mechanism: the
+ * flow opens when its owner says so (transport_open; the owner is asked
+ * with TRANSPORT_NEEDED when a message finds no flow) and the owner is
+ * told when it opened or closed.  The policy, when to open and reopen,
+ * is wasm/transport/flow.c's.  The flow lives as long as the browser
+ * keeps it (no idle timer).
  *
  * Every frame passes the strict message check (wasm/check/) before the
  * SIP stack sees it, and the stack gets the message the check decoded.
@@ -240,18 +244,10 @@ static int frame_send(struct sip_conn *conn, struct mbuf *mb)
 }
 
 
-/* The flow of @p transp: the one open or opening, else a new one */
-static int flow_get(struct sip_conn **connp, struct sip_transport *transp)
+/* Open a new flow for @p transp (none is open or opening) */
+static int flow_new(struct sip_transport *transp)
 {
 	struct sip_conn *conn;
-
-	if (transp->conn) {
-		*connp = transp->conn;
-		return 0;
-	}
-
-	if (!transp->url)
-		return ENOTCONN;
 
 	conn = mem_zalloc(sizeof(*conn), conn_destructor);
 	if (!conn)
@@ -271,9 +267,42 @@ static int flow_get(struct sip_conn **connp, struct sip_transport *transp)
 
 	conn->transp = transp;
 	transp->conn = conn;
-	*connp = conn;
 
 	return 0;
+}
+
+
+/* The flow of @p transp: the one open or opening, else the one its owner
+ * opens when asked (TRANSPORT_NEEDED) */
+static int flow_get(struct sip_conn **connp, struct sip_transport *transp)
+{
+	if (!transp->conn)
+		transp->eventh(TRANSPORT_NEEDED, 0, transp->arg);
+
+	if (!transp->conn)
+		return ENOTCONN;
+
+	*connp = transp->conn;
+
+	return 0;
+}
+
+
+/**
+ * Open the flow of a SIP stack, unless one is open or opening
+ *
+ * @param sip SIP stack with a transport (transport_attach)
+ *
+ * @return 0 if a flow is open or opening, otherwise errorcode
+ */
+int transport_open(struct sip *sip)
+{
+	struct sip_transport *transp = transp_find(sip, SIP_TRANSP_WSS);
+
+	if (!transp || !transp->url)
+		return EINVAL;
+
+	return transp->conn ? 0 : flow_new(transp);
 }
 
 
@@ -437,8 +466,7 @@ static void flow_open(struct sip_conn *conn)
 		return;
 
 	conn->open = true;
-	if (transp->eventh)
-		transp->eventh(TRANSPORT_OPEN, 0, transp->arg);
+	transp->eventh(TRANSPORT_OPEN, 0, transp->arg);
 
 	queue_flush(conn, 0);
 }
@@ -458,8 +486,7 @@ static void flow_closed(struct sip_conn *conn, int code)
 	else
 		mem_ref(conn);
 
-	if (transp->eventh)
-		transp->eventh(TRANSPORT_CLOSED, code, transp->arg);
+	transp->eventh(TRANSPORT_CLOSED, code, transp->arg);
 
 	queue_flush(conn, ECONNRESET);
 	mem_deref(conn);
@@ -505,7 +532,7 @@ int transport_state_set(int handle, enum transport_state state, int code)
  *
  * @param sip    SIP stack (from sip_alloc), without a transport yet
  * @param url    wss:// URL, already checked by policy_transport_check()
- * @param eventh Handler of WebSocket state changes (optional)
+ * @param eventh The flow's owner: told of state changes, asked to open
  * @param arg    Handler argument
  *
  * @return 0 if success, otherwise errorcode
@@ -516,7 +543,7 @@ int transport_attach(struct sip *sip, const char *url,
 	struct sip_transport *transp;
 	int err;
 
-	if (!sip || !url || sip->transpl.head)
+	if (!sip || !url || !eventh || sip->transpl.head)
 		return EINVAL;
 
 	transp = mem_zalloc(sizeof(*transp), transp_destructor);

@@ -13,6 +13,7 @@
 #include <re.h>
 #include "auth.h"
 #include "policy.h"
+#include "flow.h"
 #include "call.h"
 #include "ua.h"
 #include "message.h"

@@ -24,6 +24,7 @@
 #include <re.h>
 #include "auth.h"
 #include "policy.h"
+#include "flow.h"
 #include "call.h"
 #include "message.h"
 #include "reg.h"
@@ -48,6 +49,7 @@ struct ua {
 	struct auth_creds *creds;
 	struct tmr creds_tmr;   /* zeroizes a short-lived credential */
 	bool pinned;            /* config.realm: HA1s may be used    */
+	struct flow *flow;      /* the connection's owner (flow.c)  */
 	struct reg *reg;
 	struct list calls;
 	struct call_ctx cctx;   /* what the calls need from the phone */
@@ -72,6 +74,7 @@ static void destructor(void *arg)
 	if (ua->sip)
 		sip_close(ua->sip, true);
 	ua->sip = mem_deref(ua->sip);
+	ua->flow = mem_deref(ua->flow);   /* holds the stack: last */
 	ua->creds = mem_deref(ua->creds);
 	mem_deref(ua->aor);
 	mem_deref(ua->display);
@@ -137,20 +140,34 @@ static bool display_ok(const char *s)
 }
 
 
-static void transport_handler(enum transport_state state, int code,
-			      void *arg)
+/*
+ * The flow's owner reports (flow.c): the app gets a transport event, the
+ * registration and every call are told.  A lost binding wants the flow
+ * back: the owner reopens it after its back-off, and the registration
+ * reports the loss with that wait.
+ */
+static void flow_handler(enum flow_event ev, int code, void *arg)
 {
 	struct ua *ua = arg;
 	struct ua_evinfo info;
+	uint32_t retry_in = 0;
 
 	memset(&info, 0, sizeof(info));
-	info.state  = state == TRANSPORT_OPEN ? "open" : "closed";
+	info.state  = ev == FLOW_DOWN ? "closed" : "open";
 	info.wscode = code;
 
 	ua->eh(ua, UA_EV_TRANSPORT, &info, ua->arg);
 
-	if (state == TRANSPORT_CLOSED)
-		reg_transport_closed(ua->reg);
+	call_flow(&ua->calls, ev);
+
+	if (ev != FLOW_DOWN) {
+		reg_flow_up(ua->reg);
+		return;
+	}
+
+	if (reg_recovering(ua->reg))
+		retry_in = flow_reopen(ua->flow);
+	reg_flow_down(ua->reg, retry_in);
 }
 
 
@@ -170,6 +187,7 @@ static void reg_handler(enum reg_event ev, const struct reg_info *ri,
 	switch (ev) {
 
 	case REG_EV_REGISTERED:
+		flow_settled(ua->flow);
 		ua->eh(ua, UA_EV_REGISTERED, &info, ua->arg);
 		break;
 
@@ -434,7 +452,7 @@ int ua_alloc(struct ua **uap, const struct odict *cfg, ua_event_h *eh,
 
 	/* WSS only; a ";transport=ws" next hop (Kamailio's Record-Route)
 	 * also takes it: tools/patches/libre-request-ws-param.patch */
-	err = transport_attach(ua->sip, server, transport_handler, ua);
+	err = flow_alloc(&ua->flow, ua->sip, server, flow_handler, ua);
 	if (err)
 		goto out;
 
@@ -589,14 +607,26 @@ int ua_credentials(struct ua *ua, const struct odict *c,
 /** Register the account; outcome as UA_EV_REGISTERED / _FAILED */
 int ua_register(struct ua *ua)
 {
-	return ua ? reg_register(ua->reg) : EINVAL;
+	if (!ua)
+		return EINVAL;
+
+	/* the app asks anew: the back-off starts over */
+	flow_settled(ua->flow);
+
+	return reg_register(ua->reg);
 }
 
 
 /** Remove the registration; outcome as UA_EV_UNREGISTERED */
 int ua_unregister(struct ua *ua)
 {
-	return ua ? reg_unregister(ua->reg) : EINVAL;
+	if (!ua)
+		return EINVAL;
+
+	/* no binding to bring back: the flow is not reopened for it */
+	flow_reopen_cancel(ua->flow);
+
+	return reg_unregister(ua->reg);
 }
 
 
@@ -607,7 +637,7 @@ void ua_set_handle(struct ua *ua, int handle)
 
 	ua->handle = handle;
 	ua->cctx.phone = handle;
-	transport_set_owner(ua->sip, handle);
+	flow_set_owner(ua->flow, handle);
 }
 
 
