@@ -52,25 +52,6 @@ enum {
 	FLOW_RETRY_DOUBLINGS = 6,
 };
 
-struct flow {
-	struct sip *sip;      /* the stack whose transport we own */
-	struct tmr tmr;       /* the reopen wait                  */
-	unsigned attempt;     /* reopens since the flow settled   */
-	bool opened;          /* one opened: the next replaces it */
-	flow_event_h *eh;
-	void *arg;
-};
-
-
-static void destructor(void *arg)
-{
-	struct flow *flow = arg;
-
-	tmr_cancel(&flow->tmr);
-	mem_deref(flow->sip);
-}
-
-
 /**
  * The wait before reopen (or retry) number @p attempt, from 0: 1 s
  * doubling to 60 s, each drawn from +-20% around it
@@ -134,39 +115,27 @@ static void reopen_handler(void *arg)
 /**
  * Give a SIP stack its flow and its owner
  *
- * @param flowp Where the flow goes
- * @param sip   SIP stack without a transport yet (a reference is kept)
+ * @param flow  The owner, kept by the phone (which keeps @p sip too, and
+ *              calls flow_reopen_cancel() before it releases the
+ *              stack)
+ * @param sip   SIP stack without a transport yet
  * @param url   wss:// URL, already checked by policy_transport_check()
  * @param eh    Told of FLOW_UP, FLOW_DOWN and FLOW_REPLACED
  * @param arg   Handler argument
  *
  * @return 0 if success, otherwise errorcode
  */
-int flow_alloc(struct flow **flowp, struct sip *sip, const char *url,
-	       flow_event_h *eh, void *arg)
+int flow_init(struct flow *flow, struct sip *sip, const char *url,
+	      flow_event_h *eh, void *arg)
 {
-	struct flow *flow;
-	int err;
-
-	if (!flowp || !sip || !url || !eh)
+	if (!flow || !eh)
 		return EINVAL;
 
-	flow = mem_zalloc(sizeof(*flow), destructor);
-	if (!flow)
-		return ENOMEM;
-
-	err = transport_attach(sip, url, transport_handler, flow);
-	if (err) {
-		mem_deref(flow);
-		return err;
-	}
-
-	flow->sip = mem_ref(sip);
+	flow->sip = sip;
 	flow->eh  = eh;
 	flow->arg = arg;
-	*flowp = flow;
 
-	return 0;
+	return transport_attach(sip, url, transport_handler, flow);
 }
 
 
@@ -197,7 +166,8 @@ uint32_t flow_reopen(struct flow *flow)
 }
 
 
-/** The phone no longer wants the flow back (it unregistered) */
+/** The phone no longer wants the flow back (it unregistered, or it
+ *  closes) */
 void flow_reopen_cancel(struct flow *flow)
 {
 	if (flow)

@@ -49,7 +49,7 @@ struct ua {
 	struct auth_creds *creds;
 	struct tmr creds_tmr;   /* zeroizes a short-lived credential */
 	bool pinned;            /* config.realm: HA1s may be used    */
-	struct flow *flow;      /* the connection's owner (flow.c)  */
+	struct flow flow;       /* the connection's owner (flow.c)  */
 	struct reg *reg;
 	struct list calls;
 	struct call_ctx cctx;   /* what the calls need from the phone */
@@ -73,8 +73,8 @@ static void destructor(void *arg)
 	ua->reg = mem_deref(ua->reg);
 	if (ua->sip)
 		sip_close(ua->sip, true);
+	flow_reopen_cancel(&ua->flow);
 	ua->sip = mem_deref(ua->sip);
-	ua->flow = mem_deref(ua->flow);   /* holds the stack: last */
 	ua->creds = mem_deref(ua->creds);
 	mem_deref(ua->aor);
 	mem_deref(ua->display);
@@ -166,7 +166,7 @@ static void flow_handler(enum flow_event ev, int code, void *arg)
 	}
 
 	if (reg_recovering(ua->reg))
-		retry_in = flow_reopen(ua->flow);
+		retry_in = flow_reopen(&ua->flow);
 	reg_flow_down(ua->reg, retry_in);
 }
 
@@ -187,7 +187,7 @@ static void reg_handler(enum reg_event ev, const struct reg_info *ri,
 	switch (ev) {
 
 	case REG_EV_REGISTERED:
-		flow_settled(ua->flow);
+		flow_settled(&ua->flow);
 		ua->eh(ua, UA_EV_REGISTERED, &info, ua->arg);
 		break;
 
@@ -452,7 +452,7 @@ int ua_alloc(struct ua **uap, const struct odict *cfg, ua_event_h *eh,
 
 	/* WSS only; a ";transport=ws" next hop (Kamailio's Record-Route)
 	 * also takes it: tools/patches/libre-request-ws-param.patch */
-	err = flow_alloc(&ua->flow, ua->sip, server, flow_handler, ua);
+	err = flow_init(&ua->flow, ua->sip, server, flow_handler, ua);
 	if (err)
 		goto out;
 
@@ -611,7 +611,7 @@ int ua_register(struct ua *ua)
 		return EINVAL;
 
 	/* the app asks anew: the back-off starts over */
-	flow_settled(ua->flow);
+	flow_settled(&ua->flow);
 
 	return reg_register(ua->reg);
 }
@@ -624,7 +624,7 @@ int ua_unregister(struct ua *ua)
 		return EINVAL;
 
 	/* no binding to bring back: the flow is not reopened for it */
-	flow_reopen_cancel(ua->flow);
+	flow_reopen_cancel(&ua->flow);
 
 	return reg_unregister(ua->reg);
 }
@@ -637,7 +637,7 @@ void ua_set_handle(struct ua *ua, int handle)
 
 	ua->handle = handle;
 	ua->cctx.phone = handle;
-	flow_set_owner(ua->flow, handle);
+	flow_set_owner(&ua->flow, handle);
 }
 
 
