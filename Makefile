@@ -29,6 +29,7 @@ wasm-debug: deps
 
 wasm-release: deps
 	@$(SUBMAKE) VARIANT=wasm-release build/wasm-release/sipshield-core.wasm \
+		build/wasm-release/sipshield-core-debug.wasm \
 		build/wasm-release/sipshield-check.wasm \
 		build/wasm-release/sipshield-recorder.wasm
 

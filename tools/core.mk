@@ -3,6 +3,8 @@
 #   make -f tools/core.mk VARIANT=native        clang, ASan + UBSan, unit tests
 #   make -f tools/core.mk VARIANT=wasm-debug    emcc -O1, ASSERTIONS=2
 #   make -f tools/core.mk VARIANT=wasm-release  emcc -Oz, what ships in dist/
+#                                 (and sipshield-core-debug.wasm: every log
+#                                 level, what the shim loads for logLevel 3, 4)
 #
 # libre and mbedTLS are built from the Debian sources tools/deps.sh unpacked,
 # with our own file lists and defines (their own build systems probe the
@@ -112,7 +114,19 @@ endif
 EXE     := .js
 endif
 
+# The log lines compiled into our C (re_dbg.h: 4 warning, 5 notice, 6 info,
+# 7 debug).  The unit tests build them all, so that every line runs under
+# ASan/UBSan.  The release build keeps what the shim's logLevel 0..2 print
+# (errors, warnings; DBG_NOTICE is printed from level 3, for which the shim
+# loads the debug page core, DEBUG_PAGE_OBJS below, with every level): 4
+# drops the notices of auth/ and call/ and 156 B gzip from the page core.
+ifneq ($(filter native wasm-debug,$(VARIANT)),)
+DEBUG_LEVEL ?= 7
+else ifeq ($(VARIANT),wasm-release)
+DEBUG_LEVEL ?= 4
+else
 DEBUG_LEVEL ?= 5
+endif
 CFLAGS_ALL := $(OPT) -DHAVE_ARC4RANDOM
 
 RE_OBJS   := $(patsubst %.c,$(B)/obj/re/%.o,$(RE_SRCS))
@@ -166,6 +180,7 @@ FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(B)/%,$(FUZZ_SRCS))
 .PHONY: all libs test-bin fuzz-bin
 all: libs $(if $(NATIVE),,$(B)/sipshield-core.wasm $(B)/sipshield-check.wasm \
 		$(B)/sipshield-recorder.wasm) \
+	$(if $(filter wasm-release,$(VARIANT)),$(B)/sipshield-core-debug.wasm) \
 	$(if $(filter fuzz,$(VARIANT)),fuzz-bin,test-bin)
 fuzz-bin: $(FUZZ_BINS)
 libs: $(B)/libdeps.a $(B)/libcore.a
@@ -206,6 +221,36 @@ $(B)/obj/%-page.o: %.c $(wildcard wasm/include/*.h wasm/*/*.h) tools/core.mk
 	@$(CC) $(CFLAGS_ALL) $(RE_DEFS) $(WARN) $(INCS) -DPAGE_CORE \
 		-DDEBUG_LEVEL=$(DEBUG_LEVEL) -c $< -o $@
 
+# The page core with every log level: sipshield-core-debug.wasm, which the
+# shim loads for logLevel 3 and 4 (shim/core.js).  Only the files that log
+# above warning (and log.c: the errno names %m prints) differ from the
+# page core's: they are built again at DEBUG_LEVEL 7 into obj-debug/ and
+# linked ahead of the page core's other objects and libcore.a, as
+# PAGE_OBJS are.  Same exports, same imports (tests/node/logging.test.js);
+# 9 files more to compile, one more link and wasm-opt: 8 s more on a clean
+# `make dist` (2 loaded cores; the debug core alone, its objects removed).
+PAGE_SRCS  := $(patsubst $(B)/obj/%-page.o,%.c,$(PAGE_OBJS))
+DEBUG_SRCS := $(sort wasm/abi/log.c \
+	$(shell grep -l -e DEBUG_NOTICE -e DEBUG_INFO -e DEBUG_PRINTF \
+		$(CORE_SRCS)))
+DEBUG_PAGE_OBJS := \
+	$(patsubst %.c,$(B)/obj-debug/%-page.o,$(filter $(PAGE_SRCS),$(DEBUG_SRCS))) \
+	$(patsubst %.c,$(B)/obj-debug/%.o,$(filter-out $(PAGE_SRCS),$(DEBUG_SRCS))) \
+	$(filter-out $(patsubst %.c,$(B)/obj/%-page.o,$(DEBUG_SRCS)),$(PAGE_OBJS))
+
+$(B)/obj-debug/%.o: %.c $(wildcard wasm/include/*.h wasm/*/*.h) tools/core.mk
+	@mkdir -p $(@D)
+	@echo "  CC      $< (debug page core)"
+	@$(CC) $(CFLAGS_ALL) $(RE_DEFS) $(WARN) $(INCS) -DDEBUG_LEVEL=7 \
+		-DSIPSHIELD_VERSION=\"0.1.0\" -c $< -o $@
+
+$(B)/obj-debug/%-page.o: %.c $(wildcard wasm/include/*.h wasm/*/*.h) \
+		tools/core.mk
+	@mkdir -p $(@D)
+	@echo "  CC      $< (debug page core)"
+	@$(CC) $(CFLAGS_ALL) $(RE_DEFS) $(WARN) $(INCS) -DPAGE_CORE \
+		-DDEBUG_LEVEL=7 -c $< -o $@
+
 # Rebuilt when the file lists change (a file replaced by ours must leave)
 $(B)/libdeps.a: $(RE_OBJS) $(TLS_OBJS) tools/core.mk
 	rm -f $@
@@ -219,6 +264,12 @@ $(B)/sipshield-core.wasm: $(PAGE_OBJS) $(B)/libcore.a $(B)/libdeps.a \
 		tools/imports.js $(EXPORTS)
 	$(CC) $(WASM_LD) -sEXPORTED_FUNCTIONS=$(call export_list,$(EXPORTS)) \
 		$(PAGE_OBJS) $(LIBS) -o $@
+	$(POST_OPT)
+
+$(B)/sipshield-core-debug.wasm: $(DEBUG_PAGE_OBJS) $(B)/libcore.a \
+		$(B)/libdeps.a tools/imports.js $(EXPORTS)
+	$(CC) $(WASM_LD) -sEXPORTED_FUNCTIONS=$(call export_list,$(EXPORTS)) \
+		$(DEBUG_PAGE_OBJS) $(LIBS) -o $@
 	$(POST_OPT)
 
 $(B)/sipshield-check.wasm: $(B)/libcore.a $(B)/libdeps.a tools/imports.js \

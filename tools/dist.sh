@@ -2,6 +2,9 @@
 # @file dist.sh  Package a wasm build as dist/: what the npm package ships
 #
 #   dist/sipshield-core.wasm   the core (standalone: shim/wasm.js loads it)
+#   dist/sipshield-core-debug.wasm  the same core with every log level
+#                              compiled in: the shim loads it instead for
+#                              logLevel 3 and 4 (README "Logging")
 #   dist/sipshield-check.wasm  the core plus the message check's JSON report
 #                              (the CLI; shim/check.js, 'sipshield/check')
 #   dist/sipshield-recorder.wasm  call recording: Opus, Ogg, sealing; loaded
@@ -19,6 +22,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$out/cjs"
 
 cp "$src/sipshield-core.wasm" "$out/sipshield-core.wasm"
+cp "$src/sipshield-core-debug.wasm" "$out/sipshield-core-debug.wasm"
 cp "$src/sipshield-check.wasm" "$out/sipshield-check.wasm"
 cp "$src/sipshield-recorder.wasm" "$out/sipshield-recorder.wasm"
 # Left by the Emscripten-glue builds before the core became standalone

@@ -102,9 +102,18 @@ void spjs_random(uint8_t *buf, size_t len)
 }
 
 
-/* SIPSHIELD_TEST_LOG=1 shows the core's log on stderr */
+/* Kept as "<level> <text>\n" lines; SIPSHIELD_TEST_LOG=1 shows them on
+ * stderr */
 void spjs_log(int level, const char *msg, size_t len)
 {
+	const size_t room = sizeof(fake_spjs.log) - fake_spjs.loglen;
+	int n;
+
+	n = snprintf(fake_spjs.log + fake_spjs.loglen, room, "%d %.*s\n",
+		     level, (int)len, msg);
+	if (n > 0)
+		fake_spjs.loglen += min((size_t)n, room ? room - 1 : 0);
+
 	if (getenv("SIPSHIELD_TEST_LOG"))
 		(void)fprintf(stderr, "log%d: %.*s\n", level, (int)len, msg);
 }

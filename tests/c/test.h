@@ -68,6 +68,8 @@ struct fake_spjs {
 	char events[64][1024]; /* last events emitted, ring      */
 	int nevents;
 	int open_err;          /* spjs_ws_open returns this      */
+	char log[16384];       /* the core's log lines, in order */
+	size_t loglen;         /* (the first 16 KiB)             */
 };
 extern struct fake_spjs fake_spjs;
 void fake_spjs_reset(void);
@@ -156,6 +158,7 @@ const char *fake_spjs_sent(int i);
 	X(test_flow_backoff)			\
 	X(test_ua_credentials_on_demand)	\
 	X(test_ua_credentials_refused)		\
+	X(test_ua_log_levels)			\
 	X(test_call_outgoing)			\
 	X(test_call_answer_refused)		\
 	X(test_call_relay_fails_closed)		\

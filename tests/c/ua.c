@@ -753,3 +753,123 @@ int test_flow_backoff(void)
  out:
 	return err;
 }
+
+
+static bool logged(const char *text)
+{
+	return strstr(fake_spjs.log, text) != NULL;
+}
+
+
+/* A register with a digest answer, then a refused answer, at @p level */
+static int log_register(int level)
+{
+	int err;
+
+	/* a fresh core: the phone handle is 1 */
+	sp_close();
+	fake_spjs_reset();
+	err = sp_init(level);
+	TEST_ERR(err);
+
+	err = open_and_register();
+	TEST_ERR(err);
+	err = answer(401, "Unauthorized",
+		     "WWW-Authenticate: Digest realm=\"example.com\","
+		     " nonce=\"nonce-5en1\", qop=\"auth\","
+		     " algorithm=SHA-256\r\n");
+	TEST_ERR(err);
+	err = answer(200, "OK",
+		     "Contact: <sip:alice@x.invalid>;expires=300\r\n");
+	TEST_ERR(err);
+
+	/* a re-register answered, then refused: a wrong password */
+	err = cmd("{\"v\":1,\"id\":3,\"cmd\":\"phone.register\",\"phone\":1}");
+	TEST_ERR(err);
+	err = answer(401, "Unauthorized",
+		     "WWW-Authenticate: Digest realm=\"example.com\","
+		     " nonce=\"nonce-5en2\", qop=\"auth\","
+		     " algorithm=SHA-256\r\n");
+	TEST_ERR(err);
+	err = answer(401, "Unauthorized",
+		     "WWW-Authenticate: Digest realm=\"example.com\","
+		     " nonce=\"nonce-5en3\", qop=\"auth\","
+		     " algorithm=SHA-256\r\n");
+	TEST_ERR(err);
+	TEST_ASSERT(fake_spjs_event("{\"ev\":\"registration-failed\""));
+
+	err = sp_ws_state(fake_spjs.last_conn, 2, 1006);
+	TEST_ERR(err);
+	err = cmd("{\"v\":1,\"id\":4,\"cmd\":\"phone.close\",\"phone\":1}");
+	TEST_ERR(err);
+
+ out:
+	return err;
+}
+
+
+/* The log levels are real (DEBUG_LEVEL 7: every line compiled in): info
+ * says what happened, debug adds each message's start line, Call-ID,
+ * CSeq and size; no level shows a secret. tests/node/logging.test.js
+ * does the same through the shim. */
+int test_ua_log_levels(void)
+{
+	static const char *const info[] = {
+		"1 flow: opening (a message must go out)\n",
+		"1 flow: open\n",
+		"1 reg: REGISTER sent (Expires 600)\n",
+		"1 reg: REGISTER answered 401 Unauthorized\n",
+		("1 auth: answering server realm \"example.com\": SHA-256,"
+		 " qop auth\n"),
+		"1 reg: REGISTER sent (Expires 600, with the answer)\n",
+		("1 reg: registered for 300 s; refresh scheduled in"
+		 " 270000 ms\n"),
+		"1 auth: realm \"example.com\": answer refused\n",
+		"1 reg: failed: auth-failed (status 401)\n",
+		"1 flow: closed (WebSocket code 1006)\n",
+	};
+	char ha1[AUTH_HEX_SIZE];
+	size_t i;
+	int level, err;
+
+#if DEBUG_LEVEL < 7
+	(void)fprintf(stderr, "test_ua_log_levels: built at DEBUG_LEVEL %d,"
+		      " skipped\n", DEBUG_LEVEL);
+	return 0;
+#endif
+
+	for (level = 0; level <= 4; ++level) {
+
+		err = log_register(level);
+		TEST_ERR(err);
+
+		for (i = 0; i < ARRAY_SIZE(info); ++i)
+			TEST_EQUALS(level >= 3, logged(info[i]));
+
+		TEST_EQUALS(level >= 4, logged("0 transp: flow "));
+		TEST_EQUALS(level >= 4,
+			    logged(": sent REGISTER sip:example.com SIP/2.0"
+				   " (Call-ID "));
+		TEST_EQUALS(level >= 4,
+			    logged(": received SIP/2.0 401 Unauthorized"
+				   " (Call-ID "));
+		TEST_EQUALS(level >= 4, logged(" REGISTER, "));
+
+		/* no secret, and nothing of an answer, at any level */
+		TEST_ASSERT(!logged("alice-secret-pw"));
+		TEST_ASSERT(!logged("Authorization"));
+		TEST_ASSERT(!logged("response="));
+		TEST_ASSERT(!logged("cnonce"));
+		TEST_ASSERT(!logged("nonce-5e"));
+		for (i = 0; i < AUTH_ALG_COUNT; ++i) {
+			err = auth_digest_ha1(ha1, (enum auth_alg)i, "alice",
+					      "example.com",
+					      "alice-secret-pw");
+			TEST_ERR(err);
+			TEST_ASSERT(!logged(ha1));
+		}
+	}
+
+ out:
+	return err;
+}

@@ -72,8 +72,12 @@ static void log_handler(int level, const char *p, size_t len, void *arg)
 /**
  * Initialise the core once
  *
- * @param log_level 0 silent (default), 1 errors, 2 warnings, 3 info,
- *                  4 debug: libre's own debug text included
+ * @param log_level 0 silent (default), 1 errors, 2 warnings, 3 info (what
+ *                  happened, a line a step), 4 debug (also every SIP
+ *                  message in and out: start line, Call-ID, CSeq, size).
+ *                  Levels 3 and 4 print only what the build compiled in:
+ *                  sipshield-core-debug.wasm has every level, the page
+ *                  core warnings and errors (tools/core.mk DEBUG_LEVEL)
  *
  * @return 0 if success, otherwise errorcode
  */

@@ -8,8 +8,10 @@
  *
  * Also replaces libre's fmt/str_error.c (what "%m" prints): errno names
  * instead of the C library's message table (2 KB of text in the wasm).
- * The page core (built with PAGE_CORE) names only the errnos it can print:
- * a refused message's (transport) and ENOMEM; the rest print as numbers.
+ * The release page core (built with PAGE_CORE, DEBUG_LEVEL below 6) names
+ * only the errnos it can print: a refused message's (transport) and
+ * ENOMEM; the rest print as numbers.  Its debug build (every level, the
+ * info lines' errnos too) names them all.
  */
 #include <stdarg.h>
 #include <re.h>
@@ -183,7 +185,7 @@ const char *str_error(int errnum, char *buf, size_t sz)
 	case EBADMSG:         return "EBADMSG";
 	case EPROTONOSUPPORT: return "EPROTONOSUPPORT";
 	case EMSGSIZE:        return "EMSGSIZE";
-#ifndef PAGE_CORE
+#if !defined(PAGE_CORE) || DEBUG_LEVEL >= 6
 	case 0:               return "no error";
 	case ENOENT:          return "ENOENT";
 	case EPROTO:          return "EPROTO";

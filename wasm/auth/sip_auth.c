@@ -267,6 +267,22 @@ static enum auth_fail chall_usable(const struct sip_auth *auth,
 }
 
 
+#if DEBUG_LEVEL >= 6
+/* Why a challenge is not answered, for the log (finer than the codes) */
+static const char *fail_why(enum auth_fail fail)
+{
+	switch (fail) {
+
+	case AUTH_FAIL_REALM:     return "realm-mismatch: not pinned";
+	case AUTH_FAIL_ALGORITHM: return "algorithm-refused: too weak";
+	case AUTH_FAIL_NOCREDS:   return "no credential for it";
+	case AUTH_FAIL_QOP:       return "no qop it can answer";
+	default:                  return auth_fail_name(fail);
+	}
+}
+#endif
+
+
 /* Username and HA1 for rl, from the credential or the libre handler */
 static int realm_creds(struct sip_auth *auth, struct realm *rl)
 {
@@ -362,6 +378,12 @@ static int realm_update(struct sip_auth *auth, struct collect *col,
 	if (err)
 		goto out;
 
+	DEBUG_INFO("answering %s realm \"%s\": %s%s, qop %s%s\n",
+		   rl->hdr == SIP_HDR_PROXY_AUTHENTICATE ? "proxy" : "server",
+		   rl->realm, auth_alg_name(rl->alg), rl->sess ? "-sess" : "",
+		   !rl->qop ? "none" : rl->qop_int ? "auth-int" : "auth",
+		   rl->stale ? " (stale nonce renewed)" : "");
+
 	mem_deref(old);
 	list_append(&auth->realml, &rl->le, rl);
 
@@ -393,6 +415,10 @@ static int realm_answer(struct sip_auth *auth, struct collect *col,
 
 		fail = chall_usable(auth, c, col->bodiless);
 		if (fail != AUTH_FAIL_NONE) {
+			DEBUG_INFO("realm \"%s\" %s%s: not answered (%s)\n",
+				   c->realm, auth_alg_name(c->ch.alg),
+				   c->ch.sess ? "-sess" : "",
+				   fail_why(fail));
 			fail_note(&col->fail, fail);
 			continue;
 		}

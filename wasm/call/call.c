@@ -185,6 +185,8 @@ static void end(struct call *call, const char *cause, uint16_t status,
 		return;
 
 	call->ended = true;
+	DEBUG_INFO("call %d: ended: %s (status %u)\n", call->handle, cause,
+		   status);
 
 	memset(&info, 0, sizeof(info));
 	info.cause  = cause;
@@ -327,9 +329,13 @@ static int offer_handler(struct mbuf **descp, const struct sip_msg *msg,
 	struct policy_verdict v;
 	(void)descp;
 
-	if (call->modify != MODIFY_NONE || call->state != CALL_ESTABLISHED)
+	if (call->modify != MODIFY_NONE || call->state != CALL_ESTABLISHED) {
+		DEBUG_INFO("call %d: re-INVITE while busy: refused\n",
+			   call->handle);
 		return EBUSY;
+	}
 
+	DEBUG_INFO("call %d: re-INVITE received\n", call->handle);
 	if (remote_check(&v, msg)) {
 		DEBUG_NOTICE("re-INVITE refused: %s\n", v.reason);
 		return EPROTO;
@@ -351,6 +357,10 @@ static int answer_handler(const struct sip_msg *msg, void *arg)
 	struct call_evinfo info;
 	struct policy_verdict v;
 
+	DEBUG_INFO("call %d: %s answered %u %r\n", call->handle,
+		   call->modify == MODIFY_LOCAL_SENT ? "re-INVITE" : "INVITE",
+		   msg->scode, &msg->reason);
+
 	if (call->modify == MODIFY_LOCAL_SENT && msg->scode >= 300) {
 		call->modify = MODIFY_NONE;
 		memset(&info, 0, sizeof(info));
@@ -362,6 +372,8 @@ static int answer_handler(const struct sip_msg *msg, void *arg)
 	}
 
 	if (remote_check(&v, msg)) {
+		DEBUG_INFO("call %d: their SDP answer refused: %s\n",
+			   call->handle, v.reason);
 		call->refused = v;
 		close_reason(call, &v);
 
@@ -375,6 +387,8 @@ static int answer_handler(const struct sip_msg *msg, void *arg)
 	}
 
 	if (call->modify != MODIFY_LOCAL_SENT && call->nocand && !v.cands) {
+		DEBUG_INFO("call %d: no ICE candidate on either side\n",
+			   call->handle);
 		no_candidates(&v);
 		call->refused = v;
 		close_reason(call, &v);
@@ -386,6 +400,8 @@ static int answer_handler(const struct sip_msg *msg, void *arg)
 	if (call->modify == MODIFY_LOCAL_SENT) {
 		call->modify = MODIFY_NONE;
 		call->held = call->hold_want;
+		DEBUG_INFO("call %d: %s\n", call->handle,
+			   call->held ? "on hold" : "resumed");
 		memset(&info, 0, sizeof(info));
 		info.held = call->held;
 		emit(call, CALL_EV_HOLD, &info);
@@ -405,8 +421,14 @@ static void progress_handler(const struct sip_msg *msg, void *arg)
 	if (msg->scode <= 100)
 		return;
 
+	DEBUG_INFO("call %d: %s (%u %r)\n", call->handle,
+		   msg->scode == 180 ? "ringing" : "early progress",
+		   msg->scode, &msg->reason);
+
 	if (is_sdp(msg)) {
 		if (remote_check(&v, msg)) {
+			DEBUG_INFO("call %d: their early SDP refused: %s\n",
+				   call->handle, v.reason);
 			call->refused = v;
 			end_later(call, v.reason, 0);  /* CANCEL */
 			return;
@@ -426,6 +448,7 @@ static void estab_handler(const struct sip_msg *msg, void *arg)
 	(void)msg;
 
 	call->state = CALL_ESTABLISHED;
+	DEBUG_INFO("call %d: established\n", call->handle);
 	emit(call, CALL_EV_ACCEPTED, NULL);
 }
 
@@ -436,6 +459,8 @@ static void info_handler(struct sip *sip, const struct sip_msg *msg,
 	struct call *call = arg;
 	struct call_evinfo info;
 
+	DEBUG_INFO("call %d: INFO received (%r/%r): 200\n", call->handle,
+		   &msg->ctyp.type, &msg->ctyp.subtype);
 	(void)sip_reply(sip, msg, 200, "OK");
 
 	memset(&info, 0, sizeof(info));
@@ -572,6 +597,8 @@ int call_connect(struct call **callp, const struct call_ctx *ctx,
 	call->video  = video;
 	call->state  = CALL_OFFERING;
 	*callp = call;
+	DEBUG_INFO("call %d: outgoing%s, asking the browser for an offer\n",
+		   call->handle, video ? " with video" : "");
 
 	media_need(call, "offer");
 
@@ -624,6 +651,7 @@ void call_incoming(const struct call_ctx *ctx, const struct sip_msg *msg)
 	int err;
 
 	if (remote_check(&v, msg)) {
+		DEBUG_INFO("incoming INVITE refused: %s (488)\n", v.reason);
 		reply_refused(ctx, msg, &v);
 		memset(&info, 0, sizeof(info));
 		info.phone   = ctx->phone;
@@ -638,11 +666,13 @@ void call_incoming(const struct call_ctx *ctx, const struct sip_msg *msg)
 
 	err = call_alloc(&call, ctx);
 	if (err) {
+		DEBUG_INFO("incoming INVITE: no room (%m): 486\n", err);
 		(void)sip_treply(NULL, ctx->sip, msg, 486, "Busy Here");
 		return;
 	}
 
 	call->state = CALL_RINGING;
+	DEBUG_INFO("call %d: incoming, ringing (180)\n", call->handle);
 
 	err = sipsess_accept(&call->sess, ctx->sock, msg, 180, "Ringing",
 			     ctx->cuser, "application/sdp", NULL,
@@ -705,6 +735,9 @@ int call_media(struct call *call, const char *sdp, size_t len,
 		if (err != EPROTO)
 			return err;
 
+		DEBUG_INFO("call %d: the browser's SDP refused: %s\n",
+			   call->handle, v->reason);
+
 		if (call->state == CALL_ESTABLISHED && call->sess)
 			close_reason(call, v);
 		end_policy(call, v);  /* CANCEL / BYE / 4xx as the state needs */
@@ -740,6 +773,15 @@ int call_media(struct call *call, const char *sdp, size_t len,
 
 	mem_deref(desc);
 
+	if (err)
+		DEBUG_INFO("call %d: SDP not sent (%m)\n", call->handle, err);
+	else
+		DEBUG_INFO("call %d: %s sent\n", call->handle,
+			   call->state == CALL_INVITING ? "INVITE with offer" :
+			   call->state == CALL_ANSWERING ? "200 with answer" :
+			   call->modify == MODIFY_LOCAL_SENT ?
+			   "re-INVITE with offer" : "200 with answer");
+
 	if (!err && first && !v->cands) {
 		struct call_evinfo info;
 
@@ -771,6 +813,8 @@ int call_answer(struct call *call, bool video)
 
 	call->state = CALL_ANSWERING;
 	call->video = video;
+	DEBUG_INFO("call %d: answering, asking the browser for an answer\n",
+		   call->handle);
 	media_need(call, "answer");
 
 	return 0;
@@ -801,6 +845,7 @@ int call_reject(struct call *call, uint16_t status)
 	if (call->state != CALL_RINGING && call->state != CALL_ANSWERING)
 		return EALREADY;
 
+	DEBUG_INFO("call %d: rejecting with %u\n", call->handle, status);
 	err = sipsess_reject(call->sess, status, reason_phrase(status), NULL);
 	if (err)
 		return err;
@@ -868,6 +913,8 @@ int call_hold(struct call *call, bool hold)
 
 	call->modify = MODIFY_LOCAL_NEED;
 	call->hold_want = hold;
+	DEBUG_INFO("call %d: %s, asking the browser for an offer\n",
+		   call->handle, hold ? "putting on hold" : "resuming");
 	media_need(call, "offer");
 
 	return 0;
@@ -902,6 +949,8 @@ int call_info(struct call *call, const char *ctype, const char *body)
 	mb->pos = 0;
 	if (!err)
 		err = sipsess_info(call->sess, ctype, mb, NULL, NULL);
+	DEBUG_INFO("call %d: INFO (%s) %s\n", call->handle, ctype,
+		   err ? "not sent" : "sent");
 
 	mem_deref(mb);
 
@@ -974,8 +1023,12 @@ void call_flow(struct list *lst, enum flow_event ev)
 		struct call *call = le->data;
 
 		/* replaced only matters to a call that lost its flow */
-		if (ev == FLOW_DOWN || call->flow == FLOW_DOWN)
+		if (ev == FLOW_DOWN || call->flow == FLOW_DOWN) {
 			call->flow = ev;
+			DEBUG_INFO("call %d: the flow %s\n", call->handle,
+				   ev == FLOW_DOWN ? "closed" :
+				   "was replaced: its route is stale");
+		}
 	}
 }
 

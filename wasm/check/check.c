@@ -1604,8 +1604,11 @@ int check_sip_msg(struct sip_msg **msgp, const uint8_t *buf, size_t len)
 	memset(&v, 0, sizeof(v));
 
 	err = decide_copy(&v, buf, len, true);
-	if (err)
+	if (err) {
+		DEBUG_INFO("refused a message: %s (%m)\n", v.reason ?
+			   reason_code[v.reason] : "not checked", err);
 		return err;
+	}
 
 	v.msg->tag = rand_u64();
 	*msgp = v.msg;

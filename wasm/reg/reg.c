@@ -148,10 +148,15 @@ static void fail(struct reg *reg, uint16_t status, const char *code,
 			delay = flow_backoff_ms(reg->retryc);
 			tmr_start(&reg->tmr, delay, retry_handler, reg);
 		}
+		DEBUG_INFO("failed: %s (status %u); binding lost, %s in %u ms"
+			   " (attempt %u)\n", code, status, reg->waiting ?
+			   "the flow reopens" : "a retry", delay,
+			   reg->retryc + 1);
 		if (reg->retryc++)
 			return;
 	}
 	else {
+		DEBUG_INFO("failed: %s (status %u)\n", code, status);
 		reg->recover = false;
 		reg->retryc = 0;
 	}
@@ -164,6 +169,7 @@ static void retry_handler(void *arg)
 {
 	struct reg *reg = arg;
 
+	DEBUG_INFO("registering again (attempt %u)\n", reg->retryc);
 	reg->state = REG_REGISTERING;
 	if (send_request(reg, true))
 		fail(reg, 0, "transport-closed", NULL, 0);
@@ -174,6 +180,7 @@ static void refresh_handler(void *arg)
 {
 	struct reg *reg = arg;
 
+	DEBUG_INFO("refreshing the binding\n");
 	if (send_request(reg, true))
 		fail(reg, 0, "transport-closed", NULL, 0);
 }
@@ -219,6 +226,8 @@ static void wait_handler(void *arg)
 /* Keep the challenge until the app gave a credential (reg_credentials) */
 static void park(struct reg *reg, const struct sip_msg *msg, const char *why)
 {
+	DEBUG_INFO("%u: waiting for a credential from the app (%s)\n",
+		   msg->scode, why);
 	reg->chall = mem_ref((struct sip_msg *)msg);
 	tmr_start(&reg->wait, REG_CREDS_WAIT_MS, wait_handler, reg);
 	emit(reg, REG_EV_NEED_CREDS, 0, why, NULL, 0);
@@ -232,8 +241,11 @@ static int challenged(struct reg *reg, const struct sip_msg *msg)
 	const char *need;
 	int err;
 
-	if (reg->authc >= REG_AUTH_MAX)
+	if (reg->authc >= REG_AUTH_MAX) {
+		DEBUG_INFO("%u after %u answers: the answer was refused\n",
+			   msg->scode, reg->authc);
 		return EAUTH;
+	}
 
 	need = auth_creds_need(reg->creds, tmr_jiffies() / 1000);
 	if (ondemand && need) {
@@ -249,10 +261,15 @@ static int challenged(struct reg *reg, const struct sip_msg *msg)
 		park(reg, msg, "rejected");
 		return 0;
 	}
-	if (err)
+	if (err) {
+		DEBUG_INFO("%u: challenge not answered (%m)\n", msg->scode,
+			   err);
 		return err;
+	}
 
 	++reg->authc;
+	DEBUG_INFO("%u: challenge answered (answer %u of at most %u)\n",
+		   msg->scode, reg->authc, REG_AUTH_MAX);
 
 	return send_request(reg, false);
 }
@@ -265,6 +282,8 @@ static void response_handler(int err, const struct sip_msg *msg, void *arg)
 	bool unreg = reg->state == REG_UNREGISTERING;
 
 	if (err || !msg) {
+		DEBUG_INFO("%s got no answer (%m)\n",
+			   unreg ? "un-REGISTER" : "REGISTER", err);
 		fail(reg, 0, err == ETIMEDOUT ? "timeout" : "transport-closed",
 		     NULL, 0);
 		return;
@@ -273,9 +292,13 @@ static void response_handler(int err, const struct sip_msg *msg, void *arg)
 	if (msg->scode < 200)
 		return;
 
+	DEBUG_INFO("%s answered %u %r\n", unreg ? "un-REGISTER" : "REGISTER",
+		   msg->scode, &msg->reason);
+
 	if (msg->scode < 300) {
 
 		if (unreg) {
+			DEBUG_INFO("unregistered\n");
 			reg->state = REG_IDLE;
 			reg->granted = 0;
 			emit(reg, REG_EV_UNREGISTERED, msg->scode, NULL, msg, 0);
@@ -297,6 +320,9 @@ static void response_handler(int err, const struct sip_msg *msg, void *arg)
 		reg->retryc = 0;
 		tmr_start(&reg->tmr, (uint64_t)reg->granted * 10 *
 			  REG_REFRESH_PERCENT, refresh_handler, reg);
+		DEBUG_INFO("registered for %u s; refresh scheduled in %u ms\n",
+			   reg->granted,
+			   reg->granted * 10 * REG_REFRESH_PERCENT);
 		emit(reg, REG_EV_REGISTERED, msg->scode, NULL, msg, 0);
 		return;
 	}
@@ -321,6 +347,8 @@ static void response_handler(int err, const struct sip_msg *msg, void *arg)
 
 		reg->expires = pl_u32(&minexp->val);
 		++reg->minexpc;
+		DEBUG_INFO("423: asking again with Min-Expires %u\n",
+			   reg->expires);
 		err = send_request(reg, false);
 		if (!err)
 			return;
@@ -357,6 +385,7 @@ static int send_handler(enum sip_transp tp, const struct sa *src,
 static int send_request(struct reg *reg, bool fresh)
 {
 	bool unreg = reg->state == REG_UNREGISTERING;
+	int err;
 
 	unpark(reg);
 	if (fresh) {
@@ -369,13 +398,23 @@ static int send_request(struct reg *reg, bool fresh)
 
 	reg->req = mem_deref(reg->req);
 
-	return sip_drequestf(&reg->req, reg->sip, true, "REGISTER", reg->dlg,
-			     0, reg->auth, send_handler, response_handler,
-			     reg,
-			     "Expires: %u\r\n"
-			     "Content-Length: 0\r\n"
-			     "\r\n",
-			     unreg ? 0 : reg->expires);
+	err = sip_drequestf(&reg->req, reg->sip, true, "REGISTER", reg->dlg,
+			    0, reg->auth, send_handler, response_handler,
+			    reg,
+			    "Expires: %u\r\n"
+			    "Content-Length: 0\r\n"
+			    "\r\n",
+			    unreg ? 0 : reg->expires);
+	if (err)
+		DEBUG_INFO("%s not sent (%m)\n",
+			   unreg ? "un-REGISTER" : "REGISTER", err);
+	else
+		DEBUG_INFO("%s sent (Expires %u%s)\n",
+			   unreg ? "un-REGISTER" : "REGISTER",
+			   unreg ? 0 : reg->expires,
+			   fresh ? "" : ", with the answer");
+
+	return err;
 }
 
 
@@ -524,6 +563,7 @@ void reg_flow_down(struct reg *reg, uint32_t retry_in)
 	if (!reg || reg->state == REG_IDLE)
 		return;
 
+	DEBUG_INFO("the flow closed\n");
 	reg->req = mem_deref(reg->req);
 	if (reg->state == REG_UNREGISTERING) {
 		/* the binding goes with the flow (RFC 5626 5.3) */
@@ -546,6 +586,7 @@ void reg_flow_up(struct reg *reg)
 	if (!reg || !reg->waiting)
 		return;
 
+	DEBUG_INFO("a new flow opened: the lost binding goes out on it\n");
 	reg->waiting = false;
 	retry_handler(reg);
 }
@@ -578,6 +619,7 @@ void reg_credentials(struct reg *reg, bool ok)
 	tmr_cancel(&reg->wait);
 
 	if (!ok) {
+		DEBUG_INFO("the app has no credential\n");
 		fail(reg, 0, "credentials-unavailable", NULL, 0);
 	}
 	else {

@@ -80,17 +80,23 @@ static void transport_handler(enum transport_state state, int code,
 
 	case TRANSPORT_NEEDED:
 		/* a message must go out: open now; a reopen wait ends */
+		DEBUG_INFO("opening (a message must go out%s)\n",
+			   tmr_isrunning(&flow->tmr) ? ", reopen wait ended" :
+			   "");
 		tmr_cancel(&flow->tmr);
 		(void)transport_open(flow->sip);
 		break;
 
 	case TRANSPORT_OPEN:
+		DEBUG_INFO("open%s\n", flow->opened ?
+			   ": replaces the lost one" : "");
 		flow->eh(flow->opened ? FLOW_REPLACED : FLOW_UP, 0,
 			 flow->arg);
 		flow->opened = true;
 		break;
 
 	case TRANSPORT_CLOSED:
+		DEBUG_INFO("closed (WebSocket code %d)\n", code);
 		flow->eh(FLOW_DOWN, code, flow->arg);
 		break;
 	}
@@ -104,6 +110,7 @@ static void reopen_handler(void *arg)
 	struct flow *flow = arg;
 	int err;
 
+	DEBUG_INFO("reopening (attempt %u)\n", flow->attempt);
 	err = transport_open(flow->sip);
 	if (err) {
 		DEBUG_INFO("reopen failed (%m)\n", err);
@@ -161,6 +168,7 @@ uint32_t flow_reopen(struct flow *flow)
 
 	delay = flow_backoff_ms(flow->attempt++);
 	tmr_start(&flow->tmr, delay, reopen_handler, flow);
+	DEBUG_INFO("reopen in %u ms (attempt %u)\n", delay, flow->attempt);
 
 	return delay;
 }
@@ -170,8 +178,12 @@ uint32_t flow_reopen(struct flow *flow)
  *  closes) */
 void flow_reopen_cancel(struct flow *flow)
 {
-	if (flow)
-		tmr_cancel(&flow->tmr);
+	if (!flow)
+		return;
+
+	if (tmr_isrunning(&flow->tmr))
+		DEBUG_INFO("reopen cancelled\n");
+	tmr_cancel(&flow->tmr);
 }
 
 

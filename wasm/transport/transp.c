@@ -39,6 +39,7 @@ enum {
 	CONN_MAX   = 64,
 	VIA_HOSTSZ = 24,
 	CLOSE_NORMAL = 1000,
+	LOG_LINE_MAX = 120,   /* of a start line or value in the log */
 };
 
 /* The transport of one SIP stack: where its flow goes (in sip->transpl) */
@@ -141,6 +142,7 @@ static void conn_shut(struct sip_conn *conn)
 	if (conn_lookup(conn->handle) != conn)
 		return;
 
+	DEBUG_INFO("flow %d: closing (its phone closes)\n", conn->handle);
 	handle_del(&conns, conn->handle);
 	spjs_ws_close(conn->handle, CLOSE_NORMAL);
 }
@@ -224,6 +226,40 @@ static int rewrite_head(struct mbuf *out, const uint8_t *p, size_t n)
 }
 
 
+#if DEBUG_LEVEL >= 7
+/*
+ * For the debug log: the start line of a message (name NULL) or the value
+ * of its header @p name, written as libre writes it ("Call-ID: ").  Only
+ * these are logged: other values (Authorization) may carry secrets.
+ */
+static struct pl head_value(const uint8_t *p, size_t n, const char *name)
+{
+	const size_t len = name ? strlen(name) : 0;
+	struct pl val = PL("-");
+	size_t i = 0;
+
+	while (i < n) {
+		const uint8_t *nl = memchr(p + i, '\n', n - i);
+		size_t e = nl ? (size_t)(nl - p) : n;
+		size_t end = e > i && p[e - 1] == '\r' ? e - 1 : e;
+
+		if (end == i)
+			break;  /* the empty line: the head ended */
+
+		if (!name || (end - i > len && !memcmp(p + i, name, len))) {
+			val.p = (const char *)p + i + len;
+			val.l = min(end - i - len, (size_t)LOG_LINE_MAX);
+			break;
+		}
+
+		i = e + 1;
+	}
+
+	return val;
+}
+#endif
+
+
 /* One message out as one frame (RFC 7118 5.2) */
 static int frame_send(struct sip_conn *conn, struct mbuf *mb)
 {
@@ -237,6 +273,18 @@ static int frame_send(struct sip_conn *conn, struct mbuf *mb)
 	err = rewrite_head(out, mbuf_buf(mb), mbuf_get_left(mb));
 	if (!err && spjs_ws_send(conn->handle, out->buf, out->end))
 		err = ENOTCONN;
+
+#if DEBUG_LEVEL >= 7
+	if (!err) {
+		struct pl start = head_value(out->buf, out->end, NULL);
+		struct pl callid = head_value(out->buf, out->end, "Call-ID: ");
+		struct pl cseq = head_value(out->buf, out->end, "CSeq: ");
+
+		DEBUG_PRINTF("flow %d: sent %r (Call-ID %r, CSeq %r,"
+			     " %zu bytes)\n", conn->handle, &start, &callid,
+			     &cseq, out->end);
+	}
+#endif
 
 	mem_deref(out);
 
@@ -428,8 +476,11 @@ int transport_rx(int handle, const uint8_t *buf, size_t len)
 	if (!buf && len)
 		return EINVAL;
 
-	if (len > CHECK_SIZE_MAX)
+	if (len > CHECK_SIZE_MAX) {
+		DEBUG_INFO("flow %d: refused a frame of %zu bytes:"
+			   " too-large\n", handle, len);
 		return EMSGSIZE;
+	}
 
 	if (!conn->open || !conn->transp)
 		return ENOTCONN;
@@ -443,6 +494,16 @@ int transport_rx(int handle, const uint8_t *buf, size_t len)
 		DEBUG_WARNING("dropped a refused message (%m)\n", err);
 		return err;
 	}
+
+#if DEBUG_LEVEL >= 7
+	{
+		struct pl start = head_value(buf, len, NULL);
+
+		DEBUG_PRINTF("flow %d: received %r (Call-ID %r, CSeq %u %r,"
+			     " %zu bytes)\n", handle, &start, &msg->callid,
+			     msg->cseq.num, &msg->cseq.met, len);
+	}
+#endif
 
 	msg->sock = mem_ref(conn);
 	msg->tp   = SIP_TRANSP_WSS;

@@ -27,6 +27,8 @@ enum {
 	MESSAGE_TEXT_MAX = 16384,  /* bytes of one text we send */
 };
 
+#define NAME(m) ((m)->body ? "MESSAGE" : "OPTIONS")
+
 struct message {
 	struct le le;
 	struct sip_request *req;
@@ -60,6 +62,12 @@ static void resp_handler(int err, const struct sip_msg *msg, void *arg)
 	struct message_ctx *ctx = m->ctx;
 	uint16_t status = msg ? msg->scode : 0;
 
+	if (msg)
+		DEBUG_INFO("%s %u answered %u %r\n", NAME(m), m->id, status,
+			   &msg->reason);
+	else
+		DEBUG_INFO("%s %u got no answer (%m)\n", NAME(m), m->id, err);
+
 	if (!err && (status == 401 || status == 407) && !m->authed) {
 		m->authed = true;
 		err = sip_auth_authenticate(m->auth, msg);
@@ -68,6 +76,8 @@ static void resp_handler(int err, const struct sip_msg *msg, void *arg)
 			if (!err)
 				return;
 		}
+		DEBUG_INFO("%s %u: challenge not answered (%m)\n", NAME(m),
+			   m->id, err);
 		ctx->doneh(m->id, err == EAUTH ? "auth-failed" :
 			   "rejected", status, msg, ctx->arg);
 		mem_deref(m);
@@ -89,19 +99,28 @@ static void resp_handler(int err, const struct sip_msg *msg, void *arg)
 static int send_msg(struct message *m)
 {
 	const struct mbuf *b = m->body;
+	int err;
 
 	m->req = mem_deref(m->req);
 
-	return sip_drequestf(&m->req, m->ctx->sip, true,
-			     b ? "MESSAGE" : "OPTIONS", m->dlg, 0, m->auth,
-			     NULL, resp_handler, m,
-			     "%s"
-			     "Content-Length: %zu\r\n"
-			     "\r\n"
-			     "%b",
-			     b ? "Content-Type: text/plain;charset=utf-8\r\n" :
-			     "Accept: application/sdp\r\n",
-			     b ? b->end : 0, b ? b->buf : NULL, b ? b->end : 0);
+	err = sip_drequestf(&m->req, m->ctx->sip, true,
+			    b ? "MESSAGE" : "OPTIONS", m->dlg, 0, m->auth,
+			    NULL, resp_handler, m,
+			    "%s"
+			    "Content-Length: %zu\r\n"
+			    "\r\n"
+			    "%b",
+			    b ? "Content-Type: text/plain;charset=utf-8\r\n" :
+			    "Accept: application/sdp\r\n",
+			    b ? b->end : 0, b ? b->buf : NULL, b ? b->end : 0);
+	if (err)
+		DEBUG_INFO("%s %u not sent (%m)\n", NAME(m), m->id, err);
+	else
+		DEBUG_INFO("%s %u sent (body %zu bytes%s)\n", NAME(m),
+			   m->id, b ? b->end : 0,
+			   m->authed ? ", with the answer" : "");
+
+	return err;
 }
 
 
@@ -210,17 +229,22 @@ static bool request_handler(const struct sip_msg *msg, void *arg)
 	if (!pl_strcmp(&msg->met, "MESSAGE")) {
 
 		if (pl_isset(&msg->to.tag)) {
+			DEBUG_INFO("MESSAGE in no dialog of ours: 481\n");
 			(void)sip_reply(ctx->sip, msg, 481,
 					"Call/Transaction Does Not Exist");
 			return true;
 		}
 
+		DEBUG_INFO("MESSAGE received (%zu bytes of %r/%r): 200\n",
+			   mbuf_get_left(msg->mb), &msg->ctyp.type,
+			   &msg->ctyp.subtype);
 		(void)sip_reply(ctx->sip, msg, 200, "OK");
 		ctx->recvh(msg, ctx->arg);
 		return true;
 	}
 
 	if (!pl_strcmp(&msg->met, "OPTIONS")) {
+		DEBUG_INFO("OPTIONS received: 200\n");
 		(void)sip_treplyf(NULL, NULL, ctx->sip, msg, false, 200, "OK",
 				  SIP_ALLOW
 				  "Accept: application/sdp, text/plain\r\n"
@@ -231,6 +255,7 @@ static bool request_handler(const struct sip_msg *msg, void *arg)
 	if (!pl_strcmp(&msg->met, "ACK"))
 		return true;  /* a stray ACK gets no response */
 
+	DEBUG_INFO("%r out of dialog: 405\n", &msg->met);
 	(void)sip_treplyf(NULL, NULL, ctx->sip, msg, false,
 			  405, "Method Not Allowed",
 			  SIP_ALLOW "Content-Length: 0\r\n\r\n");

@@ -533,6 +533,7 @@ static void creds_expired(void *arg)
 {
 	struct ua *ua = arg;
 
+	DEBUG_INFO("the app's credential expired: wiped\n");
 	auth_creds_clear(ua->creds);
 }
 
@@ -562,6 +563,7 @@ int ua_credentials(struct ua *ua, const struct odict *c,
 	}
 
 	if (odict_lookup(c, "error")) {
+		DEBUG_INFO("the app has no credential to give\n");
 		reg_credentials(ua->reg, false);
 		return 0;
 	}
@@ -595,8 +597,15 @@ int ua_credentials(struct ua *ua, const struct odict *c,
 			  creds_expired, ua);
 
  out:
-	if (err)
+	if (err) {
+		DEBUG_INFO("the app's credential refused: %s\n", *reasonp);
 		auth_creds_clear(ua->creds);
+	}
+	else {
+		DEBUG_INFO("the app gave a credential, valid %llu s"
+			   " (0: no expiry)\n", auth_creds_expiry(ua->creds) ?
+			   auth_creds_expiry(ua->creds) - now : 0);
+	}
 
 	reg_credentials(ua->reg, !err);
 
