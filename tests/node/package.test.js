@@ -20,6 +20,7 @@ const PACKAGE_FILES = [
   'check/package.json',           // 'sipshield/check' for resolvers without "exports"
   'record/package.json',          // 'sipshield/record' for resolvers without "exports"
   'dist/sipshield-core.wasm',     // the page core
+  'dist/sipshield-core-debug.wasm', // the page core with every log level (logLevel 3, 4)
   'dist/sipshield-check.wasm',    // the check build (CLI, 'sipshield/check')
   'dist/sipshield-recorder.wasm', // call recording, loaded when one starts (shim/recorder-core.js)
   'dist/THIRD-PARTY-NOTICES.txt', // licenses of what the wasm links (tools/notices.sh)
