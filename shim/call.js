@@ -21,7 +21,7 @@ import { internal } from './internal.js';
 import { tlsVersionName } from './dtls.js';
 
 /** @typedef {import('./core.js').Core} Core */
-/** @typedef {import('./abi.js').CoreEvent} CoreEvent */
+/** @import { CallCommandBody, CoreEvent } from './abi.js' */
 /** @typedef {import('./errors.js').Cause} Cause */
 
 /**
@@ -84,7 +84,8 @@ import { tlsVersionName } from './dtls.js';
  * @property {{ held: boolean }} hold
  * @property {SecurityReport} security
  * @property {{ track: MediaStreamTrack, streams: readonly MediaStream[] }} track
- * @property {{ ctype: string, body: string }} info
+ * @property {{ ctype: string | null, body: string }} info a SIP INFO (ctype null: it had
+ *   no Content-Type)
  * @property {CallEnded} ended
  * @property {PhoneError} error
  * @property {{ state: 'recording' | 'paused' | 'stopped' }} recording a
@@ -353,11 +354,10 @@ export class Call extends Emitter {
     }
   }
 
-  /** @param {Record<string, unknown>} command a call.* command without `call` */
+  /** @param {CallCommandBody} command a call.* command without `call` */
   #cmd(command) {
     if (this.state === 'ended') throw new PhoneError('not-found', 'the call has ended');
-    const reply = internal.cmd(this.#core, /** @type {import('./abi.js').CoreCommand} */ (
-      /** @type {unknown} */ ({ ...command, call: this.handle })));
+    const reply = internal.cmd(this.#core, { ...command, call: this.handle });
     if (reply.err) throw new PhoneError(reply.err, reply.message);
     return reply;
   }

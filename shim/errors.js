@@ -55,7 +55,7 @@ const HINTS = /** @type {Partial<Record<ErrorCode, string>>} */ ({
 export class PhoneError extends Error {
   /**
    * @param {ErrorCode} code
-   * @param {string} [message]
+   * @param {string | null} [message] (none: the code's hint)
    * @param {{ status?: number, reason?: string, retryIn?: number, cause?: unknown }} [details]
    */
   constructor(code, message, details = {}) {

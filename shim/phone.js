@@ -23,11 +23,39 @@ import { loadCore } from './core.js';
 import { Call } from './call.js';
 import { internal } from './internal.js';
 
-/** @typedef {import('./abi.js').PhoneConfig} PhoneConfig */
-/** @typedef {import('./abi.js').CoreEvent} CoreEvent */
+/**
+ * @typedef {object} PhoneConfig
+ * @property {string} server wss:// URL of the SIP server (anything else is refused)
+ * @property {string} uri address of record, `sip:alice@example.com`
+ * @property {string} [username] digest user name (default: user part of uri)
+ * @property {string} [password] digest password
+ * @property {import('./credentials.js').CredentialsCallback} [credentials] instead of a
+ *   password: short-lived credentials from the site's backend, asked for when a challenge
+ *   must be answered and the current one is missing, expired or was refused (one fetch and
+ *   retry per refusal); `credentialsFromUrl(url)` makes one
+ * @property {number} [credentialsTimeoutMs] longest wait for the callback (default 10000)
+ * @property {{ md5?: string, sha256?: string, sha512_256?: string }} [ha1]
+ *   HA1 hex digests instead of a password (needs `realm`)
+ * @property {string} [realm] pin the digest realm: challenges for any other realm are refused
+ * @property {'MD5' | 'SHA-256' | 'SHA-512-256'} [minAlgorithm] refuse weaker digest algorithms
+ * @property {number} [registerExpires] seconds, 30..86400 (default 600)
+ * @property {string} [displayName]
+ * @property {'mdns' | 'relay' | 'off'} [privacy] what our SDP may reveal (default 'mdns':
+ *   no raw IP leaves; 'relay': TURN only, calls fail closed without a relay candidate)
+ * @property {new (url: string, protocols?: string | string[]) => WebSocket} [WebSocket]
+ *   WebSocket class (default: the global one; Node passes the `ws` package)
+ * @property {RTCIceServer[] | (() => Promise<RTCIceServer[]>)} [iceServers] STUN/TURN servers,
+ *   or an async function returning them per call (TURN REST credentials); kept in JS, never
+ *   sent to the core
+ * @property {number} [iceGatheringTimeoutMs] longest ICE gathering wait per SDP (default 3000)
+ * @property {number} [mediaTimeoutMs] once answered, longest wait for ICE + DTLS; then the call
+ *   ends with `ice-failed` (default 15000)
+ * @property {typeof RTCPeerConnection} [RTCPeerConnection] injectable (default: the global one)
+ * @property {(c: MediaStreamConstraints) => Promise<MediaStream>} [getUserMedia] injectable
+ */
+/** @import { CoreCommand, CoreEvent, ErrorCode, MessageSentEvent as RequestDone, PhoneNewCommand, ReplyTo } from './abi.js' */
 /** @typedef {import('./core.js').Core} Core */
 /** @typedef {import('./errors.js').Cause} Cause */
-/** @typedef {Extract<CoreEvent, { ev: 'message-sent' }>} RequestDone */
 
 /**
  * @typedef {'idle' | 'registering' | 'registered' | 'unregistering' | 'closed'} PhoneState
@@ -43,8 +71,8 @@ import { internal } from './internal.js';
  * @property {Call} incoming a call for us: `call.answer()` or `call.reject(486)`
  * @property {{ from: string, displayName: string | null, cause: Cause, line: number, detail: string }} call-refused
  *   an incoming call the SDP policy refused (answered 488 with the reason)
- * @property {{ from: string, displayName: string | null, contentType: string, body: string }} message
- *   a SIP MESSAGE for us (already answered 200 OK)
+ * @property {{ from: string, displayName: string | null, contentType: string | null, body: string }} message
+ *   a SIP MESSAGE for us (already answered 200 OK; contentType null: it had none)
  * @property {{ messageId: number, status: number }} message-sent
  * @property {{ messageId: number, error: PhoneError }} message-failed
  * @property {PhoneError} error
@@ -193,10 +221,10 @@ export class Phone extends Emitter {
       cfg.credentials = true;
     }
     const core = await loadCore(coreOptions);
-    const reply = internal.cmd(core, { cmd: 'phone.new', config: cfg });
+    const reply = internal.cmd(core, { cmd: 'phone.new', config: /** @type {PhoneNewCommand['config']} */ (cfg) });
     if (reply.err) throw new PhoneError(reply.err, reply.message);
     this.#core = core;
-    this.#handle = /** @type {number} */ (reply.phone);
+    this.#handle = reply.phone;
     internal.attach(core, this.#handle,
       { onEvent: (ev) => this.#onCoreEvent(ev), WebSocket: this.#WebSocket });
     return { core, handle: this.#handle };
@@ -250,7 +278,7 @@ export class Phone extends Emitter {
   async call(target, { video = false } = {}) {
     const { core, handle } = await this.#live();
     const reply = await this.#cmd({ cmd: 'call.new', phone: handle, target, video });
-    const call = newCall({ core, handle: /** @type {number} */ (reply.call),
+    const call = newCall({ core, handle: reply.call,
       direction: 'outgoing', media: this.#media, remote: String(target), displayName: null, video });
     const sent = internal.whenSent(call);
     this.#adopt(call);
@@ -296,7 +324,7 @@ export class Phone extends Emitter {
     const { handle } = await this.#live();
     if (signal?.aborted) throw new PhoneError('aborted');
     const reply = await this.#cmd({ ...command, phone: handle });
-    const id = /** @type {number} */ (reply.messageId);
+    const id = reply.messageId;
     return new Promise((resolve, reject) => {
       const onAbort = () => settle(new PhoneError('aborted'));
       /** @param {RequestDone | PhoneError} r */
@@ -382,7 +410,9 @@ export class Phone extends Emitter {
   /**
    * A command for a request that may be challenged: if the core has no
    * usable credential, get one from the app first (once).
-   * @param {import('./abi.js').CoreCommand} command
+   * @template {CoreCommand} C
+   * @param {C} command
+   * @returns {Promise<Exclude<ReplyTo<C>, { err: ErrorCode }>>} the reply, unless an error
    */
   async #cmd(command) {
     const { core } = await this.#ready;
@@ -392,7 +422,7 @@ export class Phone extends Emitter {
       reply = internal.cmd(core, command);
     }
     if (reply.err) throw new PhoneError(reply.err, reply.message);
-    return reply;
+    return /** @type {Exclude<ReplyTo<C>, { err: ErrorCode }>} */ (reply);
   }
 
   /**

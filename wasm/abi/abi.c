@@ -8,7 +8,8 @@
  *                                       "message":"what to fix"}
  * A command refused before its id could be read (over 256 KiB:
  * "too-large"; not JSON: "bad-command") is answered with id 0.
- * Events carry "ev" instead of "id" (see shim/abi.js for the schema).
+ * Events carry "ev" instead of "id".  Every message's format is in
+ * msgs.h, generated from the schema (tools/schema.js).
  * Objects cross as integer handles; a stale handle is "not-found".
  * "sdp.check" is the check build's only: a Phone applies the SDP policy
  * itself, the command is for tools (the page core, built with PAGE_CORE,
@@ -29,6 +30,7 @@
 #include "ua.h"
 #include "handle.h"
 #include "priv.h"
+#include "msgs.h"
 
 
 #define DEBUG_MODULE "abi"
@@ -161,56 +163,45 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev,
 	switch (ev) {
 
 	case UA_EV_TRANSPORT:
-		abi_emitf("{\"ev\":\"transport\",\"phone\":%d,"
-			  "\"state\":%H,\"code\":%d}",
-			  h, abi_json_str, info->state, info->wscode);
+		abi_emitf(ABI_EV_TRANSPORT, h, abi_json_str, info->state,
+			  info->wscode);
 		break;
 
 	case UA_EV_REGISTERED:
-		abi_emitf("{\"ev\":\"registered\",\"phone\":%d,"
-			  "\"expires\":%u,\"status\":%u,\"digest\":%H}",
-			  h, info->expires, info->status,
+		abi_emitf(ABI_EV_REGISTERED, h, info->expires, info->status,
 			  abi_json_str, ua_digest(ua));
 		break;
 
 	case UA_EV_UNREGISTERED:
-		abi_emitf("{\"ev\":\"unregistered\",\"phone\":%d}", h);
+		abi_emitf(ABI_EV_UNREGISTERED, h);
 		break;
 
 	case UA_EV_REGISTRATION_FAILED:
-		abi_emitf("{\"ev\":\"registration-failed\",\"phone\":%d,"
-			  "\"code\":%H,\"status\":%u,\"reason\":%H,"
-			  "\"retryIn\":%u}",
-			  h, abi_json_str, info->code, info->status,
-			  abi_json_pl, &info->reason, info->retry_in);
+		abi_emitf(ABI_EV_REGISTRATION_FAILED, h, abi_json_str,
+			  info->code, info->status, abi_json_pl, &info->reason,
+			  info->retry_in);
 		break;
 
 	case UA_EV_MESSAGE:
-		abi_emitf("{\"ev\":\"message\",\"phone\":%d,\"from\":%H,"
-			  "\"displayName\":%H,\"ctype\":%H,\"body\":%H}",
-			  h, abi_json_pl, &info->from, abi_json_pl,
-			  &info->display, abi_json_pl, &info->ctype,
-			  abi_json_pl, &info->body);
+		abi_emitf(ABI_EV_MESSAGE, h, abi_json_pl, &info->from,
+			  abi_json_pl, &info->display, abi_json_pl,
+			  &info->ctype, abi_json_pl, &info->body);
 		break;
 
 	case UA_EV_MESSAGE_DONE:
 		if (info->code)
-			abi_emitf("{\"ev\":\"message-failed\",\"phone\":%d,"
-				  "\"messageId\":%u,\"code\":%H,\"status\":%u,"
-				  "\"reason\":%H}", h, info->id,
+			abi_emitf(ABI_EV_MESSAGE_FAILED, h, info->id,
 				  abi_json_str, info->code, info->status,
 				  abi_json_pl, &info->reason);
 		else
-			abi_emitf("{\"ev\":\"message-sent\",\"phone\":%d,"
-				  "\"messageId\":%u,\"status\":%u,"
-				  "\"allow\":[%H],\"supported\":[%H]}", h,
-				  info->id, info->status, json_allow, info->msg,
+			abi_emitf(ABI_EV_MESSAGE_SENT, h, info->id,
+				  info->status, json_allow, info->msg,
 				  json_supported, info->msg);
 		break;
 
 	case UA_EV_NEED_CREDS:
-		abi_emitf("{\"ev\":\"credentials.need\",\"phone\":%d,"
-			  "\"reason\":%H}", h, abi_json_str, info->code);
+		abi_emitf(ABI_EV_CREDENTIALS_NEED, h, abi_json_str,
+			  info->code);
 		break;
 	}
 }
@@ -268,8 +259,7 @@ static void cmd_phone_new(uint64_t id, const struct odict *cmd)
 
 	ua_set_handle(ua, h);
 
-	abi_emitf("{\"id\":%llu,\"err\":null,\"phone\":%d}",
-		  (unsigned long long)id, h);
+	abi_emitf(ABI_RE_PHONE, (unsigned long long)id, h);
 }
 
 
@@ -291,8 +281,7 @@ static void cmd_phone(uint64_t id, const char *name, const struct odict *cmd)
 		err = ua_unregister(ua);
 		if (err == EALREADY) {
 			abi_reply_ok(id);
-			abi_emitf("{\"ev\":\"unregistered\",\"phone\":%d}",
-				  (int)h);
+			abi_emitf(ABI_EV_UNREGISTERED, (int)h);
 			return;
 		}
 	}
@@ -311,8 +300,8 @@ static void cmd_phone(uint64_t id, const char *name, const struct odict *cmd)
 			return;
 		}
 		if (!err) {
-			abi_emitf("{\"id\":%llu,\"err\":null,\"messageId\":%u}",
-				  (unsigned long long)id, mid);
+			abi_emitf(ABI_RE_MESSAGE_ID, (unsigned long long)id,
+				  mid);
 			return;
 		}
 	}
@@ -376,10 +365,9 @@ static void cmd_sdp_check(uint64_t id, const struct odict *cmd)
 		for (p = sdp; *p; ++p)
 			line += *p == '\n';
 
-		abi_emitf("{\"id\":%llu,\"err\":null,\"ok\":false,"
-			  "\"reason\":\"malformed-sdp\",\"line\":%u,"
-			  "\"detail\":\"NUL byte in the SDP\"}",
-			  (unsigned long long)id, line);
+		abi_emitf(ABI_RE_SDP_REFUSED, (unsigned long long)id,
+			  abi_json_str, "malformed-sdp", line,
+			  abi_json_str, "NUL byte in the SDP");
 		return;
 	}
 
@@ -413,18 +401,15 @@ static void cmd_sdp_check(uint64_t id, const struct odict *cmd)
 
 		pl.p = (const char *)out->buf;
 		pl.l = out->end;
-		abi_emitf("{\"id\":%llu,\"err\":null,\"ok\":true,"
-			  "\"privacy\":%H,\"sdp\":%H}",
-			  (unsigned long long)id, abi_json_str,
-			  policy_privacy_name(privacy), abi_json_pl, &pl);
+		abi_emitf(ABI_RE_SDP_LOCAL, (unsigned long long)id,
+			  abi_json_str, policy_privacy_name(privacy),
+			  abi_json_pl, &pl);
 	}
 	else if (!err)
-		abi_emitf("{\"id\":%llu,\"err\":null,\"ok\":true}",
-			  (unsigned long long)id);
+		abi_emitf(ABI_RE_SDP_OK, (unsigned long long)id);
 	else if (v.reason)
-		abi_emitf("{\"id\":%llu,\"err\":null,\"ok\":false,"
-			  "\"reason\":%H,\"line\":%u,\"detail\":%H}",
-			  (unsigned long long)id, abi_json_str, v.reason,
+		abi_emitf(ABI_RE_SDP_REFUSED, (unsigned long long)id,
+			  abi_json_str, v.reason,
 			  v.line, abi_json_str, v.detail);
 	else
 		abi_reply_err(id, abi_errno_code(err), "SDP check failed");

@@ -1,5 +1,5 @@
 /**
- * @file callcmd.c  The call.* commands and the call events (see shim/abi.js)
+ * @file callcmd.c  The call.* commands and the call events
  *
  * Commands:
  *   call.new    {phone, target, video}      -> {call}
@@ -8,13 +8,11 @@
  *   call.answer {call, video}   call.reject {call, status}
  *   call.hangup {call}          call.hold   {call, hold}
  *   call.info   {call, ctype, body}
- * Events (all carry phone, and call unless refused):
- *   incoming {from, displayName, callId}   call-refused {from,
- *   displayName, cause, line, detail}   media.need {type, video, hold,
- *   rtc}   media.remote {type, fingerprint, sdp}   ringing   progress
- *   accepted   hold {held}
- *   modify-failed {status, reason, held}   info {ctype, body}
- *   no-candidates (a warning)   ended {cause, status, reason, line}
+ * Events (all carry phone, and call unless refused): incoming,
+ * call-refused, media.need, media.remote, ringing, progress, accepted,
+ * hold, modify-failed, info, no-candidates (a warning), ended.
+ * Their fields, and the replies', are in the schema (tools/schema.js),
+ * which msgs.h, their formats, is generated from.
  * Decode, dispatch, encode: the decisions are in wasm/call/.
  */
 #include <string.h>
@@ -26,6 +24,7 @@
 #include "ua.h"
 #include "handle.h"
 #include "priv.h"
+#include "msgs.h"
 
 
 static struct call *call_arg(uint64_t id, const struct odict *cmd)
@@ -78,8 +77,8 @@ static void cmd_new(uint64_t id, const struct odict *cmd)
 	else if (err)
 		abi_reply_err(id, abi_errno_code(err), "call failed");
 	else
-		abi_emitf("{\"id\":%llu,\"err\":null,\"call\":%d}",
-			  (unsigned long long)id, call_handle(call));
+		abi_emitf(ABI_RE_CALL, (unsigned long long)id,
+			  call_handle(call));
 }
 
 
@@ -103,8 +102,7 @@ static void cmd_media(uint64_t id, struct call *call,
 	memset(&v, 0, sizeof(v));
 	err = call_media(call, sdp, strlen(sdp), &v);
 	if (err == EPROTO && v.reason)
-		abi_emitf("{\"id\":%llu,\"err\":%H,\"message\":%H,"
-			  "\"line\":%u}", (unsigned long long)id,
+		abi_emitf(ABI_RE_MEDIA_REFUSED, (unsigned long long)id,
 			  abi_json_str, v.reason, abi_json_str, v.detail,
 			  v.line);
 	else if (err == EALREADY)
@@ -112,8 +110,8 @@ static void cmd_media(uint64_t id, struct call *call,
 	else if (err)
 		abi_reply_err(id, abi_errno_code(err), "could not send");
 	else
-		abi_emitf("{\"id\":%llu,\"err\":null,\"callId\":%H}",
-			  (unsigned long long)id, abi_json_str, call_id(call));
+		abi_emitf(ABI_RE_CALL_ID, (unsigned long long)id,
+			  abi_json_str, call_id(call));
 }
 
 
@@ -201,81 +199,62 @@ void abi_call_event(struct call *call, enum call_event ev,
 	switch (ev) {
 
 	case CALL_EV_INCOMING:
-		abi_emitf("{\"ev\":\"incoming\",\"phone\":%d,\"call\":%d,"
-			  "\"from\":%H,\"displayName\":%H,\"callId\":%H}",
-			  p, c, abi_json_pl, &info->from, abi_json_pl,
-			  &info->display, abi_json_str, call_id(call));
+		abi_emitf(ABI_EV_INCOMING, p, c, abi_json_pl, &info->from,
+			  abi_json_pl, &info->display, abi_json_str,
+			  call_id(call));
 		break;
 
 	case CALL_EV_REFUSED:
-		abi_emitf("{\"ev\":\"call-refused\",\"phone\":%d,"
-			  "\"from\":%H,\"displayName\":%H,\"cause\":%H,"
-			  "\"line\":%u,\"detail\":%H}", info->phone,
+		abi_emitf(ABI_EV_CALL_REFUSED, info->phone,
 			  abi_json_pl, &info->from, abi_json_pl,
 			  &info->display, abi_json_str, info->cause,
 			  info->line, abi_json_pl, &info->reason);
 		break;
 
 	case CALL_EV_MEDIA_NEED:
-		abi_emitf("{\"ev\":\"media.need\",\"phone\":%d,\"call\":%d,"
-			  "\"type\":%H,\"video\":%s,\"hold\":%s,"
-			  "\"rtc\":{\"iceTransportPolicy\":\"%s\","
-			  "\"bundlePolicy\":\"max-bundle\","
-			  "\"rtcpMuxPolicy\":\"require\"}}", p, c,
-			  abi_json_str, info->sdp_type,
-			  info->video ? "true" : "false",
+		abi_emitf(ABI_EV_MEDIA_NEED, p, c, abi_json_str,
+			  info->sdp_type, info->video ? "true" : "false",
 			  info->held ? "true" : "false",
 			  info->relay ? "relay" : "all");
 		break;
 
 	case CALL_EV_MEDIA_REMOTE:
-		abi_emitf("{\"ev\":\"media.remote\",\"phone\":%d,\"call\":%d,"
-			  "\"type\":%H,\"fingerprint\":%H,\"sdp\":%H}", p, c,
-			  abi_json_str, info->sdp_type,
-			  abi_json_str, info->fingerprint,
+		abi_emitf(ABI_EV_MEDIA_REMOTE, p, c, abi_json_str,
+			  info->sdp_type, abi_json_str, info->fingerprint,
 			  abi_json_pl, &info->sdp);
 		break;
 
 	case CALL_EV_ACCEPTED:
-		abi_emitf("{\"ev\":\"accepted\",\"phone\":%d,\"call\":%d,"
-			  "\"digest\":%H}", p, c,
-			  abi_json_str, ua_digest(abi_phone(p)));
+		abi_emitf(ABI_EV_ACCEPTED, p, c, abi_json_str,
+			  ua_digest(abi_phone(p)));
 		break;
 
 	case CALL_EV_RINGING:
 	case CALL_EV_PROGRESS:
 	case CALL_EV_WARNING:  /* the event is the warning's code */
-		abi_emitf("{\"ev\":\"%s\",\"phone\":%d,\"call\":%d}",
+		abi_emitf(ABI_EV_BARE,
 			  ev == CALL_EV_RINGING ? "ringing" :
 			  ev == CALL_EV_PROGRESS ? "progress" : info->cause,
 			  p, c);
 		break;
 
 	case CALL_EV_HOLD:
-		abi_emitf("{\"ev\":\"hold\",\"phone\":%d,\"call\":%d,"
-			  "\"held\":%s}", p, c,
-			  info->held ? "true" : "false");
+		abi_emitf(ABI_EV_HOLD, p, c, info->held ? "true" : "false");
 		break;
 
 	case CALL_EV_MODIFY_FAILED:
-		abi_emitf("{\"ev\":\"modify-failed\",\"phone\":%d,"
-			  "\"call\":%d,\"status\":%u,\"reason\":%H,"
-			  "\"held\":%s}", p, c, info->status,
+		abi_emitf(ABI_EV_MODIFY_FAILED, p, c, info->status,
 			  abi_json_pl, &info->reason,
 			  info->held ? "true" : "false");
 		break;
 
 	case CALL_EV_INFO:
-		abi_emitf("{\"ev\":\"info\",\"phone\":%d,\"call\":%d,"
-			  "\"ctype\":%H,\"body\":%H}", p, c,
-			  abi_json_pl, &info->ctype, abi_json_pl,
-			  &info->body);
+		abi_emitf(ABI_EV_INFO, p, c, abi_json_pl, &info->ctype,
+			  abi_json_pl, &info->body);
 		break;
 
 	case CALL_EV_ENDED:
-		abi_emitf("{\"ev\":\"ended\",\"phone\":%d,\"call\":%d,"
-			  "\"cause\":%H,\"status\":%u,\"reason\":%H,"
-			  "\"line\":%u}", p, c, abi_json_str, info->cause,
+		abi_emitf(ABI_EV_ENDED, p, c, abi_json_str, info->cause,
 			  info->status, abi_json_pl, &info->reason,
 			  info->line);
 		break;

@@ -10,19 +10,19 @@
 #include "flow.h"
 #include "call.h"
 #include "priv.h"
+#include "msgs.h"
 
 
 void abi_reply_err(uint64_t id, const char *code, const char *message)
 {
-	abi_emitf("{\"id\":%llu,\"err\":%H,\"message\":%H}",
-		  (unsigned long long)id, abi_json_str, code,
+	abi_emitf(ABI_RE_ERROR, (unsigned long long)id, abi_json_str, code,
 		  abi_json_str, message);
 }
 
 
 void abi_reply_ok(uint64_t id)
 {
-	abi_emitf("{\"id\":%llu,\"err\":null}", (unsigned long long)id);
+	abi_emitf(ABI_RE_OK, (unsigned long long)id);
 }
 
 
