@@ -41,6 +41,8 @@
  *   ends with `ice-failed` (default 15000)
  * @property {typeof RTCPeerConnection} [RTCPeerConnection] injectable (default: the global one)
  * @property {(c: MediaStreamConstraints) => Promise<MediaStream>} [getUserMedia] injectable
+ * @property {import('./media.js').MediaHandlerFactory} [mediaHandler] each call's media
+ *   (shim/media.js): default `browserMediaHandler`, which uses the five options above
  */
 
 /**
