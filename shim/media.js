@@ -73,7 +73,7 @@ import { PhoneError } from './errors.js';
  *   security report reads the transport (DTLS role and ciphers) and the
  *   selected candidate pair's types; empty before there is media
  * @property {() => void} close stop our tracks, release the connection
- *   (once, when the call ends)
+ *   (once, when the call ends; it must not throw)
  * @property {RTCPeerConnection | null} [peerConnection] the browser's, if
  *   any (`call.peerConnection`)
  */
