@@ -30,7 +30,6 @@
  * @property {import('./call.js').MediaOptions} media
  * @property {string} remote remote party URI
  * @property {string | null} displayName
- * @property {boolean} video
  * @property {string} [id] SIP Call-ID (incoming: known at once)
  */
 

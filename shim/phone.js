@@ -52,6 +52,8 @@ import { internal } from './internal.js';
  *   ends with `ice-failed` (default 15000)
  * @property {typeof RTCPeerConnection} [RTCPeerConnection] injectable (default: the global one)
  * @property {(c: MediaStreamConstraints) => Promise<MediaStream>} [getUserMedia] injectable
+ * @property {import('./media.js').MediaHandlerFactory} [mediaHandler] each call's media
+ *   (shim/media.js): default `browserMediaHandler`, which uses the five options above
  */
 /** @import { CoreCommand, CoreEvent, ErrorCode, MessageSentEvent as RequestDone, PhoneNewCommand, ReplyTo } from './abi.js' */
 /** @typedef {import('./core.js').Core} Core */
@@ -80,8 +82,6 @@ import { internal } from './internal.js';
 
 const CONFIG_KEYS = ['server', 'uri', 'username', 'password', 'ha1', 'realm',
   'minAlgorithm', 'registerExpires', 'displayName', 'privacy'];
-const CLOSE_UNREGISTER_MS = 3000;
-const CREDENTIALS_MS = 10000;
 
 /**
  * The `phone.credentials` command for what a callback gave
@@ -151,7 +151,8 @@ export class Phone extends Emitter {
   #media;
   /** @type {import('./credentials.js').CredentialsCallback | undefined} */
   #credentials;
-  #credentialsMs = CREDENTIALS_MS;
+  /** @type {number} longest wait for the credentials callback */
+  #credentialsMs;
   /** @type {Promise<boolean> | null} the callback's answer on its way to the core */
   #supplying = null;
   /** @type {PhoneError | null} why the last credential could not be had */
@@ -173,9 +174,10 @@ export class Phone extends Emitter {
       mediaTimeoutMs: config?.mediaTimeoutMs,
       RTCPeerConnection: config?.RTCPeerConnection,
       getUserMedia: config?.getUserMedia,
+      mediaHandler: config?.mediaHandler,
     };
     this.#credentials = config?.credentials;
-    this.#credentialsMs = config?.credentialsTimeoutMs ?? CREDENTIALS_MS;
+    this.#credentialsMs = config?.credentialsTimeoutMs ?? 10000;
     this.#ready = this.#init(config, coreOptions);
     // an unobserved config error must not be an unhandled rejection
     this.#ready.catch(() => {});
@@ -279,7 +281,7 @@ export class Phone extends Emitter {
     const { core, handle } = await this.#live();
     const reply = await this.#cmd({ cmd: 'call.new', phone: handle, target, video });
     const call = newCall({ core, handle: reply.call,
-      direction: 'outgoing', media: this.#media, remote: String(target), displayName: null, video });
+      direction: 'outgoing', media: this.#media, remote: String(target), displayName: null });
     const sent = internal.whenSent(call);
     this.#adopt(call);
     await sent;
@@ -385,7 +387,7 @@ export class Phone extends Emitter {
     }
     if (this.#state === 'registered' || this.#state === 'registering') {
       const ac = new AbortController();
-      const t = setTimeout(() => ac.abort(), CLOSE_UNREGISTER_MS);
+      const t = setTimeout(() => ac.abort(), 3000);  // the unregister's longest wait
       try {
         await this.unregister({ signal: ac.signal });
       } catch {
@@ -518,7 +520,7 @@ export class Phone extends Emitter {
       else if (ev.ev === 'incoming') {
         const inc = newCall({ core: /** @type {Core} */ (this.#core), handle: c,
           direction: 'incoming', media: this.#media, remote: ev.from,
-          displayName: ev.displayName || null, video: false, id: ev.callId });
+          displayName: ev.displayName || null, id: ev.callId });
         this.#adopt(inc);
         this.emit('incoming', inc);
       }
