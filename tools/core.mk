@@ -40,7 +40,7 @@ TLS     := build/src/mbedtls
 #   main/main.c           (not built)               no re_main(): JS owns the event loop
 #   dns/, udp/, tcp/,     (not built)               a page has no sockets and asks no DNS:
 #   tls/, net/, http/                                 every next hop is the one flow
-#   libc inet_pton/ntop   wasm/transport/inet.c     wasm only: the one reader of IP text forms
+#   libc inet_pton/ntop   wasm/inet/inet.c          wasm only: the one reader of IP text forms
 #   libc malloc/free      wasm/heap/heap.c          wasm only: size classes, smaller than emmalloc
 #   libc strlen, strchr,  wasm/libc/string.c        wasm only: byte at a time, smaller than musl's
 #   memchr, strcpy, ...
