@@ -144,6 +144,7 @@ const char *fake_spjs_sent(int i);
 	X(test_abi_str_error)			\
 	X(test_heap_alloc)			\
 	X(test_handle_table)			\
+	X(test_jsonstr_escape)			\
 	X(test_sipcheck_vectors)		\
 	X(test_sipcheck_rfc4475)		\
 	X(test_sipcheck_json)			\

@@ -309,7 +309,7 @@ int test_transport_phone_close(void)
 }
 
 
-/* inet_pton and inet_ntop are ours in wasm (wasm/transport/inet.c),
+/* inet_pton and inet_ntop are ours in wasm (wasm/inet/inet.c),
  * glibc's natively: both must read the same text forms and print RFC 5952
  * text */
 int test_transport_ntop(void)
