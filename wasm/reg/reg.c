@@ -23,6 +23,7 @@
 #include <string.h>
 #include <re.h>
 #include "auth.h"
+#include "codes.h"
 #include "transport.h"
 #include "reg.h"
 
@@ -156,7 +157,7 @@ static void retry_handler(void *arg)
 
 	reg->state = REG_REGISTERING;
 	if (send_request(reg, true))
-		fail(reg, 0, "transport-closed", NULL);
+		fail(reg, 0, CODE_TRANSPORT_CLOSED, NULL);
 }
 
 
@@ -165,7 +166,7 @@ static void refresh_handler(void *arg)
 	struct reg *reg = arg;
 
 	if (send_request(reg, true))
-		fail(reg, 0, "transport-closed", NULL);
+		fail(reg, 0, CODE_TRANSPORT_CLOSED, NULL);
 }
 
 
@@ -255,8 +256,8 @@ static void response_handler(int err, const struct sip_msg *msg, void *arg)
 	bool unreg = reg->state == REG_UNREGISTERING;
 
 	if (err || !msg) {
-		fail(reg, 0, err == ETIMEDOUT ? "timeout" : "transport-closed",
-		     NULL);
+		fail(reg, 0, err == ETIMEDOUT ? CODE_TIMEOUT :
+		     CODE_TRANSPORT_CLOSED, NULL);
 		return;
 	}
 
@@ -278,7 +279,7 @@ static void response_handler(int err, const struct sip_msg *msg, void *arg)
 					contact_handler, reg);
 		if (!reg->granted) {
 			reg->recover = false;
-			fail(reg, msg->scode, "rejected", msg);
+			fail(reg, msg->scode, CODE_REJECTED, msg);
 			return;
 		}
 
@@ -322,12 +323,8 @@ static void response_handler(int err, const struct sip_msg *msg, void *arg)
 
 	if (msg->scode == 401 || msg->scode == 407)
 		fail(reg, msg->scode, fail_code(reg), msg);
-	else if (msg->scode == 403)
-		fail(reg, msg->scode, "auth-failed", msg);
-	else if (msg->scode == 408)
-		fail(reg, msg->scode, "timeout", msg);
 	else
-		fail(reg, msg->scode, "rejected", msg);
+		fail(reg, msg->scode, codes_status(msg->scode, true), msg);
 }
 
 
@@ -446,7 +443,8 @@ int reg_alloc(struct reg **regp, struct sip *sip, const char *aor,
 /**
  * Register (or re-register now); outcome via the event handler
  *
- * @return 0 if the REGISTER was sent, otherwise errorcode
+ * @return 0 if the REGISTER was sent, EBUSY if one is in progress,
+ *         otherwise errorcode
  */
 int reg_register(struct reg *reg)
 {
@@ -456,7 +454,7 @@ int reg_register(struct reg *reg)
 		return EINVAL;
 
 	if (reg->state == REG_REGISTERING || reg->state == REG_UNREGISTERING)
-		return EALREADY;
+		return EBUSY;
 
 	tmr_cancel(&reg->tmr);
 	reg->state = REG_REGISTERING;
@@ -517,7 +515,7 @@ void reg_transport_closed(struct reg *reg)
 		return;
 	}
 
-	fail(reg, 0, "transport-closed", NULL);
+	fail(reg, 0, CODE_TRANSPORT_CLOSED, NULL);
 }
 
 
@@ -541,7 +539,7 @@ void reg_credentials(struct reg *reg, bool ok)
 	tmr_cancel(&reg->wait);
 
 	if (!ok) {
-		fail(reg, 0, "credentials-unavailable", NULL);
+		fail(reg, 0, CODE_CREDENTIALS_UNAVAILABLE, NULL);
 	}
 	else {
 		/* the new credential answers as if for the first time */
@@ -549,7 +547,7 @@ void reg_credentials(struct reg *reg, bool ok)
 		err = challenged(reg, msg);
 		if (err)
 			fail(reg, msg->scode, err == EAUTH ? fail_code(reg) :
-			     "transport-closed", msg);
+			     CODE_TRANSPORT_CLOSED, msg);
 	}
 
 	mem_deref(msg);

@@ -25,6 +25,7 @@
 #include "auth.h"
 #include "policy.h"
 #include "call.h"
+#include "codes.h"
 #include "message.h"
 #include "reg.h"
 #include "transport.h"
@@ -337,7 +338,7 @@ int ua_alloc(struct ua **uap, const struct odict *cfg, ua_event_h *eh,
 {
 	const char *server, *uri, *user, *display, *privacy;
 	enum policy_privacy priv = POLICY_PRIVACY_MDNS;
-	const char *reason = NULL, *code = "invalid-config";
+	const char *reason = NULL, *code = CODE_INVALID_CONFIG;
 	struct sip_addr aor;
 	struct pl pl;
 	struct ua *ua = NULL;
@@ -367,7 +368,7 @@ int ua_alloc(struct ua **uap, const struct odict *cfg, ua_event_h *eh,
 	err = policy_transport_check(NULL, server, &reason);
 	if (err) {
 		if (err == EPROTONOSUPPORT)
-			code = "insecure-transport";
+			code = CODE_INSECURE_TRANSPORT;
 		goto out;
 	}
 	err = EINVAL;
@@ -481,7 +482,7 @@ int ua_alloc(struct ua **uap, const struct odict *cfg, ua_event_h *eh,
 	if (err) {
 		mem_deref(ua);
 		if (err == ENOMEM)
-			code = "no-memory";
+			code = CODE_NO_MEMORY;
 		if (codep)
 			*codep = code;
 		if (reasonp)
