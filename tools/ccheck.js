@@ -32,7 +32,7 @@ const DIRS = ['wasm', 'tests/c', 'tests/fuzz'];
 const MAX_COLS = 79;
 const MAX_LINES = 3000;
 /* lines over MAX_COLS not yet wrapped: the count may not grow */
-const COLUMNS_ALLOWED = 55;
+const COLUMNS_ALLOWED = 34;
 
 /** Every .c and .h under @p dir */
 function cFiles(dir) {

@@ -189,12 +189,16 @@ function emitSites() {
     for (const m of text.matchAll(/\bspjs_emit\(/g)) sites.raw.push(`${file}:${text.slice(0, m.index).split('\n').length}`);
   }
   if (warnings) {
-    // a warning's event is its code: `info.cause = "code"; emit(call, CALL_EV_WARNING, &info)`
+    // a warning's event is its code: `info.cause = CODE_X; emit(call, CALL_EV_WARNING, &info)`,
+    // CODE_X spelled in wasm/include/codes.h
     const call = cSources().filter(([f]) => f.startsWith('wasm/call/')).map(([, t]) => t).join('\n');
+    const codes = new Map([...fs.readFileSync(path.join(ROOT, 'wasm/include/codes.h'), 'utf8')
+      .matchAll(/^#define (CODE_\w+)\s+"([a-z-]+)"/gm)].map((m) => [m[1], m[2]]));
     const all = [...call.matchAll(/emit\(call, CALL_EV_WARNING/g)].length;
-    const named = [...call.matchAll(/\.cause\s*=\s*"([a-z-]+)";\s*emit\(call, CALL_EV_WARNING/g)].map((m) => m[1]);
+    const named = [...call.matchAll(/\.cause\s*=\s*(CODE_\w+);\s*emit\(call, CALL_EV_WARNING/g)]
+      .map((m) => codes.get(m[1])).filter(Boolean);
     assert.ok(all > 0 && named.length === all,
-      'write each warning as `info.cause = "code"; emit(call, CALL_EV_WARNING, &info)`: its code is its event');
+      'write each warning as `info.cause = CODE_X; emit(call, CALL_EV_WARNING, &info)`: its code is its event');
     for (const n of named) sites.events.add(n);
   }
   return sites;

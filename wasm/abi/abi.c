@@ -26,6 +26,7 @@
 #include "policy.h"
 #include "flow.h"
 #include "call.h"
+#include "codes.h"
 #include "transport.h"
 #include "ua.h"
 #include "handle.h"
@@ -238,7 +239,8 @@ static void cmd_phone_new(uint64_t id, const struct odict *cmd)
 	int h, err;
 
 	if (!cfg || cfg->type != ODICT_OBJECT) {
-		abi_reply_err(id, "invalid-config", "config must be an object");
+		abi_reply_err(id, CODE_INVALID_CONFIG,
+			      "config must be an object");
 		return;
 	}
 
@@ -253,7 +255,8 @@ static void cmd_phone_new(uint64_t id, const struct odict *cmd)
 	h = abi_phone_add(ua);
 	if (!h) {
 		mem_deref(ua);
-		abi_reply_err(id, "busy", "too many phones: close one first");
+		abi_reply_err(id, CODE_BUSY,
+			      "too many phones: close one first");
 		return;
 	}
 
@@ -271,7 +274,7 @@ static void cmd_phone(uint64_t id, const char *name, const struct odict *cmd)
 
 	if (!odict_get_number(cmd, &h, "phone") || h > HANDLE_MAX ||
 	    !(ua = abi_phone((int)h))) {
-		abi_reply_err(id, "not-found", "no such phone (closed?)");
+		abi_reply_err(id, CODE_NOT_FOUND, "no such phone (closed?)");
 		return;
 	}
 
@@ -294,9 +297,10 @@ static void cmd_phone(uint64_t id, const char *name, const struct odict *cmd)
 			ua_message(ua, target, odict_string(cmd, "text"),
 				   &mid);
 		if (err == EINVAL) {
-			abi_reply_err(id, "invalid-argument", "target must be a "
-				      "sip:/sips: URI or a user name, text a "
-				      "string of at most 16384 bytes");
+			abi_reply_err(id, CODE_INVALID_ARGUMENT,
+				      "target must be a sip:/sips: URI or a "
+				      "user name, text a string of at most "
+				      "16384 bytes");
 			return;
 		}
 		if (!err) {
@@ -311,7 +315,7 @@ static void cmd_phone(uint64_t id, const char *name, const struct odict *cmd)
 		err = ua_credentials(ua, cmd, &reason);
 		wipe_secrets(cmd);
 		if (err) {
-			abi_reply_err(id, "invalid-argument", reason);
+			abi_reply_err(id, CODE_INVALID_ARGUMENT, reason);
 			return;
 		}
 	}
@@ -321,12 +325,12 @@ static void cmd_phone(uint64_t id, const char *name, const struct odict *cmd)
 		err = 0;
 	}
 	else {
-		abi_reply_err(id, "bad-command", "unknown command");
+		abi_reply_err(id, CODE_BAD_COMMAND, "unknown command");
 		return;
 	}
 
 	if (err)
-		abi_reply_err(id, abi_errno_code(err), "command failed");
+		abi_reply_err(id, codes_errno(err), "command failed");
 	else
 		abi_reply_ok(id);
 }
@@ -352,7 +356,7 @@ static void cmd_sdp_check(uint64_t id, const struct odict *cmd)
 	int err;
 
 	if (!sdp || !odict_get_number(cmd, &bytes, "bytes")) {
-		abi_reply_err(id, "invalid-argument",
+		abi_reply_err(id, CODE_INVALID_ARGUMENT,
 			  "sdp must be a string, bytes its UTF-8 length");
 		return;
 	}
@@ -366,20 +370,20 @@ static void cmd_sdp_check(uint64_t id, const struct odict *cmd)
 			line += *p == '\n';
 
 		abi_emitf(ABI_RE_SDP_REFUSED, (unsigned long long)id,
-			  abi_json_str, "malformed-sdp", line,
+			  abi_json_str, CODE_MALFORMED_SDP, line,
 			  abi_json_str, "NUL byte in the SDP");
 		return;
 	}
 
 	local = dir && !strcmp(dir, "local");
 	if (dir && !local && strcmp(dir, "remote")) {
-		abi_reply_err(id, "invalid-argument",
+		abi_reply_err(id, CODE_INVALID_ARGUMENT,
 			  "direction must be remote or local");
 		return;
 	}
 
 	if (priv && policy_privacy_decode(&privacy, priv)) {
-		abi_reply_err(id, "invalid-argument",
+		abi_reply_err(id, CODE_INVALID_ARGUMENT,
 			  "privacy must be mdns, relay or off");
 		return;
 	}
@@ -388,7 +392,7 @@ static void cmd_sdp_check(uint64_t id, const struct odict *cmd)
 	if (local) {
 		out = mbuf_alloc(strlen(sdp) + 64);
 		if (!out) {
-			abi_reply_err(id, "no-memory", "out of memory");
+			abi_reply_err(id, CODE_NO_MEMORY, "out of memory");
 			return;
 		}
 		err = policy_sdp_local(out, &v, sdp, strlen(sdp), privacy);
@@ -412,7 +416,7 @@ static void cmd_sdp_check(uint64_t id, const struct odict *cmd)
 			  abi_json_str, v.reason,
 			  v.line, abi_json_str, v.detail);
 	else
-		abi_reply_err(id, abi_errno_code(err), "SDP check failed");
+		abi_reply_err(id, codes_errno(err), "SDP check failed");
 
 	mem_deref(out);
 }
@@ -434,30 +438,31 @@ int sp_cmd(const char *json, size_t len)
 	/* Refused before its id is read: the reply carries id 0, and the
 	 * shim takes it as the reply to the command it is running */
 	if (!json || len == 0) {
-		abi_reply_err(0, "bad-command", "empty command");
+		abi_reply_err(0, CODE_BAD_COMMAND, "empty command");
 		return EINVAL;
 	}
 
 	if (len > CMD_MAX) {
-		abi_reply_err(0, "too-large", "command over 256 KiB");
+		abi_reply_err(0, CODE_TOO_LARGE, "command over 256 KiB");
 		return EMSGSIZE;
 	}
 
 	if (!inited) {
-		abi_reply_err(0, "not-initialized", "call sp_init first");
+		abi_reply_err(0, CODE_NOT_INITIALIZED, "call sp_init first");
 		return EINVAL;
 	}
 
 	err = abi_json_decode(&cmd, JSON_HASHSZ, json, len, JSON_DEPTH);
 	if (err) {
-		abi_reply_err(0, "bad-command", "command is not valid JSON");
+		abi_reply_err(0, CODE_BAD_COMMAND,
+			      "command is not valid JSON");
 		return EBADMSG;
 	}
 
 	(void)odict_get_number(cmd, &id, "id");
 	name = odict_string(cmd, "cmd");
 	if (!odict_get_number(cmd, &v, "v") || v != 1 || !name) {
-		abi_reply_err(id, "bad-command", "need {v:1, id, cmd}");
+		abi_reply_err(id, CODE_BAD_COMMAND, "need {v:1, id, cmd}");
 		err = EPROTO;
 		goto out;
 	}
@@ -473,7 +478,7 @@ int sp_cmd(const char *json, size_t len)
 	else if (!strncmp(name, "call.", 5))
 		abi_call_cmd(id, name, cmd);
 	else {
-		abi_reply_err(id, "bad-command", "unknown command");
+		abi_reply_err(id, CODE_BAD_COMMAND, "unknown command");
 		err = EPROTO;
 	}
 

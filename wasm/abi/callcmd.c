@@ -21,6 +21,7 @@
 #include "policy.h"
 #include "flow.h"
 #include "call.h"
+#include "codes.h"
 #include "ua.h"
 #include "handle.h"
 #include "priv.h"
@@ -36,7 +37,7 @@ static struct call *call_arg(uint64_t id, const struct odict *cmd)
 		call = call_lookup((int)h);
 
 	if (!call)
-		abi_reply_err(id, "not-found", "no such call (ended?)");
+		abi_reply_err(id, CODE_NOT_FOUND, "no such call (ended?)");
 
 	return call;
 }
@@ -64,18 +65,17 @@ static void cmd_new(uint64_t id, const struct odict *cmd)
 		ua = abi_phone((int)h);
 
 	if (!ua) {
-		abi_reply_err(id, "not-found", "no such phone (closed?)");
+		abi_reply_err(id, CODE_NOT_FOUND, "no such phone (closed?)");
 		return;
 	}
 
 	err = ua_call(ua, &call, target, bool_arg(cmd, "video"));
 	if (err == EINVAL)
-		abi_reply_err(id, "invalid-target",
+		abi_reply_err(id, CODE_INVALID_TARGET,
 			      "target must be a sip:/sips: URI or a user name");
-	else if (err == EBUSY)
-		abi_reply_err(id, "busy", "too many calls at once");
 	else if (err)
-		abi_reply_err(id, abi_errno_code(err), "call failed");
+		abi_reply_err(id, codes_errno(err), err == EBUSY ?
+			      "too many calls at once" : "call failed");
 	else
 		abi_emitf(ABI_RE_CALL, (unsigned long long)id,
 			  call_handle(call));
@@ -93,7 +93,7 @@ static void cmd_media(uint64_t id, struct call *call,
 
 	if (!sdp || !odict_get_number(cmd, &bytes, "bytes") ||
 	    bytes != strlen(sdp)) {
-		abi_reply_err(id, "invalid-argument",
+		abi_reply_err(id, CODE_INVALID_ARGUMENT,
 			      "sdp must be a string without NUL, bytes its "
 			      "UTF-8 length");
 		return;
@@ -105,10 +105,9 @@ static void cmd_media(uint64_t id, struct call *call,
 		abi_emitf(ABI_RE_MEDIA_REFUSED, (unsigned long long)id,
 			  abi_json_str, v.reason, abi_json_str, v.detail,
 			  v.line);
-	else if (err == EALREADY)
-		abi_reply_err(id, "invalid-state", "no SDP was asked for");
 	else if (err)
-		abi_reply_err(id, abi_errno_code(err), "could not send");
+		abi_reply_err(id, codes_errno(err), err == EALREADY ?
+			      "no SDP was asked for" : "could not send");
 	else
 		abi_emitf(ABI_RE_CALL_ID, (unsigned long long)id,
 			  abi_json_str, call_id(call));
@@ -117,26 +116,19 @@ static void cmd_media(uint64_t id, struct call *call,
 
 static void reply(uint64_t id, int err)
 {
-	switch (err) {
+	const char *message = "command failed";
 
-	case 0:
+	if (!err) {
 		abi_reply_ok(id);
-		break;
-
-	case EALREADY:
-	case EPROTO:
-		abi_reply_err(id, "invalid-state",
-			      "not possible in the call's state");
-		break;
-
-	case EBUSY:
-		abi_reply_err(id, "busy", "another change is in progress");
-		break;
-
-	default:
-		abi_reply_err(id, abi_errno_code(err), "command failed");
-		break;
+		return;
 	}
+
+	if (err == EALREADY || err == EPROTO)
+		message = "not possible in the call's state";
+	else if (err == EBUSY)
+		message = "another change is in progress";
+
+	abi_reply_err(id, codes_errno(err), message);
 }
 
 
@@ -178,7 +170,7 @@ void abi_call_cmd(uint64_t id, const char *name, const struct odict *cmd)
 		reply(id, call_info(call, odict_string(cmd, "ctype"),
 				    odict_string(cmd, "body")));
 	else
-		abi_reply_err(id, "bad-command", "unknown command");
+		abi_reply_err(id, CODE_BAD_COMMAND, "unknown command");
 }
 
 

@@ -27,6 +27,7 @@
 #include <string.h>
 #include <re.h>
 #include "auth.h"
+#include "codes.h"
 #include "transport.h"
 #include "flow.h"
 #include "reg.h"
@@ -166,7 +167,7 @@ static void retry_handler(void *arg)
 
 	reg->state = REG_REGISTERING;
 	if (send_request(reg, true))
-		fail(reg, 0, "transport-closed", NULL, 0);
+		fail(reg, 0, CODE_TRANSPORT_CLOSED, NULL, 0);
 }
 
 
@@ -175,7 +176,7 @@ static void refresh_handler(void *arg)
 	struct reg *reg = arg;
 
 	if (send_request(reg, true))
-		fail(reg, 0, "transport-closed", NULL, 0);
+		fail(reg, 0, CODE_TRANSPORT_CLOSED, NULL, 0);
 }
 
 
@@ -265,8 +266,8 @@ static void response_handler(int err, const struct sip_msg *msg, void *arg)
 	bool unreg = reg->state == REG_UNREGISTERING;
 
 	if (err || !msg) {
-		fail(reg, 0, err == ETIMEDOUT ? "timeout" : "transport-closed",
-		     NULL, 0);
+		fail(reg, 0, err == ETIMEDOUT ? CODE_TIMEOUT :
+		     CODE_TRANSPORT_CLOSED, NULL, 0);
 		return;
 	}
 
@@ -288,7 +289,7 @@ static void response_handler(int err, const struct sip_msg *msg, void *arg)
 					contact_handler, reg);
 		if (!reg->granted) {
 			reg->recover = false;
-			fail(reg, msg->scode, "rejected", msg, 0);
+			fail(reg, msg->scode, CODE_REJECTED, msg, 0);
 			return;
 		}
 
@@ -332,12 +333,8 @@ static void response_handler(int err, const struct sip_msg *msg, void *arg)
 
 	if (msg->scode == 401 || msg->scode == 407)
 		fail(reg, msg->scode, fail_code(reg), msg, 0);
-	else if (msg->scode == 403)
-		fail(reg, msg->scode, "auth-failed", msg, 0);
-	else if (msg->scode == 408)
-		fail(reg, msg->scode, "timeout", msg, 0);
 	else
-		fail(reg, msg->scode, "rejected", msg, 0);
+		fail(reg, msg->scode, codes_status(msg->scode, true), msg, 0);
 }
 
 
@@ -456,7 +453,8 @@ int reg_alloc(struct reg **regp, struct sip *sip, const char *aor,
 /**
  * Register (or re-register now); outcome via the event handler
  *
- * @return 0 if the REGISTER was sent, otherwise errorcode
+ * @return 0 if the REGISTER was sent, EBUSY if one is in progress,
+ *         otherwise errorcode
  */
 int reg_register(struct reg *reg)
 {
@@ -466,7 +464,7 @@ int reg_register(struct reg *reg)
 		return EINVAL;
 
 	if (reg->state == REG_REGISTERING || reg->state == REG_UNREGISTERING)
-		return EALREADY;
+		return EBUSY;
 
 	tmr_cancel(&reg->tmr);
 	reg->state = REG_REGISTERING;
@@ -534,7 +532,7 @@ void reg_flow_down(struct reg *reg, uint32_t retry_in)
 		return;
 	}
 
-	fail(reg, 0, "transport-closed", NULL, retry_in);
+	fail(reg, 0, CODE_TRANSPORT_CLOSED, NULL, retry_in);
 }
 
 
@@ -578,7 +576,7 @@ void reg_credentials(struct reg *reg, bool ok)
 	tmr_cancel(&reg->wait);
 
 	if (!ok) {
-		fail(reg, 0, "credentials-unavailable", NULL, 0);
+		fail(reg, 0, CODE_CREDENTIALS_UNAVAILABLE, NULL, 0);
 	}
 	else {
 		/* the new credential answers as if for the first time */
@@ -586,7 +584,7 @@ void reg_credentials(struct reg *reg, bool ok)
 		err = challenged(reg, msg);
 		if (err)
 			fail(reg, msg->scode, err == EAUTH ? fail_code(reg) :
-			     "transport-closed", msg, 0);
+			     CODE_TRANSPORT_CLOSED, msg, 0);
 	}
 
 	mem_deref(msg);
