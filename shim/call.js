@@ -1,12 +1,14 @@
 /**
- * @file call.js  Call: one call's media in the browser's RTCPeerConnection
+ * @file call.js  Call: one call, its SIP through the core and its media
+ * through a MediaHandler
  *
  * The core (wasm/call/call.c) decides everything SIP and SDP: it asks for
  * an SDP offer or answer (`media.need`, with the RTCConfiguration policy
  * dictates), checks and rewrites what the browser made before it leaves,
  * and hands over every remote SDP that passed its policy (`media.remote`).
- * This class only runs the browser's side of that, in order, one step at
- * a time; it never reads or edits SDP.
+ * This class only runs the media's side of that, in order, one step at a
+ * time, through the call's MediaHandler (shim/media.js: the browser's
+ * RTCPeerConnection by default); it never reads or edits SDP.
  *
  * Call state:
  * ```
@@ -19,10 +21,12 @@ import { Emitter } from './emitter.js';
 import { PhoneError } from './errors.js';
 import { internal } from './internal.js';
 import { tlsVersionName } from './dtls.js';
+import { browserMediaHandler } from './media.js';
 
 /** @typedef {import('./core.js').Core} Core */
-/** @typedef {import('./abi.js').CoreEvent} CoreEvent */
+/** @import { CallCommandBody, CoreEvent } from './abi.js' */
 /** @typedef {import('./errors.js').Cause} Cause */
+/** @typedef {import('./media.js').MediaHandler} MediaHandler */
 
 /**
  * @typedef {object} MediaOptions  how calls get media (Phone config)
@@ -35,6 +39,8 @@ import { tlsVersionName } from './dtls.js';
  *   and DTLS to connect; then the call ends with `ice-failed` (default 15000)
  * @property {typeof RTCPeerConnection} [RTCPeerConnection] injectable
  * @property {(c: MediaStreamConstraints) => Promise<MediaStream>} [getUserMedia] injectable
+ * @property {import('./media.js').MediaHandlerFactory} [mediaHandler] each call's
+ *   media (default: browserMediaHandler, which uses the options above)
  * @property {'mdns' | 'relay' | 'off'} privacy what the core lets leave
  */
 
@@ -84,7 +90,8 @@ import { tlsVersionName } from './dtls.js';
  * @property {{ held: boolean }} hold
  * @property {SecurityReport} security
  * @property {{ track: MediaStreamTrack, streams: readonly MediaStream[] }} track
- * @property {{ ctype: string, body: string }} info
+ * @property {{ ctype: string | null, body: string }} info a SIP INFO (ctype null: it had
+ *   no Content-Type)
  * @property {CallEnded} ended
  * @property {PhoneError} error
  * @property {{ state: 'recording' | 'paused' | 'stopped' }} recording a
@@ -93,9 +100,6 @@ import { tlsVersionName } from './dtls.js';
 
 /** @typedef {import('./record.js').Recording} Recording */
 /** @typedef {import('./record.js').RecordOptions} RecordOptions */
-
-const GATHER_MS = 3000;
-const MEDIA_MS = 15000;
 
 /** @extends {Emitter<CallEventMap>} */
 export class Call extends Emitter {
@@ -108,15 +112,12 @@ export class Call extends Emitter {
   #core;
   /** @type {MediaOptions} */
   #media;
-  /** @type {RTCPeerConnection | null} */
-  #pc = null;
-  /** @type {MediaStream | null} */
-  #local = null;
+  /** @type {MediaHandler} */
+  #m;
+  /** @type {RTCPeerConnectionState} the media's, as its handler last said */
+  #conn = 'new';
   /** @type {Promise<unknown>} media steps run one after another */
   #steps = Promise.resolve();
-  /** @type {{ type: RTCSdpType, sdp: string } | null} an offer not applied yet */
-  #remoteOffer = null;
-  #video = false;
   #muted = false;
   /** @type {((e: PhoneError | null) => void) | null} settles a hold()/unhold() */
   #holdDone = null;
@@ -137,7 +138,6 @@ export class Call extends Emitter {
     super();
     this.#core = init.core;
     this.#media = init.media;
-    this.#video = init.video;
     this.#id = init.id ?? '';
     /** @readonly */
     this.handle = init.handle;
@@ -156,6 +156,14 @@ export class Call extends Emitter {
     this.warnings = [];
     /** @type {Recording | null} the recording running (or paused), if any */
     this.recording = null;
+    this.#m = (init.media.mediaHandler ?? browserMediaHandler)({
+      ...init.media,
+      ontrack: (e) => {
+        this.remoteStream = e.streams[0] ?? this.remoteStream ?? new MediaStream([e.track]);
+        this.emit('track', { track: e.track, streams: e.streams });
+      },
+      onstate: (s) => { this.#conn = s; },
+    });
   }
 
   /**
@@ -167,9 +175,9 @@ export class Call extends Emitter {
     return this.#id;
   }
 
-  /** @returns {RTCPeerConnection | null} for stats and diagnostics */
+  /** @returns {RTCPeerConnection | null} for stats and diagnostics (the media handler's) */
   get peerConnection() {
-    return this.#pc;
+    return this.#m.peerConnection ?? null;
   }
 
   /**
@@ -188,7 +196,7 @@ export class Call extends Emitter {
    * @param {{ video?: boolean }} [options]
    * @returns {Promise<void>} when the 200 OK went out
    */
-  async answer({ video = this.#video } = {}) {
+  async answer({ video = false } = {}) {
     this.#cmd({ cmd: 'call.answer', video });
     this.state = 'answering';
     await this.#whenSent();
@@ -224,7 +232,7 @@ export class Call extends Emitter {
    */
   mute(muted = true) {
     this.#muted = muted;
-    for (const t of this.#local?.getAudioTracks() ?? []) t.enabled = !muted;
+    this.#m.mute(muted);
   }
 
   /** @returns {boolean} */
@@ -255,12 +263,7 @@ export class Call extends Emitter {
     if (!/^[0-9A-D#*,]+$/i.test(tones)) {
       throw new PhoneError('invalid-argument', 'DTMF tones are 0-9, *, #, A-D and ,');
     }
-    const sender = this.#pc?.getSenders().find((s) => s.track?.kind === 'audio');
-    const dtmf = sender?.dtmf;
-    if (dtmf && dtmf.canInsertDTMF) {
-      dtmf.insertDTMF(tones, duration, gap);
-      return;
-    }
+    if (this.#m.sendDtmf(tones, duration, gap)) return;
     for (const t of tones.replace(/,/g, '')) {
       this.#cmd({ cmd: 'call.info', ctype: 'application/dtmf-relay',
         body: `Signal=${t.toUpperCase()}\r\nDuration=${duration}\r\n` });
@@ -272,31 +275,20 @@ export class Call extends Emitter {
    * @returns {Promise<SecurityReport>}
    */
   async security() {
-    /** @type {SecurityReport} */
-    const r = {
-      signalling: 'wss', privacy: this.#media.privacy, dtlsRole: null,
-      dtlsCipher: null, srtpCipher: null, tlsVersion: null,
-      fingerprintAlgorithm: this.#fingerprint, digestAlgorithm: this.#digest,
-      localCandidateType: null, remoteCandidateType: null,
+    const fingerprintAlgorithm = this.#fingerprint;
+    const digestAlgorithm = this.#digest;
+    const stats = /** @type {Map<string, any>} */ (/** @type {unknown} */ (await this.#m.getStats()));
+    /** @type {any} the DTLS transport, and its selected candidate pair */
+    let t = {};
+    stats.forEach((/** @type {any} */ s) => { if (s.type === 'transport') t = s; });
+    const pair = stats.get(t.selectedCandidatePairId) ?? {};
+    return {
+      signalling: 'wss', privacy: this.#media.privacy, dtlsRole: t.dtlsRole ?? null,
+      dtlsCipher: t.dtlsCipher ?? null, srtpCipher: t.srtpCipher ?? null,
+      tlsVersion: tlsVersionName(t.tlsVersion), fingerprintAlgorithm, digestAlgorithm,
+      localCandidateType: stats.get(pair.localCandidateId)?.candidateType ?? null,
+      remoteCandidateType: stats.get(pair.remoteCandidateId)?.candidateType ?? null,
     };
-    const pc = this.#pc;
-    if (!pc) return r;
-    const stats = /** @type {Map<string, any>} */ (/** @type {unknown} */ (await pc.getStats()));
-    /** @type {any} */
-    let transport = null;
-    stats.forEach((/** @type {any} */ s) => { if (s.type === 'transport') transport = s; });
-    if (transport) {
-      r.dtlsRole = transport.dtlsRole ?? null;
-      r.dtlsCipher = transport.dtlsCipher ?? null;
-      r.srtpCipher = transport.srtpCipher ?? null;
-      r.tlsVersion = tlsVersionName(transport.tlsVersion);
-      const pair = transport.selectedCandidatePairId && stats.get(transport.selectedCandidatePairId);
-      if (pair) {
-        r.localCandidateType = stats.get(pair.localCandidateId)?.candidateType ?? null;
-        r.remoteCandidateType = stats.get(pair.remoteCandidateId)?.candidateType ?? null;
-      }
-    }
-    return r;
   }
 
   /**
@@ -310,7 +302,8 @@ export class Call extends Emitter {
         break;
       case 'media.remote':
         this.#fingerprint = ev.fingerprint ?? this.#fingerprint;
-        this.#step(() => this.#applyRemote(ev));
+        // an answer, or their offer (the core asks for our answer next)
+        this.#step(() => this.#m.setDescription(ev));
         break;
       case 'ringing':
       case 'progress':
@@ -331,8 +324,7 @@ export class Call extends Emitter {
       case 'modify-failed':
         // the peer refused: media back to what it was, `held` unchanged
         this.#step(async () => {
-          await this.#pc?.setLocalDescription({ type: 'rollback' }).catch(() => {});
-          this.#setDirection(this.held);
+          await this.#m.rollback(this.held);
           this.#holdDone?.(new PhoneError('rejected', `the peer refused the change (${ev.status})`,
             { status: ev.status, reason: ev.reason ?? undefined }));
         });
@@ -353,11 +345,10 @@ export class Call extends Emitter {
     }
   }
 
-  /** @param {Record<string, unknown>} command a call.* command without `call` */
+  /** @param {CallCommandBody} command a call.* command without `call` */
   #cmd(command) {
     if (this.state === 'ended') throw new PhoneError('not-found', 'the call has ended');
-    const reply = internal.cmd(this.#core, /** @type {import('./abi.js').CoreCommand} */ (
-      /** @type {unknown} */ ({ ...command, call: this.handle })));
+    const reply = internal.cmd(this.#core, { ...command, call: this.handle });
     if (reply.err) throw new PhoneError(reply.err, reply.message);
     return reply;
   }
@@ -393,56 +384,10 @@ export class Call extends Emitter {
     await done;
   }
 
-  /** @param {boolean} held */
-  #setDirection(held) {
-    for (const t of this.#pc?.getTransceivers() ?? []) {
-      if (t.currentDirection === 'stopped' || t.direction === 'stopped') continue;
-      t.direction = held ? 'sendonly' : 'sendrecv';
-    }
-  }
-
-  /** @param {RTCConfiguration} rtc what the core's policy dictates */
-  async #peer(rtc) {
-    if (this.#pc) return this.#pc;
-    const PC = this.#media.RTCPeerConnection ?? globalThis.RTCPeerConnection;
-    if (!PC) throw new PhoneError('media-unavailable', 'no RTCPeerConnection here (calls need a browser)');
-    const servers = this.#media.iceServers;
-    const iceServers = typeof servers === 'function' ? await servers() : (servers ?? []);
-    // the core's policy (iceTransportPolicy, bundle, rtcp-mux) wins over ours
-    const pc = new PC({ iceServers, ...rtc });
-    this.#pc = pc;
-    pc.ontrack = (e) => {
-      this.remoteStream = e.streams[0] ?? this.remoteStream ?? new MediaStream([e.track]);
-      this.emit('track', { track: e.track, streams: e.streams });
-    };
-    const gum = this.#media.getUserMedia ??
-      ((/** @type {MediaStreamConstraints} */ c) => navigator.mediaDevices.getUserMedia(c));
-    this.#local = await gum({ audio: true, video: this.#video });
-    for (const t of this.#local.getTracks()) {
-      if (t.kind === 'audio') t.enabled = !this.#muted;
-      pc.addTrack(t, this.#local);
-    }
-    return pc;
-  }
-
   /** media.need: make the offer or answer the core asked for */
   /** @param {Extract<CoreEvent, { ev: 'media.need' }>} ev */
   async #makeSdp(ev) {
-    if (!this.#pc) this.#video = !!ev.video;  // as asked: call({video}) or answer({video})
-    const pc = await this.#peer(ev.rtc);
-    if (ev.type === 'offer') {
-      if (this.state !== 'calling') this.#setDirection(ev.hold);
-      await pc.setLocalDescription(await pc.createOffer());
-    }
-    else {
-      if (this.#remoteOffer) {
-        await pc.setRemoteDescription(this.#remoteOffer);
-        this.#remoteOffer = null;
-      }
-      await pc.setLocalDescription(await pc.createAnswer());
-    }
-    await this.#gathered(pc);
-    const sdp = pc.localDescription?.sdp ?? '';
+    const sdp = await this.#m.getDescription(ev);
     const reply = internal.cmd(this.#core, { cmd: 'call.media', call: this.handle, sdp,
       bytes: new TextEncoder().encode(sdp).length });
     if (reply.err) {
@@ -458,60 +403,24 @@ export class Call extends Emitter {
     this.#sentDone = null;
   }
 
-  /** ICE gathering, bounded: a call never waits 40 s for a dead STUN server */
-  async #gathered(/** @type {RTCPeerConnection} */ pc) {
-    if (pc.iceGatheringState === 'complete') return;
-    const ms = this.#media.iceGatheringTimeoutMs ?? GATHER_MS;
-    await new Promise((resolve) => {
-      const t = setTimeout(done, ms);
-      function done() {
-        clearTimeout(t);
-        pc.removeEventListener('icegatheringstatechange', check);
-        resolve(undefined);
-      }
-      function check() {
-        if (pc.iceGatheringState === 'complete') done();
-      }
-      pc.addEventListener('icegatheringstatechange', check);
-    });
-  }
-
-  /** media.remote: an offer waits for answer(); answers apply now */
-  /** @param {Extract<CoreEvent, { ev: 'media.remote' }>} ev */
-  async #applyRemote(ev) {
-    const desc = { type: /** @type {RTCSdpType} */ (ev.type), sdp: /** @type {string} */ (ev.sdp) };
-    if (ev.type === 'offer' && !this.#pc) {
-      this.#remoteOffer = desc;  // incoming call: applied on answer()
-      return;
-    }
-    // an answer, or their re-INVITE's offer (the core asks for our answer next)
-    await this.#pc?.setRemoteDescription(desc);
-  }
-
   /**
    * After the answer: the media must come up (ICE and DTLS) within
    * mediaTimeoutMs, or the call ends with `ice-failed` (a call never
    * hangs with no media). Once up, the security report is emitted.
    */
   async #watchMedia() {
-    const pc = this.#pc;
-    if (!pc) return;
-    const until = Date.now() + (this.#media.mediaTimeoutMs ?? MEDIA_MS);
+    const until = Date.now() + (this.#media.mediaTimeoutMs ?? 15000);
     /** @type {SecurityReport | null} */
     let r = null;
-    while (this.state !== 'ended') {
-      if (pc.connectionState === 'failed') break;
-      if (pc.connectionState === 'connected') {
-        r = await this.security();
-        // ciphers and the selected pair show up in getStats shortly after
-        if ((r.srtpCipher && r.localCandidateType) || Date.now() > until) break;
-      }
-      else if (Date.now() > until) break;
+    while (this.state !== 'ended' && this.#conn !== 'failed') {
+      // ciphers and the selected pair show up in getStats shortly after
+      if (this.#conn === 'connected' && (r = await this.security()).srtpCipher && r.localCandidateType) break;
+      if (Date.now() > until) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     if (this.state === 'ended') return;
-    if (pc.connectionState !== 'connected') {
-      throw new PhoneError('ice-failed', `no media path: the connection is ${pc.connectionState}`);
+    if (this.#conn !== 'connected') {
+      throw new PhoneError('ice-failed', `no media path: the connection is ${this.#conn}`);
     }
     this.emit('security', /** @type {SecurityReport} */ (r));
   }
@@ -524,8 +433,7 @@ export class Call extends Emitter {
     const err = new PhoneError(cause, undefined, { status: ev.status, reason: ev.reason ?? undefined });
     this.#sentDone?.(err);
     this.#holdDone?.(err);
-    for (const t of this.#local?.getTracks() ?? []) t.stop();
-    this.#pc?.close();
+    this.#m.close();
     // no-candidates: the core names it; the text of what to configure is ours
     const reason = ev.reason || (cause === 'no-candidates' ? err.message : null);
     this.emit('ended', { cause, status: ev.status, reason,

@@ -15,10 +15,9 @@ import { instantiateCore } from './wasm.js';
 import { PhoneError } from './errors.js';
 import { internal } from './internal.js';
 
-/** @typedef {import('./abi.js').CoreEvent} CoreEvent */
-/** @typedef {import('./abi.js').CoreCommand} CoreCommand */
-/** @typedef {import('./wasm.js').CoreModule} CoreModule */
-/** @typedef {import('./abi.js').CoreReply} CoreReply */
+/** @import { CoreCommand, CoreEvent, CoreReply, ReplyTo } from './abi.js' */
+/** @import { CoreModule } from './wasm.js' */
+/** @import { CoreOwner } from './internal.js' */
 
 /**
  * @typedef {object} CoreOptions
@@ -112,14 +111,14 @@ export class Core {
       value(command) { return this.#cmd(command); },
     });
     internal.cmd = (core, command) =>
-      /** @type {Record<symbol, (c: CoreCommand) => CoreReply>} */ (/** @type {unknown} */ (core))[CMD](command);
+      /** @type {Record<symbol, (c: typeof command) => ReplyTo<typeof command>>} */ (/** @type {unknown} */ (core))[CMD](command);
     internal.attach = (core, handle, owner) => core.#phones.set(handle, owner);
     internal.detach = (core, handle) => core.#phones.delete(handle);
   }
 
   /** @type {CoreModule} */
   #m;
-  /** @type {Map<number, import('./internal.js').CoreOwner>} phone handle -> its Phone */
+  /** @type {Map<number, CoreOwner>} phone handle -> its Phone */
   #phones = new Map();
   /** @type {Map<number, WebSocket>} */
   #sockets = new Map();
@@ -180,8 +179,9 @@ export class Core {
    * Run a command; the reply comes back synchronously. A command the core
    * refused before reading its id (too large, not JSON) is answered with
    * id 0: a typed PhoneError like any other refusal.
-   * @param {CoreCommand} command
-   * @returns {CoreReply}
+   * @template {CoreCommand} C
+   * @param {C} command
+   * @returns {ReplyTo<C>}
    */
   #cmd(command) {
     if (this.#dead) throw this.#dead;
@@ -208,7 +208,8 @@ export class Core {
     if (!reply || reply.id !== id) {
       throw new PhoneError('internal', `no reply to ${command.cmd}`);
     }
-    return reply;
+    // the reply to this command: its shape is the schema's (tests/node/abi.test.js)
+    return /** @type {ReplyTo<C>} */ (reply);
   }
 
   /**
@@ -258,6 +259,7 @@ export class Core {
 
   /** @param {string} text */
   #onEmit(text) {
+    /** @type {CoreEvent | CoreReply} a message of tools/schema.js */
     const msg = JSON.parse(text);
     if ('ev' in msg) this.#queue.push(msg);
     else this.#reply = msg;

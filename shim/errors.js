@@ -1,5 +1,11 @@
 /**
  * @file errors.js  PhoneError and the stable codes: error codes, end causes
+ *
+ * The core's codes are spelled once in C (wasm/include/codes.h, with the
+ * tables from SIP statuses and errno values in wasm/codes/codes.c); the
+ * unions below are checked against them by tests/node/codes.test.js, in
+ * both directions. The typedefs are types only: of this file, only HINTS
+ * and PhoneError ship in the page.
  */
 
 /**
@@ -13,8 +19,11 @@
 
 /**
  * Why a call ended (`call.on('ended')`'s `cause`): a final SIP status
- * through one table (wasm/call/call.c), how it ended otherwise, or the
- * policy's reason when it refused an SDP of the call.
+ * through the core's one table (`forbidden` is 403, `auth-failed` 401/407
+ * we could not answer, `redirected` 3xx, `server-error` 5xx, ...), how
+ * the core saw it end otherwise, how the shim ended it (`media-failed`,
+ * `media-unavailable`, `ice-failed`, `core-failed`), or the policy's
+ * reason when it refused an SDP of the call.
  * @typedef {'busy' | 'declined' | 'not-found' | 'unavailable' | 'cancelled' |
  *   'not-acceptable' | 'timeout' | 'auth-failed' | 'forbidden' |
  *   'address-incomplete' | 'redirected' | 'server-error' | 'rejected' |
@@ -25,7 +34,11 @@
 
 /**
  * Stable error codes (`PhoneError.code`). They never change meaning; new
- * ones may be added. A failed request or call step carries its Cause.
+ * ones may be added. A failed request or call step carries its Cause (a
+ * registration refused with 403 is `forbidden`, as a call is), a bad
+ * argument `invalid-argument` (in PolicyReason, too). `busy`:
+ * something else is in progress or every slot is taken, try again later;
+ * `invalid-state`: not possible in the current state, retrying won't help.
  * @typedef {Cause | 'invalid-config' | 'insecure-transport' |
  *   'realm-mismatch' | 'algorithm-refused' | 'closed' | 'aborted' |
  *   'bad-command' | 'not-initialized' | 'no-memory' | 'internal' |
@@ -39,6 +52,7 @@ const HINTS = /** @type {Partial<Record<ErrorCode, string>>} */ ({
   'invalid-config': 'check the Phone config',
   'insecure-transport': 'use a wss:// server URL',
   'auth-failed': 'check username and password (or ha1)',
+  forbidden: 'the server forbids it: check the account',
   'realm-mismatch': 'the server challenged for another realm: check config.realm',
   'algorithm-refused': 'the server offers only algorithms below config.minAlgorithm',
   timeout: 'no answer in time: check the server URL and network',
@@ -55,7 +69,7 @@ const HINTS = /** @type {Partial<Record<ErrorCode, string>>} */ ({
 export class PhoneError extends Error {
   /**
    * @param {ErrorCode} code
-   * @param {string} [message]
+   * @param {string | null} [message] (none: the code's hint)
    * @param {{ status?: number, reason?: string, retryIn?: number, cause?: unknown }} [details]
    */
   constructor(code, message, details = {}) {

@@ -9,11 +9,9 @@
  * of it is in the public types or the API report (shim/api.md).
  */
 
-/** @typedef {import('./core.js').Core} Core */
-/** @typedef {import('./call.js').Call} Call */
-/** @typedef {import('./abi.js').CoreCommand} CoreCommand */
-/** @typedef {import('./abi.js').CoreReply} CoreReply */
-/** @typedef {import('./abi.js').CoreEvent} CoreEvent */
+/** @import { Core } from './core.js' */
+/** @import { Call } from './call.js' */
+/** @import { CoreCommand, CoreEvent, ReplyTo } from './abi.js' */
 
 /**
  * What a Phone gives the core when it attaches: its events, and the
@@ -32,14 +30,14 @@
  * @property {import('./call.js').MediaOptions} media
  * @property {string} remote remote party URI
  * @property {string | null} displayName
- * @property {boolean} video
  * @property {string} [id] SIP Call-ID (incoming: known at once)
  */
 
 /**
  * @typedef {object} Internals
- * @property {(core: Core, command: CoreCommand) => CoreReply} cmd run one
- *   command; its reply comes back synchronously (or a typed PhoneError)
+ * @property {<C extends CoreCommand>(core: Core, command: C) => ReplyTo<C>} cmd
+ *   run one command; its reply comes back synchronously (or a typed
+ *   PhoneError)
  * @property {(core: Core, handle: number, owner: CoreOwner) => void} attach
  *   route the events of phone `handle` to its owner
  * @property {(core: Core, handle: number) => void} detach

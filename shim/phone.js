@@ -23,11 +23,41 @@ import { loadCore } from './core.js';
 import { Call } from './call.js';
 import { internal } from './internal.js';
 
-/** @typedef {import('./abi.js').PhoneConfig} PhoneConfig */
-/** @typedef {import('./abi.js').CoreEvent} CoreEvent */
+/**
+ * @typedef {object} PhoneConfig
+ * @property {string} server wss:// URL of the SIP server (anything else is refused)
+ * @property {string} uri address of record, `sip:alice@example.com`
+ * @property {string} [username] digest user name (default: user part of uri)
+ * @property {string} [password] digest password
+ * @property {import('./credentials.js').CredentialsCallback} [credentials] instead of a
+ *   password: short-lived credentials from the site's backend, asked for when a challenge
+ *   must be answered and the current one is missing, expired or was refused (one fetch and
+ *   retry per refusal); `credentialsFromUrl(url)` makes one
+ * @property {number} [credentialsTimeoutMs] longest wait for the callback (default 10000)
+ * @property {{ md5?: string, sha256?: string, sha512_256?: string }} [ha1]
+ *   HA1 hex digests instead of a password (needs `realm`)
+ * @property {string} [realm] pin the digest realm: challenges for any other realm are refused
+ * @property {'MD5' | 'SHA-256' | 'SHA-512-256'} [minAlgorithm] refuse weaker digest algorithms
+ * @property {number} [registerExpires] seconds, 30..86400 (default 600)
+ * @property {string} [displayName]
+ * @property {'mdns' | 'relay' | 'off'} [privacy] what our SDP may reveal (default 'mdns':
+ *   no raw IP leaves; 'relay': TURN only, calls fail closed without a relay candidate)
+ * @property {new (url: string, protocols?: string | string[]) => WebSocket} [WebSocket]
+ *   WebSocket class (default: the global one; Node passes the `ws` package)
+ * @property {RTCIceServer[] | (() => Promise<RTCIceServer[]>)} [iceServers] STUN/TURN servers,
+ *   or an async function returning them per call (TURN REST credentials); kept in JS, never
+ *   sent to the core
+ * @property {number} [iceGatheringTimeoutMs] longest ICE gathering wait per SDP (default 3000)
+ * @property {number} [mediaTimeoutMs] once answered, longest wait for ICE + DTLS; then the call
+ *   ends with `ice-failed` (default 15000)
+ * @property {typeof RTCPeerConnection} [RTCPeerConnection] injectable (default: the global one)
+ * @property {(c: MediaStreamConstraints) => Promise<MediaStream>} [getUserMedia] injectable
+ * @property {import('./media.js').MediaHandlerFactory} [mediaHandler] each call's media
+ *   (shim/media.js): default `browserMediaHandler`, which uses the five options above
+ */
+/** @import { CoreCommand, CoreEvent, ErrorCode, MessageSentEvent as RequestDone, PhoneNewCommand, ReplyTo } from './abi.js' */
 /** @typedef {import('./core.js').Core} Core */
 /** @typedef {import('./errors.js').Cause} Cause */
-/** @typedef {Extract<CoreEvent, { ev: 'message-sent' }>} RequestDone */
 
 /**
  * @typedef {'idle' | 'registering' | 'registered' | 'unregistering' | 'closed'} PhoneState
@@ -43,8 +73,8 @@ import { internal } from './internal.js';
  * @property {Call} incoming a call for us: `call.answer()` or `call.reject(486)`
  * @property {{ from: string, displayName: string | null, cause: Cause, line: number, detail: string }} call-refused
  *   an incoming call the SDP policy refused (answered 488 with the reason)
- * @property {{ from: string, displayName: string | null, contentType: string, body: string }} message
- *   a SIP MESSAGE for us (already answered 200 OK)
+ * @property {{ from: string, displayName: string | null, contentType: string | null, body: string }} message
+ *   a SIP MESSAGE for us (already answered 200 OK; contentType null: it had none)
  * @property {{ messageId: number, status: number }} message-sent
  * @property {{ messageId: number, error: PhoneError }} message-failed
  * @property {PhoneError} error
@@ -52,8 +82,6 @@ import { internal } from './internal.js';
 
 const CONFIG_KEYS = ['server', 'uri', 'username', 'password', 'ha1', 'realm',
   'minAlgorithm', 'registerExpires', 'displayName', 'privacy'];
-const CLOSE_UNREGISTER_MS = 3000;
-const CREDENTIALS_MS = 10000;
 
 /**
  * The `phone.credentials` command for what a callback gave
@@ -123,7 +151,8 @@ export class Phone extends Emitter {
   #media;
   /** @type {import('./credentials.js').CredentialsCallback | undefined} */
   #credentials;
-  #credentialsMs = CREDENTIALS_MS;
+  /** @type {number} longest wait for the credentials callback */
+  #credentialsMs;
   /** @type {Promise<boolean> | null} the callback's answer on its way to the core */
   #supplying = null;
   /** @type {PhoneError | null} why the last credential could not be had */
@@ -145,9 +174,10 @@ export class Phone extends Emitter {
       mediaTimeoutMs: config?.mediaTimeoutMs,
       RTCPeerConnection: config?.RTCPeerConnection,
       getUserMedia: config?.getUserMedia,
+      mediaHandler: config?.mediaHandler,
     };
     this.#credentials = config?.credentials;
-    this.#credentialsMs = config?.credentialsTimeoutMs ?? CREDENTIALS_MS;
+    this.#credentialsMs = config?.credentialsTimeoutMs ?? 10000;
     this.#ready = this.#init(config, coreOptions);
     // an unobserved config error must not be an unhandled rejection
     this.#ready.catch(() => {});
@@ -193,10 +223,10 @@ export class Phone extends Emitter {
       cfg.credentials = true;
     }
     const core = await loadCore(coreOptions);
-    const reply = internal.cmd(core, { cmd: 'phone.new', config: cfg });
+    const reply = internal.cmd(core, { cmd: 'phone.new', config: /** @type {PhoneNewCommand['config']} */ (cfg) });
     if (reply.err) throw new PhoneError(reply.err, reply.message);
     this.#core = core;
-    this.#handle = /** @type {number} */ (reply.phone);
+    this.#handle = reply.phone;
     internal.attach(core, this.#handle,
       { onEvent: (ev) => this.#onCoreEvent(ev), WebSocket: this.#WebSocket });
     return { core, handle: this.#handle };
@@ -250,8 +280,8 @@ export class Phone extends Emitter {
   async call(target, { video = false } = {}) {
     const { core, handle } = await this.#live();
     const reply = await this.#cmd({ cmd: 'call.new', phone: handle, target, video });
-    const call = newCall({ core, handle: /** @type {number} */ (reply.call),
-      direction: 'outgoing', media: this.#media, remote: String(target), displayName: null, video });
+    const call = newCall({ core, handle: reply.call,
+      direction: 'outgoing', media: this.#media, remote: String(target), displayName: null });
     const sent = internal.whenSent(call);
     this.#adopt(call);
     await sent;
@@ -296,7 +326,7 @@ export class Phone extends Emitter {
     const { handle } = await this.#live();
     if (signal?.aborted) throw new PhoneError('aborted');
     const reply = await this.#cmd({ ...command, phone: handle });
-    const id = /** @type {number} */ (reply.messageId);
+    const id = reply.messageId;
     return new Promise((resolve, reject) => {
       const onAbort = () => settle(new PhoneError('aborted'));
       /** @param {RequestDone | PhoneError} r */
@@ -357,7 +387,7 @@ export class Phone extends Emitter {
     }
     if (this.#state === 'registered' || this.#state === 'registering') {
       const ac = new AbortController();
-      const t = setTimeout(() => ac.abort(), CLOSE_UNREGISTER_MS);
+      const t = setTimeout(() => ac.abort(), 3000);  // the unregister's longest wait
       try {
         await this.unregister({ signal: ac.signal });
       } catch {
@@ -382,7 +412,9 @@ export class Phone extends Emitter {
   /**
    * A command for a request that may be challenged: if the core has no
    * usable credential, get one from the app first (once).
-   * @param {import('./abi.js').CoreCommand} command
+   * @template {CoreCommand} C
+   * @param {C} command
+   * @returns {Promise<Exclude<ReplyTo<C>, { err: ErrorCode }>>} the reply, unless an error
    */
   async #cmd(command) {
     const { core } = await this.#ready;
@@ -392,7 +424,7 @@ export class Phone extends Emitter {
       reply = internal.cmd(core, command);
     }
     if (reply.err) throw new PhoneError(reply.err, reply.message);
-    return reply;
+    return /** @type {Exclude<ReplyTo<C>, { err: ErrorCode }>} */ (reply);
   }
 
   /**
@@ -488,7 +520,7 @@ export class Phone extends Emitter {
       else if (ev.ev === 'incoming') {
         const inc = newCall({ core: /** @type {Core} */ (this.#core), handle: c,
           direction: 'incoming', media: this.#media, remote: ev.from,
-          displayName: ev.displayName || null, video: false, id: ev.callId });
+          displayName: ev.displayName || null, id: ev.callId });
         this.#adopt(inc);
         this.emit('incoming', inc);
       }

@@ -31,8 +31,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIRS = ['wasm', 'tests/c', 'tests/fuzz'];
 const MAX_COLS = 79;
 const MAX_LINES = 3000;
-/* lines over MAX_COLS when the check came in: the count may not grow */
-const COLUMNS_ALLOWED = 57;
+/* lines over MAX_COLS not yet wrapped: the count may not grow */
+const COLUMNS_ALLOWED = 34;
 
 /** Every .c and .h under @p dir */
 function cFiles(dir) {

@@ -42,7 +42,7 @@ TLS     := build/src/mbedtls
 #   main/main.c           (not built)               no re_main(): JS owns the event loop
 #   dns/, udp/, tcp/,     (not built)               a page has no sockets and asks no DNS:
 #   tls/, net/, http/                                 every next hop is the one flow
-#   libc inet_pton/ntop   wasm/transport/inet.c     wasm only: the one reader of IP text forms
+#   libc inet_pton/ntop   wasm/inet/inet.c          wasm only: the one reader of IP text forms
 #   libc malloc/free      wasm/heap/heap.c          wasm only: size classes, smaller than emmalloc
 #   libc strlen, strchr,  wasm/libc/string.c        wasm only: byte at a time, smaller than musl's
 #   memchr, strcpy, ...
@@ -209,12 +209,15 @@ $(B)/obj/%.o: %.c $(wildcard wasm/include/*.h wasm/*/*.h tests/c/*.h) \
 		-DDEBUG_LEVEL=$(DEBUG_LEVEL) -DSIPSHIELD_VERSION=\"0.1.0\" \
 		-c $< -o $@
 
-# The page core's own builds of four files, linked ahead of libcore.a's:
-# the same code without what only the check build's tools read (check.c:
-# the details; log.c: errno names beyond the check's refusals; policy/sdp.c:
-# what makes an SDP malformed; abi.c: the sdp.check command of checkSdp())
-PAGE_OBJS := $(B)/obj/wasm/check/check-page.o $(B)/obj/wasm/abi/log-page.o \
-	$(B)/obj/wasm/policy/sdp-page.o $(B)/obj/wasm/abi/abi-page.o
+# The page core's own builds of some files, linked ahead of libcore.a's:
+# the same code without what only the check build's tools read (check/:
+# the details; log.c: errno names beyond the check's refusals; policy/sdp*:
+# what makes an SDP malformed; abi.c: the sdp.check command of checkSdp()).
+# Every file of check/ and of the SDP policy has its page build, so the
+# link never takes one of their libcore.a objects (a name defined twice).
+PAGE_SRCS := $(sort $(wildcard wasm/check/*.c)) wasm/abi/log.c \
+	$(sort $(wildcard wasm/policy/sdp*.c)) wasm/abi/abi.c
+PAGE_OBJS := $(patsubst %.c,$(B)/obj/%-page.o,$(PAGE_SRCS))
 $(B)/obj/%-page.o: %.c $(wildcard wasm/include/*.h wasm/*/*.h) tools/core.mk
 	@mkdir -p $(@D)
 	@echo "  CC      $< (page core)"
@@ -229,7 +232,6 @@ $(B)/obj/%-page.o: %.c $(wildcard wasm/include/*.h wasm/*/*.h) tools/core.mk
 # PAGE_OBJS are.  Same exports, same imports (tests/node/logging.test.js);
 # 9 files more to compile, one more link and wasm-opt: 8 s more on a clean
 # `make dist` (2 loaded cores; the debug core alone, its objects removed).
-PAGE_SRCS  := $(patsubst $(B)/obj/%-page.o,%.c,$(PAGE_OBJS))
 DEBUG_SRCS := $(sort wasm/abi/log.c \
 	$(shell grep -l -e DEBUG_NOTICE -e DEBUG_INFO -e DEBUG_PRINTF \
 		$(CORE_SRCS)))

@@ -510,8 +510,8 @@ static int vector_file(const char *dir, const char *name, void *arg)
 
 		if (!x.validity || (x.validity == 2 && ok) ||
 		    (x.validity == 1 && !ok && !x.known)) {
-			(void)fprintf(stderr, "%s: expectation does not follow "
-				      "RFC 4475\n", name);
+			(void)fprintf(stderr, "%s: expectation does not "
+				      "follow RFC 4475\n", name);
 			return EINVAL;
 		}
 	}

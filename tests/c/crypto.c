@@ -241,7 +241,8 @@ int test_crypto_rand(void)
  * the published values, and the variants agreeing with each other */
 int test_crypto_table_hash(void)
 {
-	static const char fox[] = "The quick brown fox jumps over the lazy dog";
+	static const char fox[] =
+		"The quick brown fox jumps over the lazy dog";
 	struct pl pl = PL("Call-ID");
 	int err = 0;
 

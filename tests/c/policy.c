@@ -71,7 +71,8 @@ int test_policy_transport(void)
 	}
 
 	/* the reason never echoes the URL: it may carry a secret */
-	err = policy_transport_check(&u, "wss://alice:s3cr3t@x.example", &reason);
+	err = policy_transport_check(&u, "wss://alice:s3cr3t@x.example",
+				     &reason);
 	TEST_EQUALS(EINVAL, err);
 	TEST_ASSERT(!strstr(reason, "s3cr3t"));
 

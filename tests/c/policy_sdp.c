@@ -366,7 +366,7 @@ int test_policy_sdp_vectors(void)
 /*
  * An IP address in text form, read by the C library's inet_pton(): glibc's
  * natively, an independent reader of what the policy's parser
- * (wasm/transport/inet.c) decides; in wasm that parser itself.
+ * (wasm/inet/inet.c) decides; in wasm that parser itself.
  */
 static int ip_text(const struct pl *addr, uint8_t b[16])
 {

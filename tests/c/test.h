@@ -146,12 +146,16 @@ const char *fake_spjs_sent(int i);
 	X(test_abi_str_error)			\
 	X(test_heap_alloc)			\
 	X(test_handle_table)			\
+	X(test_jsonstr_escape)			\
+	X(test_codes_sip)			\
+	X(test_codes_errno)			\
 	X(test_sipcheck_vectors)		\
 	X(test_sipcheck_rfc4475)		\
 	X(test_sipcheck_json)			\
 	X(test_sipcheck_misuse)			\
 	X(test_ua_register_flow)		\
 	X(test_ua_register_auth_failed)		\
+	X(test_ua_register_codes)		\
 	X(test_ua_no_ip_in_headers)		\
 	X(test_ua_register_recovers)		\
 	X(test_ua_flow_reopen)			\

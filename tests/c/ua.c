@@ -219,6 +219,43 @@ int test_ua_register_auth_failed(void)
 }
 
 
+/* The codes a registration meets (codes.h): 403 is "forbidden", as for
+ * a call; a REGISTER while one is in progress is "busy" (EBUSY) */
+int test_ua_register_codes(void)
+{
+	const char *ev;
+	int err;
+
+	err = open_and_register();
+	TEST_ERR(err);
+
+	err = cmd("{\"v\":1,\"id\":3,\"cmd\":\"phone.register\",\"phone\":1}");
+	TEST_ERR(err);
+	TEST_ASSERT(fake_spjs_event("{\"id\":3,\"err\":\"busy\""));
+	TEST_EQUALS(1, fake_spjs.nsent);
+
+	err = answer(403, "Forbidden", NULL);
+	TEST_ERR(err);
+	settle();
+	ev = fake_spjs_event("{\"ev\":\"registration-failed\"");
+	TEST_ASSERT(ev != NULL);
+	TEST_ASSERT(strstr(ev, "\"code\":\"forbidden\""));
+	TEST_ASSERT(strstr(ev, "\"status\":403"));
+	TEST_ASSERT(strstr(ev, "\"retryIn\":0"));
+	TEST_EQUALS(1, fake_spjs.nsent);  /* a refusal is not retried */
+
+	/* nothing registered: unregister is done at once */
+	err = cmd("{\"v\":1,\"id\":4,\"cmd\":\"phone.unregister\","
+		  "\"phone\":1}");
+	TEST_ERR(err);
+	TEST_ASSERT(fake_spjs_event("{\"id\":4,\"err\":null}"));
+	TEST_ASSERT(fake_spjs_event("{\"ev\":\"unregistered\",\"phone\":1}"));
+
+ out:
+	return err;
+}
+
+
 int test_ua_no_ip_in_headers(void)
 {
 	const char *req;
@@ -309,7 +346,7 @@ int test_transport_phone_close(void)
 }
 
 
-/* inet_pton and inet_ntop are ours in wasm (wasm/transport/inet.c),
+/* inet_pton and inet_ntop are ours in wasm (wasm/inet/inet.c),
  * glibc's natively: both must read the same text forms and print RFC 5952
  * text */
 int test_transport_ntop(void)

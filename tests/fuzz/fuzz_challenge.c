@@ -51,7 +51,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		goto out;
 
 	if (!sip_auth_authenticate(auth, msg)) {
-		(void)sip_auth_encode(out, auth, "REGISTER", "sip:example.com");
+		(void)sip_auth_encode(out, auth, "REGISTER",
+				      "sip:example.com");
 		/* a second, identical challenge: must not loop or crash */
 		(void)sip_auth_authenticate(auth, msg);
 	}

@@ -15,4 +15,15 @@ describe('API report', () => {
     assert.equal(committed, current,
       'the public API changed: review it, then run `node tools/api-report.js --write`');
   });
+
+  it('shows no internals: the core\'s messages, the wasm module, what Phone, Call and Core pass each other', () => {
+    const report = apiReport();
+    for (const name of ['## abi.js', '## wasm.js', '## internal.js', 'CoreCommand', 'CoreReply', 'CoreEvent',
+      'ReplyTo', 'CoreModule', 'instantiateCore', 'sp_cmd', 'onCoreEvent', 'whenSent', 'attach(', 'detach(',
+      'callEvent', 'cmd(']) {
+      assert.ok(!report.includes(name), `${name} is in the API report`);
+    }
+    // Call and Core are made by the shim only
+    assert.equal([...report.matchAll(/private constructor\(\);/g)].length, 3, 'Call, Core and Recording');
+  });
 });

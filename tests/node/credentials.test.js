@@ -87,10 +87,10 @@ describe('Alice has no SIP password, only short-lived credentials from the backe
     await phone.close();
   });
 
-  it("another user's credential is refused by the server (403)", async () => {
+  it("another user's credential is refused by the server (403): forbidden, as a call's 403", async () => {
     const m = minter('bob');
     const phone = await Phone.create(config({ credentials: m.fn }));
-    await assert.rejects(within(phone.register(), T, 'register'), { code: 'auth-failed', status: 403 });
+    await assert.rejects(within(phone.register(), T, 'register'), { code: 'forbidden', status: 403 });
     await phone.close();
   });
 

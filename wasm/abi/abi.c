@@ -8,7 +8,8 @@
  *                                       "message":"what to fix"}
  * A command refused before its id could be read (over 256 KiB:
  * "too-large"; not JSON: "bad-command") is answered with id 0.
- * Events carry "ev" instead of "id" (see shim/abi.js for the schema).
+ * Events carry "ev" instead of "id".  Every message's format is in
+ * msgs.h, generated from the schema (tools/schema.js).
  * Objects cross as integer handles; a stale handle is "not-found".
  * "sdp.check" is the check build's only: a Phone applies the SDP policy
  * itself, the command is for tools (the page core, built with PAGE_CORE,
@@ -25,10 +26,12 @@
 #include "policy.h"
 #include "flow.h"
 #include "call.h"
+#include "codes.h"
 #include "transport.h"
 #include "ua.h"
 #include "handle.h"
 #include "priv.h"
+#include "msgs.h"
 
 
 #define DEBUG_MODULE "abi"
@@ -165,56 +168,45 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev,
 	switch (ev) {
 
 	case UA_EV_TRANSPORT:
-		abi_emitf("{\"ev\":\"transport\",\"phone\":%d,"
-			  "\"state\":%H,\"code\":%d}",
-			  h, abi_json_str, info->state, info->wscode);
+		abi_emitf(ABI_EV_TRANSPORT, h, abi_json_str, info->state,
+			  info->wscode);
 		break;
 
 	case UA_EV_REGISTERED:
-		abi_emitf("{\"ev\":\"registered\",\"phone\":%d,"
-			  "\"expires\":%u,\"status\":%u,\"digest\":%H}",
-			  h, info->expires, info->status,
+		abi_emitf(ABI_EV_REGISTERED, h, info->expires, info->status,
 			  abi_json_str, ua_digest(ua));
 		break;
 
 	case UA_EV_UNREGISTERED:
-		abi_emitf("{\"ev\":\"unregistered\",\"phone\":%d}", h);
+		abi_emitf(ABI_EV_UNREGISTERED, h);
 		break;
 
 	case UA_EV_REGISTRATION_FAILED:
-		abi_emitf("{\"ev\":\"registration-failed\",\"phone\":%d,"
-			  "\"code\":%H,\"status\":%u,\"reason\":%H,"
-			  "\"retryIn\":%u}",
-			  h, abi_json_str, info->code, info->status,
-			  abi_json_pl, &info->reason, info->retry_in);
+		abi_emitf(ABI_EV_REGISTRATION_FAILED, h, abi_json_str,
+			  info->code, info->status, abi_json_pl, &info->reason,
+			  info->retry_in);
 		break;
 
 	case UA_EV_MESSAGE:
-		abi_emitf("{\"ev\":\"message\",\"phone\":%d,\"from\":%H,"
-			  "\"displayName\":%H,\"ctype\":%H,\"body\":%H}",
-			  h, abi_json_pl, &info->from, abi_json_pl,
-			  &info->display, abi_json_pl, &info->ctype,
-			  abi_json_pl, &info->body);
+		abi_emitf(ABI_EV_MESSAGE, h, abi_json_pl, &info->from,
+			  abi_json_pl, &info->display, abi_json_pl,
+			  &info->ctype, abi_json_pl, &info->body);
 		break;
 
 	case UA_EV_MESSAGE_DONE:
 		if (info->code)
-			abi_emitf("{\"ev\":\"message-failed\",\"phone\":%d,"
-				  "\"messageId\":%u,\"code\":%H,\"status\":%u,"
-				  "\"reason\":%H}", h, info->id,
+			abi_emitf(ABI_EV_MESSAGE_FAILED, h, info->id,
 				  abi_json_str, info->code, info->status,
 				  abi_json_pl, &info->reason);
 		else
-			abi_emitf("{\"ev\":\"message-sent\",\"phone\":%d,"
-				  "\"messageId\":%u,\"status\":%u,"
-				  "\"allow\":[%H],\"supported\":[%H]}", h,
-				  info->id, info->status, json_allow, info->msg,
+			abi_emitf(ABI_EV_MESSAGE_SENT, h, info->id,
+				  info->status, json_allow, info->msg,
 				  json_supported, info->msg);
 		break;
 
 	case UA_EV_NEED_CREDS:
-		abi_emitf("{\"ev\":\"credentials.need\",\"phone\":%d,"
-			  "\"reason\":%H}", h, abi_json_str, info->code);
+		abi_emitf(ABI_EV_CREDENTIALS_NEED, h, abi_json_str,
+			  info->code);
 		break;
 	}
 }
@@ -251,7 +243,8 @@ static void cmd_phone_new(uint64_t id, const struct odict *cmd)
 	int h, err;
 
 	if (!cfg || cfg->type != ODICT_OBJECT) {
-		abi_reply_err(id, "invalid-config", "config must be an object");
+		abi_reply_err(id, CODE_INVALID_CONFIG,
+			      "config must be an object");
 		return;
 	}
 
@@ -266,14 +259,14 @@ static void cmd_phone_new(uint64_t id, const struct odict *cmd)
 	h = abi_phone_add(ua);
 	if (!h) {
 		mem_deref(ua);
-		abi_reply_err(id, "busy", "too many phones: close one first");
+		abi_reply_err(id, CODE_BUSY,
+			      "too many phones: close one first");
 		return;
 	}
 
 	ua_set_handle(ua, h);
 
-	abi_emitf("{\"id\":%llu,\"err\":null,\"phone\":%d}",
-		  (unsigned long long)id, h);
+	abi_emitf(ABI_RE_PHONE, (unsigned long long)id, h);
 }
 
 
@@ -285,7 +278,7 @@ static void cmd_phone(uint64_t id, const char *name, const struct odict *cmd)
 
 	if (!odict_get_number(cmd, &h, "phone") || h > HANDLE_MAX ||
 	    !(ua = abi_phone((int)h))) {
-		abi_reply_err(id, "not-found", "no such phone (closed?)");
+		abi_reply_err(id, CODE_NOT_FOUND, "no such phone (closed?)");
 		return;
 	}
 
@@ -295,8 +288,7 @@ static void cmd_phone(uint64_t id, const char *name, const struct odict *cmd)
 		err = ua_unregister(ua);
 		if (err == EALREADY) {
 			abi_reply_ok(id);
-			abi_emitf("{\"ev\":\"unregistered\",\"phone\":%d}",
-				  (int)h);
+			abi_emitf(ABI_EV_UNREGISTERED, (int)h);
 			return;
 		}
 	}
@@ -309,14 +301,15 @@ static void cmd_phone(uint64_t id, const char *name, const struct odict *cmd)
 			ua_message(ua, target, odict_string(cmd, "text"),
 				   &mid);
 		if (err == EINVAL) {
-			abi_reply_err(id, "invalid-argument", "target must be a "
-				      "sip:/sips: URI or a user name, text a "
-				      "string of at most 16384 bytes");
+			abi_reply_err(id, CODE_INVALID_ARGUMENT,
+				      "target must be a sip:/sips: URI or a "
+				      "user name, text a string of at most "
+				      "16384 bytes");
 			return;
 		}
 		if (!err) {
-			abi_emitf("{\"id\":%llu,\"err\":null,\"messageId\":%u}",
-				  (unsigned long long)id, mid);
+			abi_emitf(ABI_RE_MESSAGE_ID, (unsigned long long)id,
+				  mid);
 			return;
 		}
 	}
@@ -326,7 +319,7 @@ static void cmd_phone(uint64_t id, const char *name, const struct odict *cmd)
 		err = ua_credentials(ua, cmd, &reason);
 		wipe_secrets(cmd);
 		if (err) {
-			abi_reply_err(id, "invalid-argument", reason);
+			abi_reply_err(id, CODE_INVALID_ARGUMENT, reason);
 			return;
 		}
 	}
@@ -336,12 +329,12 @@ static void cmd_phone(uint64_t id, const char *name, const struct odict *cmd)
 		err = 0;
 	}
 	else {
-		abi_reply_err(id, "bad-command", "unknown command");
+		abi_reply_err(id, CODE_BAD_COMMAND, "unknown command");
 		return;
 	}
 
 	if (err)
-		abi_reply_err(id, abi_errno_code(err), "command failed");
+		abi_reply_err(id, codes_errno(err), "command failed");
 	else
 		abi_reply_ok(id);
 }
@@ -367,7 +360,7 @@ static void cmd_sdp_check(uint64_t id, const struct odict *cmd)
 	int err;
 
 	if (!sdp || !odict_get_number(cmd, &bytes, "bytes")) {
-		abi_reply_err(id, "invalid-argument",
+		abi_reply_err(id, CODE_INVALID_ARGUMENT,
 			  "sdp must be a string, bytes its UTF-8 length");
 		return;
 	}
@@ -380,22 +373,21 @@ static void cmd_sdp_check(uint64_t id, const struct odict *cmd)
 		for (p = sdp; *p; ++p)
 			line += *p == '\n';
 
-		abi_emitf("{\"id\":%llu,\"err\":null,\"ok\":false,"
-			  "\"reason\":\"malformed-sdp\",\"line\":%u,"
-			  "\"detail\":\"NUL byte in the SDP\"}",
-			  (unsigned long long)id, line);
+		abi_emitf(ABI_RE_SDP_REFUSED, (unsigned long long)id,
+			  abi_json_str, CODE_MALFORMED_SDP, line,
+			  abi_json_str, "NUL byte in the SDP");
 		return;
 	}
 
 	local = dir && !strcmp(dir, "local");
 	if (dir && !local && strcmp(dir, "remote")) {
-		abi_reply_err(id, "invalid-argument",
+		abi_reply_err(id, CODE_INVALID_ARGUMENT,
 			  "direction must be remote or local");
 		return;
 	}
 
 	if (priv && policy_privacy_decode(&privacy, priv)) {
-		abi_reply_err(id, "invalid-argument",
+		abi_reply_err(id, CODE_INVALID_ARGUMENT,
 			  "privacy must be mdns, relay or off");
 		return;
 	}
@@ -404,7 +396,7 @@ static void cmd_sdp_check(uint64_t id, const struct odict *cmd)
 	if (local) {
 		out = mbuf_alloc(strlen(sdp) + 64);
 		if (!out) {
-			abi_reply_err(id, "no-memory", "out of memory");
+			abi_reply_err(id, CODE_NO_MEMORY, "out of memory");
 			return;
 		}
 		err = policy_sdp_local(out, &v, sdp, strlen(sdp), privacy);
@@ -417,21 +409,18 @@ static void cmd_sdp_check(uint64_t id, const struct odict *cmd)
 
 		pl.p = (const char *)out->buf;
 		pl.l = out->end;
-		abi_emitf("{\"id\":%llu,\"err\":null,\"ok\":true,"
-			  "\"privacy\":%H,\"sdp\":%H}",
-			  (unsigned long long)id, abi_json_str,
-			  policy_privacy_name(privacy), abi_json_pl, &pl);
+		abi_emitf(ABI_RE_SDP_LOCAL, (unsigned long long)id,
+			  abi_json_str, policy_privacy_name(privacy),
+			  abi_json_pl, &pl);
 	}
 	else if (!err)
-		abi_emitf("{\"id\":%llu,\"err\":null,\"ok\":true}",
-			  (unsigned long long)id);
+		abi_emitf(ABI_RE_SDP_OK, (unsigned long long)id);
 	else if (v.reason)
-		abi_emitf("{\"id\":%llu,\"err\":null,\"ok\":false,"
-			  "\"reason\":%H,\"line\":%u,\"detail\":%H}",
-			  (unsigned long long)id, abi_json_str, v.reason,
+		abi_emitf(ABI_RE_SDP_REFUSED, (unsigned long long)id,
+			  abi_json_str, v.reason,
 			  v.line, abi_json_str, v.detail);
 	else
-		abi_reply_err(id, abi_errno_code(err), "SDP check failed");
+		abi_reply_err(id, codes_errno(err), "SDP check failed");
 
 	mem_deref(out);
 }
@@ -453,30 +442,31 @@ int sp_cmd(const char *json, size_t len)
 	/* Refused before its id is read: the reply carries id 0, and the
 	 * shim takes it as the reply to the command it is running */
 	if (!json || len == 0) {
-		abi_reply_err(0, "bad-command", "empty command");
+		abi_reply_err(0, CODE_BAD_COMMAND, "empty command");
 		return EINVAL;
 	}
 
 	if (len > CMD_MAX) {
-		abi_reply_err(0, "too-large", "command over 256 KiB");
+		abi_reply_err(0, CODE_TOO_LARGE, "command over 256 KiB");
 		return EMSGSIZE;
 	}
 
 	if (!inited) {
-		abi_reply_err(0, "not-initialized", "call sp_init first");
+		abi_reply_err(0, CODE_NOT_INITIALIZED, "call sp_init first");
 		return EINVAL;
 	}
 
 	err = abi_json_decode(&cmd, JSON_HASHSZ, json, len, JSON_DEPTH);
 	if (err) {
-		abi_reply_err(0, "bad-command", "command is not valid JSON");
+		abi_reply_err(0, CODE_BAD_COMMAND,
+			      "command is not valid JSON");
 		return EBADMSG;
 	}
 
 	(void)odict_get_number(cmd, &id, "id");
 	name = odict_string(cmd, "cmd");
 	if (!odict_get_number(cmd, &v, "v") || v != 1 || !name) {
-		abi_reply_err(id, "bad-command", "need {v:1, id, cmd}");
+		abi_reply_err(id, CODE_BAD_COMMAND, "need {v:1, id, cmd}");
 		err = EPROTO;
 		goto out;
 	}
@@ -492,7 +482,7 @@ int sp_cmd(const char *json, size_t len)
 	else if (!strncmp(name, "call.", 5))
 		abi_call_cmd(id, name, cmd);
 	else {
-		abi_reply_err(id, "bad-command", "unknown command");
+		abi_reply_err(id, CODE_BAD_COMMAND, "unknown command");
 		err = EPROTO;
 	}
 

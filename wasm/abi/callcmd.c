@@ -1,5 +1,5 @@
 /**
- * @file callcmd.c  The call.* commands and the call events (see shim/abi.js)
+ * @file callcmd.c  The call.* commands and the call events
  *
  * Commands:
  *   call.new    {phone, target, video}      -> {call}
@@ -8,13 +8,11 @@
  *   call.answer {call, video}   call.reject {call, status}
  *   call.hangup {call}          call.hold   {call, hold}
  *   call.info   {call, ctype, body}
- * Events (all carry phone, and call unless refused):
- *   incoming {from, displayName, callId}   call-refused {from,
- *   displayName, cause, line, detail}   media.need {type, video, hold,
- *   rtc}   media.remote {type, fingerprint, sdp}   ringing   progress
- *   accepted   hold {held}
- *   modify-failed {status, reason, held}   info {ctype, body}
- *   no-candidates (a warning)   ended {cause, status, reason, line}
+ * Events (all carry phone, and call unless refused): incoming,
+ * call-refused, media.need, media.remote, ringing, progress, accepted,
+ * hold, modify-failed, info, no-candidates (a warning), ended.
+ * Their fields, and the replies', are in the schema (tools/schema.js),
+ * which msgs.h, their formats, is generated from.
  * Decode, dispatch, encode: the decisions are in wasm/call/.
  */
 #include <string.h>
@@ -23,9 +21,11 @@
 #include "policy.h"
 #include "flow.h"
 #include "call.h"
+#include "codes.h"
 #include "ua.h"
 #include "handle.h"
 #include "priv.h"
+#include "msgs.h"
 
 
 static struct call *call_arg(uint64_t id, const struct odict *cmd)
@@ -37,7 +37,7 @@ static struct call *call_arg(uint64_t id, const struct odict *cmd)
 		call = call_lookup((int)h);
 
 	if (!call)
-		abi_reply_err(id, "not-found", "no such call (ended?)");
+		abi_reply_err(id, CODE_NOT_FOUND, "no such call (ended?)");
 
 	return call;
 }
@@ -65,21 +65,20 @@ static void cmd_new(uint64_t id, const struct odict *cmd)
 		ua = abi_phone((int)h);
 
 	if (!ua) {
-		abi_reply_err(id, "not-found", "no such phone (closed?)");
+		abi_reply_err(id, CODE_NOT_FOUND, "no such phone (closed?)");
 		return;
 	}
 
 	err = ua_call(ua, &call, target, bool_arg(cmd, "video"));
 	if (err == EINVAL)
-		abi_reply_err(id, "invalid-target",
+		abi_reply_err(id, CODE_INVALID_TARGET,
 			      "target must be a sip:/sips: URI or a user name");
-	else if (err == EBUSY)
-		abi_reply_err(id, "busy", "too many calls at once");
 	else if (err)
-		abi_reply_err(id, abi_errno_code(err), "call failed");
+		abi_reply_err(id, codes_errno(err), err == EBUSY ?
+			      "too many calls at once" : "call failed");
 	else
-		abi_emitf("{\"id\":%llu,\"err\":null,\"call\":%d}",
-			  (unsigned long long)id, call_handle(call));
+		abi_emitf(ABI_RE_CALL, (unsigned long long)id,
+			  call_handle(call));
 }
 
 
@@ -94,7 +93,7 @@ static void cmd_media(uint64_t id, struct call *call,
 
 	if (!sdp || !odict_get_number(cmd, &bytes, "bytes") ||
 	    bytes != strlen(sdp)) {
-		abi_reply_err(id, "invalid-argument",
+		abi_reply_err(id, CODE_INVALID_ARGUMENT,
 			      "sdp must be a string without NUL, bytes its "
 			      "UTF-8 length");
 		return;
@@ -103,42 +102,33 @@ static void cmd_media(uint64_t id, struct call *call,
 	memset(&v, 0, sizeof(v));
 	err = call_media(call, sdp, strlen(sdp), &v);
 	if (err == EPROTO && v.reason)
-		abi_emitf("{\"id\":%llu,\"err\":%H,\"message\":%H,"
-			  "\"line\":%u}", (unsigned long long)id,
+		abi_emitf(ABI_RE_MEDIA_REFUSED, (unsigned long long)id,
 			  abi_json_str, v.reason, abi_json_str, v.detail,
 			  v.line);
-	else if (err == EALREADY)
-		abi_reply_err(id, "invalid-state", "no SDP was asked for");
 	else if (err)
-		abi_reply_err(id, abi_errno_code(err), "could not send");
+		abi_reply_err(id, codes_errno(err), err == EALREADY ?
+			      "no SDP was asked for" : "could not send");
 	else
-		abi_emitf("{\"id\":%llu,\"err\":null,\"callId\":%H}",
-			  (unsigned long long)id, abi_json_str, call_id(call));
+		abi_emitf(ABI_RE_CALL_ID, (unsigned long long)id,
+			  abi_json_str, call_id(call));
 }
 
 
 static void reply(uint64_t id, int err)
 {
-	switch (err) {
+	const char *message = "command failed";
 
-	case 0:
+	if (!err) {
 		abi_reply_ok(id);
-		break;
-
-	case EALREADY:
-	case EPROTO:
-		abi_reply_err(id, "invalid-state",
-			      "not possible in the call's state");
-		break;
-
-	case EBUSY:
-		abi_reply_err(id, "busy", "another change is in progress");
-		break;
-
-	default:
-		abi_reply_err(id, abi_errno_code(err), "command failed");
-		break;
+		return;
 	}
+
+	if (err == EALREADY || err == EPROTO)
+		message = "not possible in the call's state";
+	else if (err == EBUSY)
+		message = "another change is in progress";
+
+	abi_reply_err(id, codes_errno(err), message);
 }
 
 
@@ -180,7 +170,7 @@ void abi_call_cmd(uint64_t id, const char *name, const struct odict *cmd)
 		reply(id, call_info(call, odict_string(cmd, "ctype"),
 				    odict_string(cmd, "body")));
 	else
-		abi_reply_err(id, "bad-command", "unknown command");
+		abi_reply_err(id, CODE_BAD_COMMAND, "unknown command");
 }
 
 
@@ -201,81 +191,62 @@ void abi_call_event(struct call *call, enum call_event ev,
 	switch (ev) {
 
 	case CALL_EV_INCOMING:
-		abi_emitf("{\"ev\":\"incoming\",\"phone\":%d,\"call\":%d,"
-			  "\"from\":%H,\"displayName\":%H,\"callId\":%H}",
-			  p, c, abi_json_pl, &info->from, abi_json_pl,
-			  &info->display, abi_json_str, call_id(call));
+		abi_emitf(ABI_EV_INCOMING, p, c, abi_json_pl, &info->from,
+			  abi_json_pl, &info->display, abi_json_str,
+			  call_id(call));
 		break;
 
 	case CALL_EV_REFUSED:
-		abi_emitf("{\"ev\":\"call-refused\",\"phone\":%d,"
-			  "\"from\":%H,\"displayName\":%H,\"cause\":%H,"
-			  "\"line\":%u,\"detail\":%H}", info->phone,
+		abi_emitf(ABI_EV_CALL_REFUSED, info->phone,
 			  abi_json_pl, &info->from, abi_json_pl,
 			  &info->display, abi_json_str, info->cause,
 			  info->line, abi_json_pl, &info->reason);
 		break;
 
 	case CALL_EV_MEDIA_NEED:
-		abi_emitf("{\"ev\":\"media.need\",\"phone\":%d,\"call\":%d,"
-			  "\"type\":%H,\"video\":%s,\"hold\":%s,"
-			  "\"rtc\":{\"iceTransportPolicy\":\"%s\","
-			  "\"bundlePolicy\":\"max-bundle\","
-			  "\"rtcpMuxPolicy\":\"require\"}}", p, c,
-			  abi_json_str, info->sdp_type,
-			  info->video ? "true" : "false",
+		abi_emitf(ABI_EV_MEDIA_NEED, p, c, abi_json_str,
+			  info->sdp_type, info->video ? "true" : "false",
 			  info->held ? "true" : "false",
 			  info->relay ? "relay" : "all");
 		break;
 
 	case CALL_EV_MEDIA_REMOTE:
-		abi_emitf("{\"ev\":\"media.remote\",\"phone\":%d,\"call\":%d,"
-			  "\"type\":%H,\"fingerprint\":%H,\"sdp\":%H}", p, c,
-			  abi_json_str, info->sdp_type,
-			  abi_json_str, info->fingerprint,
+		abi_emitf(ABI_EV_MEDIA_REMOTE, p, c, abi_json_str,
+			  info->sdp_type, abi_json_str, info->fingerprint,
 			  abi_json_pl, &info->sdp);
 		break;
 
 	case CALL_EV_ACCEPTED:
-		abi_emitf("{\"ev\":\"accepted\",\"phone\":%d,\"call\":%d,"
-			  "\"digest\":%H}", p, c,
-			  abi_json_str, ua_digest(abi_phone(p)));
+		abi_emitf(ABI_EV_ACCEPTED, p, c, abi_json_str,
+			  ua_digest(abi_phone(p)));
 		break;
 
 	case CALL_EV_RINGING:
 	case CALL_EV_PROGRESS:
 	case CALL_EV_WARNING:  /* the event is the warning's code */
-		abi_emitf("{\"ev\":\"%s\",\"phone\":%d,\"call\":%d}",
+		abi_emitf(ABI_EV_BARE,
 			  ev == CALL_EV_RINGING ? "ringing" :
 			  ev == CALL_EV_PROGRESS ? "progress" : info->cause,
 			  p, c);
 		break;
 
 	case CALL_EV_HOLD:
-		abi_emitf("{\"ev\":\"hold\",\"phone\":%d,\"call\":%d,"
-			  "\"held\":%s}", p, c,
-			  info->held ? "true" : "false");
+		abi_emitf(ABI_EV_HOLD, p, c, info->held ? "true" : "false");
 		break;
 
 	case CALL_EV_MODIFY_FAILED:
-		abi_emitf("{\"ev\":\"modify-failed\",\"phone\":%d,"
-			  "\"call\":%d,\"status\":%u,\"reason\":%H,"
-			  "\"held\":%s}", p, c, info->status,
+		abi_emitf(ABI_EV_MODIFY_FAILED, p, c, info->status,
 			  abi_json_pl, &info->reason,
 			  info->held ? "true" : "false");
 		break;
 
 	case CALL_EV_INFO:
-		abi_emitf("{\"ev\":\"info\",\"phone\":%d,\"call\":%d,"
-			  "\"ctype\":%H,\"body\":%H}", p, c,
-			  abi_json_pl, &info->ctype, abi_json_pl,
-			  &info->body);
+		abi_emitf(ABI_EV_INFO, p, c, abi_json_pl, &info->ctype,
+			  abi_json_pl, &info->body);
 		break;
 
 	case CALL_EV_ENDED:
-		abi_emitf("{\"ev\":\"ended\",\"phone\":%d,\"call\":%d,"
-			  "\"cause\":%H,\"status\":%u,\"reason\":%H,"
-			  "\"line\":%u}", p, c, abi_json_str, info->cause,
+		abi_emitf(ABI_EV_ENDED, p, c, abi_json_str, info->cause,
 			  info->status, abi_json_pl, &info->reason,
 			  info->line);
 		break;

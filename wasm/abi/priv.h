@@ -20,7 +20,6 @@ void abi_phones_close(void);
 /* reply.c: one reply per command */
 void abi_reply_err(uint64_t id, const char *code, const char *message);
 void abi_reply_ok(uint64_t id);
-const char *abi_errno_code(int err);
 
 /* callcmd.c: the call.* commands and the call events */
 void abi_call_cmd(uint64_t id, const char *name, const struct odict *cmd);

@@ -19,6 +19,7 @@
 #include <re.h>
 #include "crypto.h"
 #include "auth.h"
+#include "codes.h"
 #include "priv.h"
 
 
@@ -281,9 +282,9 @@ const char *auth_fail_name(enum auth_fail fail)
 	switch (fail) {
 
 	case AUTH_FAIL_NONE:      return "none";
-	case AUTH_FAIL_REALM:     return "realm-mismatch";
-	case AUTH_FAIL_ALGORITHM: return "algorithm-refused";
-	default:                  return "auth-failed";
+	case AUTH_FAIL_REALM:     return CODE_REALM_MISMATCH;
+	case AUTH_FAIL_ALGORITHM: return CODE_ALGORITHM_REFUSED;
+	default:                  return CODE_AUTH_FAILED;
 	}
 }
 

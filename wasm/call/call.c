@@ -15,7 +15,7 @@
  * An incoming INVITE whose offer the policy refuses is answered 488 with
  * a Warning naming the reason; a refused answer to our offer ends the
  * call (libre ACKs, then sends BYE with a Reason header).  Every end is
- * reported once, with a stable cause (call_cause() maps SIP statuses).
+ * reported once, with a stable cause (wasm/codes/ maps SIP statuses).
  *
  * ICE needs a candidate on at least one side (the other learns a
  * peer-reflexive one from its checks, RFC 8445 7.3.1.3).  Our first SDP
@@ -29,6 +29,7 @@
 #include "transport.h"
 #include "flow.h"
 #include "call.h"
+#include "codes.h"
 #include "handle.h"
 
 
@@ -79,71 +80,6 @@ struct call {
 static struct call *callv[CALL_MAX];
 static int call_idv[CALL_MAX];
 static struct handles calls = HANDLES(callv, call_idv);
-
-
-/** One table: SIP final status -> the stable cause of CALL_EV_ENDED */
-static const struct {
-	uint16_t status;
-	const char *cause;
-} causes[] = {
-	{401, "auth-failed"},
-	{403, "forbidden"},
-	{404, "not-found"},
-	{407, "auth-failed"},
-	{408, "timeout"},
-	{410, "not-found"},
-	{480, "unavailable"},
-	{484, "address-incomplete"},
-	{486, "busy"},
-	{487, "cancelled"},
-	{488, "not-acceptable"},
-	{600, "busy"},
-	{603, "declined"},
-	{604, "not-found"},
-	{606, "not-acceptable"},
-};
-
-
-/**
- * The stable cause for a SIP final status
- *
- * @param status SIP status (>= 300)
- *
- * @return Cause code, never NULL
- */
-const char *call_cause(uint16_t status)
-{
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(causes); ++i) {
-		if (causes[i].status == status)
-			return causes[i].cause;
-	}
-
-	if (status >= 300 && status < 400)
-		return "redirected";
-	else if (status >= 500 && status < 600)
-		return "server-error";
-
-	return "rejected";
-}
-
-
-/* The reason phrase of a status we send (RFC 3261 21) */
-static const char *reason_phrase(uint16_t status)
-{
-	switch (status) {
-
-	case 403: return "Forbidden";
-	case 404: return "Not Found";
-	case 480: return "Temporarily Unavailable";
-	case 486: return "Busy Here";
-	case 488: return "Not Acceptable Here";
-	case 600: return "Busy Everywhere";
-	case 603: return "Decline";
-	default:  return "Rejected";
-	}
-}
 
 
 static void destructor(void *arg)
@@ -204,7 +140,7 @@ static void end(struct call *call, const char *cause, uint16_t status,
 static void no_candidates(struct policy_verdict *v)
 {
 	memset(v, 0, sizeof(*v));
-	v->reason = "no-candidates";  /* the shim says what to configure */
+	v->reason = CODE_NO_CANDIDATES;  /* the shim says what to configure */
 }
 
 
@@ -271,7 +207,7 @@ static int remote_check(struct policy_verdict *v, const struct sip_msg *msg)
 {
 	if (!is_sdp(msg)) {
 		memset(v, 0, sizeof(*v));
-		v->reason = "malformed-sdp";
+		v->reason = CODE_MALFORMED_SDP;
 		v->detail = "no application/sdp body";
 		return EPROTO;
 	}
@@ -491,17 +427,17 @@ static void close_handler(int err, const struct sip_msg *msg, void *arg)
 	if (msg && msg->scode >= 300) {
 		status = msg->scode;
 		reason = msg->reason;
-		cause  = call_cause(status);
+		cause  = codes_status(status, false);
 	}
 	else if (err == ECONNRESET)
 		cause = call->state == CALL_ESTABLISHED ?
-			"remote-hangup" : "cancelled";
+			CODE_REMOTE_HANGUP : CODE_CANCELLED;
 	else if (err == ETIMEDOUT)
-		cause = "timeout";
+		cause = CODE_TIMEOUT;
 	else if (err)
-		cause = "transport-closed";
+		cause = CODE_TRANSPORT_CLOSED;
 	else
-		cause = "remote-hangup";
+		cause = CODE_REMOTE_HANGUP;
 
 	end(call, cause, status, pl_isset(&reason) ? &reason : NULL, 0);
 }
@@ -787,7 +723,7 @@ int call_media(struct call *call, const char *sdp, size_t len,
 
 		call->nocand = call->state == CALL_INVITING;
 		memset(&info, 0, sizeof(info));
-		info.cause = "no-candidates";
+		info.cause = CODE_NO_CANDIDATES;
 		emit(call, CALL_EV_WARNING, &info);
 	}
 
@@ -846,11 +782,11 @@ int call_reject(struct call *call, uint16_t status)
 		return EALREADY;
 
 	DEBUG_INFO("call %d: rejecting with %u\n", call->handle, status);
-	err = sipsess_reject(call->sess, status, reason_phrase(status), NULL);
+	err = sipsess_reject(call->sess, status, codes_reason(status), NULL);
 	if (err)
 		return err;
 
-	end(call, "rejected", status, NULL, 0);
+	end(call, CODE_REJECTED, status, NULL, 0);
 
 	return 0;
 }
@@ -874,15 +810,15 @@ int call_hangup(struct call *call)
 	case CALL_ANSWERING:
 		if (!call_reject(call, 603))
 			return 0;
-		end(call, "rejected", 0, NULL, 0);
+		end(call, CODE_REJECTED, 0, NULL, 0);
 		return 0;
 
 	case CALL_ESTABLISHED:
-		end(call, "local-hangup", 0, NULL, 0);
+		end(call, CODE_LOCAL_HANGUP, 0, NULL, 0);
 		return 0;
 
 	default:
-		end(call, "cancelled", 0, NULL, 0);
+		end(call, CODE_CANCELLED, 0, NULL, 0);
 		return 0;
 	}
 }
@@ -993,7 +929,7 @@ void call_close_all(struct list *lst)
 	struct le *le;
 
 	while ((le = list_head(lst)))
-		end(le->data, "phone-closed", 0, NULL, 0);
+		end(le->data, CODE_PHONE_CLOSED, 0, NULL, 0);
 }
 
 

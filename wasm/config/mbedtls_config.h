@@ -1,5 +1,6 @@
 /**
- * @file mbedtls_config.h  The mbedTLS 2.28 subset sipshield builds: crypto only
+ * @file mbedtls_config.h  The mbedTLS 2.28 subset sipshield builds:
+ *                         crypto only
  *
  * TLS is the browser's (wss://) and DTLS-SRTP the browser's
  * RTCPeerConnection; mbedTLS gives the digest hashes (MD5, SHA-256,
@@ -24,7 +25,8 @@
 #define MBEDTLS_SHA256_SMALLER
 #define MBEDTLS_SHA512_C
 #define MBEDTLS_SHA512_SMALLER
-#define MBEDTLS_SHA512_NO_SHA384    /* SHA-512/256 is SHA-512 with its own IV */
+/* SHA-512/256 is SHA-512 with its own IV */
+#define MBEDTLS_SHA512_NO_SHA384
 
 /* The recorder's sealing: AES-256-GCM, HKDF-SHA256, X25519 */
 #define MBEDTLS_AES_C
@@ -37,7 +39,8 @@
 #define MBEDTLS_BIGNUM_C
 #define MBEDTLS_ECP_C
 #define MBEDTLS_ECP_DP_CURVE25519_ENABLED
-#define MBEDTLS_ECP_NO_INTERNAL_RNG /* callers pass crypto_rand: no DRBG inside ecp.c */
+/* callers pass crypto_rand: no DRBG inside ecp.c */
+#define MBEDTLS_ECP_NO_INTERNAL_RNG
 #define MBEDTLS_ECDH_C
 
 #include "mbedtls/check_config.h"

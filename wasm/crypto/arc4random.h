@@ -4,8 +4,9 @@
  * libre is built with HAVE_ARC4RANDOM so that Call-IDs, tags, branches
  * and cnonces come from a CSPRNG.  glibc >= 2.36 declares and defines
  * these; Emscripten's libc does not, so crypto.c defines them on
- * crypto.getRandomValues() and this header declares them.  The wasm build force-includes
- * it when compiling sys/rand.c (emcc makes implicit declarations errors).
+ * crypto.getRandomValues() and this header declares them.  The wasm
+ * build force-includes it when compiling sys/rand.c (emcc makes
+ * implicit declarations errors).
  */
 #ifdef __EMSCRIPTEN__
 #include <stddef.h>

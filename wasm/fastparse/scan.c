@@ -126,9 +126,11 @@ int fastparse_match(const struct pl *pl, const uint8_t *steps,
 
 			c = op[2];
 			if (c != FP_SKIP) {
-				out = (void *)((char *)(c & 0x80 ? (void *)loc :
-							base) +
-					       (c & 0x7f) * sizeof(void *));
+				char *o = c & 0x80 ? (char *)loc :
+					(char *)base;
+
+				out = (void *)(o + (c & 0x7f) *
+					       sizeof(void *));
 				out->p = lp;
 				out->l = lq - lp;
 			}

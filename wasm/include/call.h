@@ -9,10 +9,6 @@
  * Needs flow.h (and policy.h) included first.
  */
 
-/** The methods a phone implements, as the Allow header (RFC 3261 20.5)
- *  of its INVITEs, 2xx answers and out-of-dialog responses */
-#define SIP_ALLOW "Allow: INVITE, ACK, CANCEL, BYE, INFO, MESSAGE, OPTIONS\r\n"
-
 struct call;
 struct ua;
 struct sip_msg;
@@ -44,7 +40,8 @@ struct call_evinfo {
 	struct pl display;     /* CALL_EV_INCOMING: display name             */
 	struct pl ctype;       /* CALL_EV_INFO                               */
 	struct pl body;        /* CALL_EV_INFO                               */
-	const char *cause;     /* CALL_EV_ENDED, _WARNING: stable code       */
+	const char *cause;     /* CALL_EV_ENDED, _WARNING: a CODE_ (codes.h)
+				  or a policy reason                       */
 	uint16_t status;       /* SIP status, 0 if none                      */
 	struct pl reason;      /* SIP reason phrase or policy detail         */
 	unsigned line;         /* policy refusal: SDP line                   */
@@ -94,5 +91,4 @@ const char *call_id(const struct call *call);
 void call_close_all(struct list *calls);
 void call_flow(struct list *calls, enum flow_event ev);
 enum flow_event call_flow_state(const struct call *call);
-const char *call_cause(uint16_t status);
 int  call_target(char **targetp, const char *aor, const char *target);

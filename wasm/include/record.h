@@ -54,20 +54,20 @@ enum {
 
 /** How a recording is sealed */
 enum seal_mode {
-	SEAL_KEY       = 1,   /**< a 32-byte symmetric key from the app       */
-	SEAL_RECIPIENT = 2,   /**< to an X25519 public key (ephemeral ECDH)   */
+	SEAL_KEY       = 1,   /**< a 32-byte symmetric key from the app  */
+	SEAL_RECIPIENT = 2,   /**< to an X25519 public key (ephemeral)   */
 };
 
 /** Why an opener refused a file: its stable reason (seal_reason()) */
 enum seal_error {
 	SEAL_OK = 0,
-	SEAL_NOT_RECORDING,   /**< no sipshield recording header              */
-	SEAL_UNSUPPORTED,     /**< a version or mode this opener does not know */
-	SEAL_WRONG_KEY,       /**< the header names another key               */
-	SEAL_TAMPERED,        /**< a chunk fails authentication (or reordered) */
-	SEAL_TRUNCATED,       /**< ended before the final chunk               */
-	SEAL_TRAILING,        /**< bytes after the final chunk                */
-	SEAL_MALFORMED,       /**< a size out of the format's bounds          */
+	SEAL_NOT_RECORDING,   /**< no sipshield recording header         */
+	SEAL_UNSUPPORTED,     /**< a version or mode not known here      */
+	SEAL_WRONG_KEY,       /**< the header names another key          */
+	SEAL_TAMPERED,        /**< a chunk fails authentication or moved */
+	SEAL_TRUNCATED,       /**< ended before the final chunk          */
+	SEAL_TRAILING,        /**< bytes after the final chunk           */
+	SEAL_MALFORMED,       /**< a size out of the format's bounds     */
 };
 
 struct sealer;

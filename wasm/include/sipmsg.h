@@ -2,7 +2,7 @@
  * @file sipmsg.h  SIP messages (wasm/sipmsg replaces libre's msg.c)
  *
  * libre's sip_msg_* lookups keep their API and results.  A message is
- * built by its one reader, the strict check (wasm/check/check.c, which
+ * built by its one reader, the strict check (wasm/check/, whose check.c
  * also gives libre's sip_msg_decode): sipmsg_alloc, then sipmsg_field for
  * each header field in order (its id from sipmsg_hdr_id), then
  * sipmsg_end.  Include <re.h> first.

@@ -75,48 +75,18 @@
  * - a=candidate and a=rtcp are checked on both directions (RFC 8839
  *   5.1, RFC 3605); a=candidate at session level is malformed.
  *
- * Privacy (policy_sdp_local), on what leaves:
- * - mdns: a host candidate leaves only if its address is an mDNS
- *   ".local" name; srflx, prflx and relay leave with "raddr 0.0.0.0
- *   rport 0" ("::" for IPv6); unknown types are dropped.
- * - relay: only typ relay candidates leave, scrubbed the same way; an
- *   active m= section without one, directly or through its BUNDLE group,
- *   is refused with relay-unavailable (fail closed).
- * - In both: c= and a=rtcp keep their address only if it is a public IP
- *   of a candidate that leaves (the first 32 distinct ones are tracked;
- *   the rest are zeroed, never wrongly kept); otherwise 0.0.0.0 / ::.
- *   The o= address keeps the dummies 127.0.0.1, 0.0.0.0, ::1, :: that
- *   browsers write (byte-exact for Chrome and Firefox) and anything else
- *   becomes 127.0.0.1 / ::1.
- * - off: nothing rewritten.  Every other byte and the line order stay;
- *   line ends become CRLF and trailing empty lines go.
+ * Privacy (policy_sdp_local, what may leave): see sdp_rewrite.c.
+ *
+ * The policy is in three files (priv.h): this one reads the SDP line by
+ * line with the lexer of sdp_scan.c, judges it and holds the entry
+ * points; sdp_rewrite.c writes what leaves.
  */
 #include <ctype.h>
 #include <string.h>
 #include <re.h>
 #include "policy.h"
-#include "inet.h"
+#include "priv.h"
 
-
-enum {
-	KEPT_MAX   = 32,   /* public addresses of candidates that leave */
-	FOUND_MAX  = 32,   /* RFC 8839: foundation is 1*32 ice-char     */
-	COMP_MAX   = 256,  /* RFC 8839: component-id 1 to 256           */
-	SESSID_MAX = 32,   /* digits in o= sess-id and sess-version     */
-};
-
-/* Policy reasons in order of precedence */
-enum reason {
-	R_NULL_CIPHER = 0,
-	R_MKI,
-	R_SDES,
-	R_MIXED,
-	R_PLAIN,
-	R_NO_FP,
-	R_WEAK_FP,
-	R_RELAY,
-	R_COUNT
-};
 
 static const char * const reason_code[R_COUNT] = {
 	"null-cipher",
@@ -129,18 +99,6 @@ static const char * const reason_code[R_COUNT] = {
 	"relay-unavailable",
 };
 
-/*
- * What makes an SDP refused, in words, is for check-sdp and the C tests
- * (sipshield-check.wasm, native).  The page core compiles this file with
- * PAGE_CORE: the same verdicts, reason codes and lines, no text (the
- * shim and the widget name the reasons).
- */
-#ifdef PAGE_CORE
-#define DETAIL(text) NULL
-#else
-#define DETAIL(text) text
-#endif
-
 static const char * const reason_detail[R_COUNT] = {
 	DETAIL("a=crypto offers a NULL cipher or unencrypted SRTP (RFC 4568)"),
 	DETAIL("a=crypto key carries an MKI (RFC 4568 9.1); SDES is refused"),
@@ -152,460 +110,11 @@ static const char * const reason_detail[R_COUNT] = {
 	DETAIL("relay privacy: no TURN relay candidate for this media"),
 };
 
-static const char REASON_MALFORMED[] = "malformed-sdp";
-static const char REASON_TOO_LARGE[] = "too-large";
-
-enum addr_kind { ADDR_BAD = 0, ADDR_IP4, ADDR_IP6, ADDR_FQDN };
-
-struct ipaddr {
-	uint8_t af;       /* 4 or 6 */
-	uint8_t b[16];    /* IPv4 in b[0..3] */
-};
-
-struct media {
-	struct pl mid;
-	unsigned line;    /* the m= line */
-	unsigned ncand;
-	bool active;      /* port != 0 or a=bundle-only */
-	bool dtls;        /* proto is DTLS-keyed */
-	bool fp;          /* a=fingerprint in this section */
-	bool relay;       /* a typ relay candidate in this section */
-};
-
-struct scan {
-	enum policy_privacy priv;
-	bool local;
-	struct media m[POLICY_SDP_MLINE_MAX];
-	unsigned nm;
-	bool sess_fp;
-	struct pl group[POLICY_SDP_MLINE_MAX];  /* BUNDLE mid lists */
-	unsigned ngroup;
-	unsigned first[R_COUNT];                /* line of each reason */
-	struct ipaddr kept[KEPT_MAX];
-	unsigned nkept;
-	const char *reason;                     /* structural error */
-	unsigned line;
-	const char *detail;
-	const char *fp_alg;                     /* first a=fingerprint */
-	unsigned ncand;                         /* a=candidate lines */
-};
-
-struct cand {
-	struct pl addr;
-	struct pl type;
-	struct pl raddr;   /* value; p NULL if absent */
-	struct pl rport;
-	enum addr_kind kind;
-	struct ipaddr ip;
-};
-
-
-/* The detail goes with the check build only (DETAIL) */
-#define fail(s, err, line, detail) fail_(s, err, line, DETAIL(detail))
-
-static int fail_(struct scan *s, int err, unsigned line, const char *detail)
-{
-	s->reason = err == EMSGSIZE ? REASON_TOO_LARGE : REASON_MALFORMED;
-	s->line = line;
-	s->detail = detail;
-
-	return err;
-}
-
 
 static void note(struct scan *s, enum reason r, unsigned line)
 {
 	if (!s->first[r])
 		s->first[r] = line;
-}
-
-
-/* The next line at *pp without its LF or CRLF */
-static bool line_next(struct pl *line, const char **pp, const char *end)
-{
-	const char *p = *pp, *nl;
-
-	if (p >= end)
-		return false;
-
-	nl = memchr(p, '\n', end - p);
-	line->p = p;
-	line->l = (nl ? nl : end) - p;
-	*pp = nl ? nl + 1 : end;
-
-	if (line->l && line->p[line->l - 1] == '\r')
-		--line->l;
-
-	return true;
-}
-
-
-/* The next SP-separated field; false if empty or a trailing SP */
-static bool field(struct pl *f, struct pl *rest)
-{
-	const char *sp;
-
-	if (!rest->l)
-		return false;
-
-	sp = memchr(rest->p, ' ', rest->l);
-	f->p = rest->p;
-	f->l = sp ? (size_t)(sp - rest->p) : rest->l;
-
-	if (!f->l)
-		return false;
-
-	pl_advance(rest, f->l);
-	if (sp) {
-		pl_advance(rest, 1);
-		if (!rest->l)
-			return false;
-	}
-
-	return true;
-}
-
-
-/* RFC 8866 9: token-char */
-static bool tchar(uint8_t c)
-{
-	return c == 0x21 || (c >= 0x23 && c <= 0x27) || c == 0x2a ||
-		c == 0x2b || c == 0x2d || c == 0x2e ||
-		(c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) ||
-		(c >= 0x5e && c <= 0x7e);
-}
-
-
-static bool is_token(const struct pl *pl)
-{
-	size_t i;
-
-	if (!pl->l)
-		return false;
-
-	for (i = 0; i < pl->l; ++i) {
-		if (!tchar((uint8_t)pl->p[i]))
-			return false;
-	}
-
-	return true;
-}
-
-
-/* 1 to max digits; the value in *v if v is set */
-static bool digits(const struct pl *pl, size_t max, uint64_t *v)
-{
-	uint64_t x = 0;
-	size_t i;
-
-	if (!pl->l || pl->l > max)
-		return false;
-
-	for (i = 0; i < pl->l; ++i) {
-		if (pl->p[i] < '0' || pl->p[i] > '9')
-			return false;
-		x = x * 10 + (uint64_t)(pl->p[i] - '0');
-	}
-
-	if (v)
-		*v = x;
-
-	return true;
-}
-
-
-static bool is_port(const struct pl *pl)
-{
-	uint64_t v;
-
-	return digits(pl, 5, &v) && v <= 65535;
-}
-
-
-static bool vchars(const struct pl *pl)
-{
-	size_t i;
-
-	if (!pl->l)
-		return false;
-
-	for (i = 0; i < pl->l; ++i) {
-		const uint8_t c = (uint8_t)pl->p[i];
-
-		if (c <= 0x20 || c == 0x7f)
-			return false;
-	}
-
-	return true;
-}
-
-
-static bool pl_is(const struct pl *pl, const char *s)
-{
-	return 0 == pl_strcasecmp(pl, s);
-}
-
-
-/* --- addresses --------------------------------------------------------- */
-
-static bool fqdn(const struct pl *pl)
-{
-	bool alpha = false;
-	size_t i;
-
-	if (!pl->l || pl->l > 253)
-		return false;
-
-	for (i = 0; i < pl->l; ++i) {
-		const char c = pl->p[i];
-
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    c == '-' || c == '_')
-			alpha = true;
-		else if (!(c >= '0' && c <= '9') && c != '.')
-			return false;
-	}
-
-	/* all digits and dots is a broken IPv4, not a name */
-	return alpha;
-}
-
-
-static enum addr_kind addr_kind(const struct pl *pl, struct ipaddr *ip)
-{
-	struct ipaddr tmp;
-
-	if (!ip)
-		ip = &tmp;
-
-	memset(ip, 0, sizeof(*ip));
-
-	if (inet_parse4(ip->b, pl->p, pl->l)) {
-		ip->af = 4;
-		return ADDR_IP4;
-	}
-
-	if (pl_strchr(pl, ':')) {
-		if (!inet_parse6(ip->b, pl->p, pl->l))
-			return ADDR_BAD;
-		ip->af = 6;
-		return ADDR_IP6;
-	}
-
-	return fqdn(pl) ? ADDR_FQDN : ADDR_BAD;
-}
-
-
-static bool ip4_private(const uint8_t *b)
-{
-	return b[0] == 0 ||                                 /* 0/8      */
-		b[0] == 10 ||                               /* RFC 1918 */
-		b[0] == 127 ||                              /* loopback */
-		(b[0] == 100 && (b[1] & 0xc0) == 64) ||     /* RFC 6598 */
-		(b[0] == 169 && b[1] == 254) ||             /* RFC 3927 */
-		(b[0] == 172 && (b[1] & 0xf0) == 16) ||     /* RFC 1918 */
-		(b[0] == 192 && b[1] == 168);               /* RFC 1918 */
-}
-
-
-/* Private, loopback, link-local or unspecified: never in c= or a=rtcp */
-static bool ip_private(const struct ipaddr *ip)
-{
-	static const uint8_t mapped[12] = {0,0,0,0,0,0,0,0,0,0,0xff,0xff};
-	static const uint8_t zero[15];
-
-	if (ip->af == 4)
-		return ip4_private(ip->b);
-
-	if (!memcmp(ip->b, mapped, sizeof(mapped)))
-		return ip4_private(ip->b + 12);
-
-	return (ip->b[0] & 0xfe) == 0xfc ||                 /* fc00::/7  */
-		(ip->b[0] == 0xfe && (ip->b[1] & 0x80)) ||  /* fe80::/9, */
-		                                            /* fec0::/10 */
-		(!memcmp(ip->b, zero, 15) && ip->b[15] <= 1);  /* ::, ::1 */
-}
-
-
-static bool is_mdns(const struct pl *addr)
-{
-	static const char sfx[] = ".local";
-	const size_t n = sizeof(sfx) - 1;
-	struct pl tail;
-
-	if (addr->l <= n)
-		return false;
-
-	tail.p = addr->p + addr->l - n;
-	tail.l = n;
-
-	return pl_is(&tail, sfx);
-}
-
-
-/* "IN IP4 addr" or "IN IP6 addr" (c=, o=, a=rtcp); addr in *addr */
-static bool net_addr(struct pl *addr, struct pl *rest, bool ttl)
-{
-	struct pl net, type, a;
-	enum addr_kind k;
-
-	if (!field(&net, rest) || !field(&type, rest) || !field(addr, rest) ||
-	    rest->l || pl_strcmp(&net, "IN"))
-		return false;
-
-	a = *addr;
-	if (ttl && pl_strchr(&a, '/')) {
-		struct pl suffix;
-
-		a.l = pl_strchr(&a, '/') - a.p;
-		suffix.p = a.p + a.l + 1;
-		suffix.l = addr->l - a.l - 1;
-
-		/* RFC 8866 5.7: /ttl[/n] (IPv4) or /n (IPv6) */
-		if (pl_strchr(&suffix, '/')) {
-			struct pl x = suffix;
-
-			x.l = pl_strchr(&suffix, '/') - suffix.p;
-			pl_advance(&suffix, x.l + 1);
-			if (!digits(&x, 3, NULL))
-				return false;
-		}
-		if (!digits(&suffix, 5, NULL))
-			return false;
-	}
-
-	k = addr_kind(&a, NULL);
-	if (!pl_strcmp(&type, "IP4"))
-		return k == ADDR_IP4 || k == ADDR_FQDN;
-	if (!pl_strcmp(&type, "IP6"))
-		return k == ADDR_IP6 || k == ADDR_FQDN;
-
-	return false;
-}
-
-
-/* --- lines ------------------------------------------------------------- */
-
-/* RFC 8866 5.2 */
-static bool origin(const struct pl *val, struct pl *addr)
-{
-	struct pl rest = *val, user, id, ver;
-
-	return field(&user, &rest) && vchars(&user) &&
-		field(&id, &rest) && digits(&id, SESSID_MAX, NULL) &&
-		field(&ver, &rest) && digits(&ver, SESSID_MAX, NULL) &&
-		net_addr(addr, &rest, false);
-}
-
-
-/* RFC 8866 5.9 */
-static bool timing(const struct pl *val)
-{
-	struct pl rest = *val, start, stop;
-
-	return field(&start, &rest) && digits(&start, 20, NULL) &&
-		field(&stop, &rest) && digits(&stop, 20, NULL) && !rest.l;
-}
-
-
-/* RFC 8866 5.8 */
-static bool bandwidth(const struct pl *val)
-{
-	const char *colon = pl_strchr(val, ':');
-	struct pl type, bw;
-
-	if (!colon)
-		return false;
-
-	type.p = val->p;
-	type.l = colon - val->p;
-	bw.p = colon + 1;
-	bw.l = val->l - type.l - 1;
-
-	return is_token(&type) && digits(&bw, 20, NULL);
-}
-
-
-/* RFC 8866 5.14: proto is token *("/" token) */
-static bool proto_ok(const struct pl *pl)
-{
-	size_t i;
-
-	if (!pl->l || pl->p[0] == '/' || pl->p[pl->l - 1] == '/')
-		return false;
-
-	for (i = 0; i < pl->l; ++i) {
-		if (pl->p[i] == '/') {
-			if (pl->p[i - 1] == '/')
-				return false;
-		}
-		else if (!tchar((uint8_t)pl->p[i]))
-			return false;
-	}
-
-	return true;
-}
-
-
-static bool proto_dtls(const struct pl *proto)
-{
-	static const char *dtls[] = {
-		"UDP/TLS/RTP/SAVPF", "UDP/TLS/RTP/SAVP",    /* RFC 5764 */
-		"TCP/DTLS/RTP/SAVPF", "TCP/DTLS/RTP/SAVP",  /* RFC 7850 */
-		"UDP/DTLS/SCTP", "TCP/DTLS/SCTP",           /* RFC 8841 */
-		"DTLS/SCTP",                 /* pre-RFC 8841 data channel */
-	};
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(dtls); ++i) {
-		if (pl_is(proto, dtls[i]))
-			return true;
-	}
-
-	return false;
-}
-
-
-/* RFC 8866 5.14 */
-static bool media_line(struct media *m, const struct pl *val)
-{
-	struct pl rest = *val, type, port, proto, fmt;
-	const char *slash;
-	uint64_t n;
-
-	if (!field(&type, &rest) || !is_token(&type) ||
-	    !field(&port, &rest) || !field(&proto, &rest) ||
-	    !proto_ok(&proto))
-		return false;
-
-	slash = pl_strchr(&port, '/');
-	if (slash) {
-		struct pl count;
-
-		count.p = slash + 1;
-		count.l = port.l - (size_t)(slash - port.p) - 1;
-		port.l = slash - port.p;
-		if (!digits(&count, 5, NULL))
-			return false;
-	}
-
-	if (!digits(&port, 5, &n) || n > 65535)
-		return false;
-
-	if (!field(&fmt, &rest))
-		return false;
-	do {
-		if (!is_token(&fmt))
-			return false;
-	} while (field(&fmt, &rest));
-
-	if (rest.l)
-		return false;
-
-	m->active = n != 0;
-	m->dtls = proto_dtls(&proto);
-
-	return true;
 }
 
 
@@ -625,8 +134,8 @@ static bool fingerprint(const struct pl *val, bool *weak, const char **alg)
 	struct pl rest = *val, func, fp;
 	size_t i, len = 0;
 
-	if (!field(&func, &rest) || !is_token(&func) ||
-	    !field(&fp, &rest) || rest.l)
+	if (!policy_field(&func, &rest) || !policy_is_token(&func) ||
+	    !policy_field(&fp, &rest) || rest.l)
 		return false;
 
 	/* 2UHEX *(":" 2UHEX); lowercase seen in the wild and accepted */
@@ -644,7 +153,7 @@ static bool fingerprint(const struct pl *val, bool *weak, const char **alg)
 	*weak = true;
 	*alg = NULL;
 	for (i = 0; i < ARRAY_SIZE(hash); ++i) {
-		if (pl_is(&func, hash[i].name)) {
+		if (policy_pl_is(&func, hash[i].name)) {
 			*weak = hash[i].weak;
 			*alg = hash[i].name;
 			return len == hash[i].len;
@@ -682,7 +191,7 @@ static enum reason crypto(const struct pl *val)
 			for (i = 0; i + 4 <= f.l; ++i) {
 				const struct pl w = {f.p + i, 4};
 
-				if (pl_is(&w, "NULL"))
+				if (policy_pl_is(&w, "NULL"))
 					return R_NULL_CIPHER;
 			}
 		}
@@ -703,7 +212,7 @@ static enum reason crypto(const struct pl *val)
 		}
 		else if (k > 3) {
 			for (i = 0; i < ARRAY_SIZE(unprotected); ++i) {
-				if (pl_is(&f, unprotected[i]))
+				if (policy_pl_is(&f, unprotected[i]))
 					return R_NULL_CIPHER;
 			}
 		}
@@ -713,119 +222,7 @@ static enum reason crypto(const struct pl *val)
 }
 
 
-/* RFC 8839 5.1 */
-static bool candidate(struct cand *c, const struct pl *val)
-{
-	struct pl rest = *val, f, name;
-	uint64_t v;
-	size_t i;
-
-	memset(c, 0, sizeof(*c));
-
-	if (!field(&f, &rest) || f.l > FOUND_MAX)
-		return false;
-	for (i = 0; i < f.l; ++i) {
-		const char ch = f.p[i];
-
-		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-		      (ch >= '0' && ch <= '9') || ch == '+' || ch == '/'))
-			return false;
-	}
-
-	if (!field(&f, &rest) || !digits(&f, 3, &v) || !v || v > COMP_MAX)
-		return false;
-
-	if (!field(&f, &rest) || !is_token(&f))
-		return false;
-
-	if (!field(&f, &rest) || !digits(&f, 10, &v) || v > 0xffffffffu)
-		return false;
-
-	if (!field(&c->addr, &rest))
-		return false;
-	c->kind = addr_kind(&c->addr, &c->ip);
-	if (c->kind == ADDR_BAD)
-		return false;
-
-	if (!field(&f, &rest) || !is_port(&f))
-		return false;
-
-	if (!field(&f, &rest) || pl_strcmp(&f, "typ") ||
-	    !field(&c->type, &rest) || !is_token(&c->type))
-		return false;
-
-	while (field(&name, &rest)) {
-		if (!is_token(&name) || !field(&f, &rest) || !vchars(&f))
-			return false;
-
-		if (!pl_strcmp(&name, "raddr")) {
-			if (c->raddr.p || addr_kind(&f, NULL) == ADDR_BAD)
-				return false;
-			c->raddr = f;
-		}
-		else if (!pl_strcmp(&name, "rport")) {
-			if (c->rport.p || !is_port(&f))
-				return false;
-			c->rport = f;
-		}
-	}
-
-	return !rest.l;
-}
-
-
-/* RFC 3605: a=rtcp:port [IN IP4|IP6 addr]; addr->p NULL if absent */
-static bool rtcp(const struct pl *val, struct pl *addr)
-{
-	struct pl rest = *val, port;
-
-	addr->p = NULL;
-	addr->l = 0;
-
-	if (!field(&port, &rest) || !is_port(&port))
-		return false;
-
-	if (!rest.l)
-		return true;
-
-	return net_addr(addr, &rest, false);
-}
-
-
-static bool cand_leaves(enum policy_privacy priv, const struct cand *c)
-{
-	switch (priv) {
-
-	case POLICY_PRIVACY_OFF:
-		return true;
-
-	case POLICY_PRIVACY_RELAY:
-		return pl_is(&c->type, "relay");
-
-	default:
-		if (pl_is(&c->type, "host"))
-			return c->kind == ADDR_FQDN && is_mdns(&c->addr);
-
-		return pl_is(&c->type, "srflx") || pl_is(&c->type, "prflx") ||
-			pl_is(&c->type, "relay");
-	}
-}
-
-
-static bool kept_has(const struct scan *s, const struct ipaddr *ip)
-{
-	unsigned i;
-
-	for (i = 0; i < s->nkept; ++i) {
-		if (s->kept[i].af == ip->af &&
-		    !memcmp(s->kept[i].b, ip->b, ip->af == 4 ? 4 : 16))
-			return true;
-	}
-
-	return false;
-}
-
-
+/* One a= line (in section m, NULL at session level): what it tells */
 static int attribute(struct scan *s, struct media *m, const struct pl *val,
 		     unsigned n)
 {
@@ -837,10 +234,10 @@ static int attribute(struct scan *s, struct media *m, const struct pl *val,
 	value.p = colon ? colon + 1 : val->p + val->l;
 	value.l = val->l - name.l - (colon ? 1 : 0);
 
-	if (!is_token(&name))
+	if (!policy_is_token(&name))
 		return fail(s, EBADMSG, n, "bad attribute name");
 
-	if (pl_is(&name, "candidate")) {
+	if (policy_pl_is(&name, "candidate")) {
 		struct cand c;
 
 		if (!m)
@@ -850,19 +247,20 @@ static int attribute(struct scan *s, struct media *m, const struct pl *val,
 		if (++m->ncand > POLICY_SDP_CAND_MAX)
 			return fail(s, EMSGSIZE, n,
 				    "more than 64 candidates in a section");
-		if (!candidate(&c, &value))
+		if (!policy_candidate(&c, &value))
 			return fail(s, EBADMSG, n, "bad a=candidate");
 
-		if (pl_is(&c.type, "relay"))
+		if (policy_pl_is(&c.type, "relay"))
 			m->relay = true;
 
 		if (s->local && s->priv != POLICY_PRIVACY_OFF &&
-		    !pl_is(&c.type, "host") && cand_leaves(s->priv, &c) &&
-		    c.kind != ADDR_FQDN && !ip_private(&c.ip) &&
-		    !kept_has(s, &c.ip) && s->nkept < KEPT_MAX)
+		    !policy_pl_is(&c.type, "host") &&
+		    policy_cand_leaves(s->priv, &c) &&
+		    c.kind != ADDR_FQDN && !policy_ip_private(&c.ip) &&
+		    !policy_kept_has(s, &c.ip) && s->nkept < KEPT_MAX)
 			s->kept[s->nkept++] = c.ip;
 	}
-	else if (pl_is(&name, "fingerprint")) {
+	else if (policy_pl_is(&name, "fingerprint")) {
 		const char *alg;
 		bool weak;
 
@@ -877,16 +275,16 @@ static int attribute(struct scan *s, struct media *m, const struct pl *val,
 		else
 			s->sess_fp = true;
 	}
-	else if (pl_is(&name, "crypto")) {
+	else if (policy_pl_is(&name, "crypto")) {
 		note(s, crypto(&value), n);
 	}
-	else if (pl_is(&name, "rtcp")) {
+	else if (policy_pl_is(&name, "rtcp")) {
 		struct pl addr;
 
-		if (!rtcp(&value, &addr))
+		if (!policy_rtcp(&value, &addr))
 			return fail(s, EBADMSG, n, "bad a=rtcp value");
 	}
-	else if (pl_is(&name, "group") && !m) {
+	else if (policy_pl_is(&name, "group") && !m) {
 		struct pl sem = value;
 
 		sem.l = pl_strchr(&value, ' ') ?
@@ -900,10 +298,10 @@ static int attribute(struct scan *s, struct media *m, const struct pl *val,
 		pl_advance(&s->group[s->ngroup], sem.l);
 		++s->ngroup;
 	}
-	else if (pl_is(&name, "mid") && m) {
+	else if (policy_pl_is(&name, "mid") && m) {
 		unsigned i;
 
-		if (!is_token(&value) || m->mid.p)
+		if (!policy_is_token(&value) || m->mid.p)
 			return fail(s, EBADMSG, n, "bad a=mid");
 		for (i = 0; i < s->nm; ++i) {
 			if (!pl_cmp(&s->m[i].mid, &value))
@@ -912,7 +310,7 @@ static int attribute(struct scan *s, struct media *m, const struct pl *val,
 		}
 		m->mid = value;
 	}
-	else if (pl_is(&name, "bundle-only") && m) {
+	else if (policy_pl_is(&name, "bundle-only") && m) {
 		m->active = true;
 	}
 
@@ -920,6 +318,7 @@ static int attribute(struct scan *s, struct media *m, const struct pl *val,
 }
 
 
+/* The pass over the lines, in order; stops at a structural error */
 static int scan(struct scan *s, const char *sdp, size_t len)
 {
 	const char *p = sdp, *end = sdp + len;
@@ -935,7 +334,7 @@ static int scan(struct scan *s, const char *sdp, size_t len)
 	if (len > POLICY_SDP_SIZE_MAX)
 		return fail(s, EMSGSIZE, 0, "SDP larger than 64 KiB");
 
-	while (line_next(&line, &p, end)) {
+	while (policy_line_next(&line, &p, end)) {
 		struct pl val;
 		char type;
 
@@ -994,7 +393,7 @@ static int scan(struct scan *s, const char *sdp, size_t len)
 
 			if (n != 2)
 				return fail(s, EBADMSG, n, "a second o=");
-			if (!origin(&val, &addr))
+			if (!policy_origin(&val, &addr))
 				return fail(s, EBADMSG, n, "bad o= line");
 			break;
 		}
@@ -1011,7 +410,7 @@ static int scan(struct scan *s, const char *sdp, size_t len)
 			break;
 
 		case 't':
-			if (!timing(&val))
+			if (!policy_timing(&val))
 				return fail(s, EBADMSG, n, "bad t= line");
 			have_t = true;
 			break;
@@ -1026,13 +425,13 @@ static int scan(struct scan *s, const char *sdp, size_t len)
 		case 'c': {
 			struct pl rest = val, addr;
 
-			if (!net_addr(&addr, &rest, true))
+			if (!policy_net_addr(&addr, &rest, true))
 				return fail(s, EBADMSG, n, "bad c= line");
 			break;
 		}
 
 		case 'b':
-			if (!bandwidth(&val))
+			if (!policy_bandwidth(&val))
 				return fail(s, EBADMSG, n, "bad b= line");
 			break;
 
@@ -1055,7 +454,7 @@ static int scan(struct scan *s, const char *sdp, size_t len)
 			m = &s->m[s->nm];
 			memset(m, 0, sizeof(*m));
 			m->line = n;
-			if (!media_line(m, &val))
+			if (!policy_media_line(m, &val))
 				return fail(s, EBADMSG, n, "bad m= line");
 			++s->nm;
 			break;
@@ -1180,198 +579,6 @@ static int check(struct scan *s, struct policy_verdict *v, const char *sdp,
 }
 
 
-/* --- the rewrite ------------------------------------------------------- */
-
-static int put(struct mbuf *mb, const char *p, size_t n)
-{
-	return mbuf_write_mem(mb, (const uint8_t *)p, n);
-}
-
-
-/* The line with its slice at addr replaced by rep */
-static int put_rep(struct mbuf *mb, const struct pl *line,
-		   const struct pl *addr, const char *rep)
-{
-	int err;
-
-	err  = put(mb, line->p, addr->p - line->p);
-	err |= put(mb, rep, strlen(rep));
-	err |= put(mb, addr->p + addr->l,
-		   line->p + line->l - (addr->p + addr->l));
-
-	return err;
-}
-
-
-/* c= and a=rtcp: a public address of a candidate that leaves, or zero */
-static int put_conn(struct mbuf *mb, const struct scan *s,
-		    const struct pl *line, const struct pl *addr, bool ip6)
-{
-	struct ipaddr ip;
-	enum addr_kind k = addr_kind(addr, &ip);
-
-	if ((k == ADDR_IP4 || k == ADDR_IP6) && !ip_private(&ip) &&
-	    kept_has(s, &ip))
-		return put(mb, line->p, line->l);
-
-	return put_rep(mb, line, addr, ip6 ? "::" : "0.0.0.0");
-}
-
-
-static int put_origin(struct mbuf *mb, const struct pl *line,
-		      const struct pl *addr, bool ip6)
-{
-	static const uint8_t lo4[4] = {127, 0, 0, 1};
-	static const uint8_t zero[16];
-	struct ipaddr ip;
-
-	switch (addr_kind(addr, &ip)) {
-
-	case ADDR_IP4:
-		if (!memcmp(ip.b, zero, 4) || !memcmp(ip.b, lo4, 4))
-			return put(mb, line->p, line->l);
-		break;
-
-	case ADDR_IP6:
-		if (!memcmp(ip.b, zero, 15) && ip.b[15] <= 1)
-			return put(mb, line->p, line->l);
-		break;
-
-	default:
-		break;
-	}
-
-	return put_rep(mb, line, addr, ip6 ? "::1" : "127.0.0.1");
-}
-
-
-/* A candidate that leaves, with raddr/rport scrubbed */
-static int put_cand(struct mbuf *mb, const struct pl *line,
-		    const struct cand *c)
-{
-	const struct pl *first = &c->raddr, *second = &c->rport;
-	const char *rep1, *rep2, *p = line->p;
-	const char *z = c->raddr.p && pl_strchr(&c->raddr, ':') ?
-		"::" : "0.0.0.0";
-	int err = 0;
-
-	rep1 = z;
-	rep2 = "0";
-	if (c->rport.p && (!c->raddr.p || c->rport.p < c->raddr.p)) {
-		first = &c->rport;
-		second = &c->raddr;
-		rep1 = "0";
-		rep2 = z;
-	}
-
-	if (first->p) {
-		err |= put(mb, p, first->p - p);
-		err |= put(mb, rep1, strlen(rep1));
-		p = first->p + first->l;
-	}
-	if (second->p) {
-		err |= put(mb, p, second->p - p);
-		err |= put(mb, rep2, strlen(rep2));
-		p = second->p + second->l;
-	}
-	err |= put(mb, p, line->p + line->l - p);
-
-	return err;
-}
-
-
-/* The net type's address slice of a checked c=, o= or a=rtcp value */
-static bool addr_of(struct pl *addr, bool *ip6, const struct pl *val,
-		    unsigned skip)
-{
-	struct pl rest = *val, f;
-	unsigned i;
-
-	for (i = 0; i < skip; ++i)
-		(void)field(&f, &rest);
-
-	if (!field(&f, &rest) || !field(&f, &rest))
-		return false;
-	*ip6 = !pl_strcmp(&f, "IP6");
-
-	return field(addr, &rest);
-}
-
-
-static int rewrite(struct mbuf *out, struct scan *s, const char *sdp,
-		   size_t len)
-{
-	const char *p = sdp, *end = sdp + len;
-	bool scrub = s->priv != POLICY_PRIVACY_OFF;
-	struct pl line;
-	unsigned n = 0;
-	int err = 0;
-
-	while (line_next(&line, &p, end)) {
-		const size_t start = out->pos;
-		struct pl val, name, addr;
-		bool ip6, has_val;
-
-		++n;
-		if (!line.l)
-			continue;
-
-		val.p = line.p + 2;
-		val.l = line.l - 2;
-		name = val;
-		if (pl_strchr(&val, ':'))
-			name.l = pl_strchr(&val, ':') - val.p;
-		has_val = name.l < val.l;
-
-		if (!scrub) {
-			err = put(out, line.p, line.l);
-		}
-		else if (line.p[0] == 'o' && addr_of(&addr, &ip6, &val, 3)) {
-			err = put_origin(out, &line, &addr, ip6);
-		}
-		else if (line.p[0] == 'c' && addr_of(&addr, &ip6, &val, 0)) {
-			err = put_conn(out, s, &line, &addr, ip6);
-		}
-		else if (line.p[0] == 'a' && has_val && pl_is(&name, "rtcp")) {
-			struct pl v = {name.p + name.l + 1,
-				       val.l - name.l - 1};
-
-			if (addr_of(&addr, &ip6, &v, 1))
-				err = put_conn(out, s, &line, &addr, ip6);
-			else
-				err = put(out, line.p, line.l);
-		}
-		else if (line.p[0] == 'a' && has_val &&
-			 pl_is(&name, "candidate")) {
-			struct pl v = {name.p + name.l + 1,
-				       val.l - name.l - 1};
-			struct cand c;
-
-			if (!candidate(&c, &v) || !cand_leaves(s->priv, &c))
-				continue;
-			++s->ncand;
-			err = put_cand(out, &line, &c);
-		}
-		else {
-			err = put(out, line.p, line.l);
-		}
-
-		if (err)
-			return err;
-
-		if (out->pos - start > POLICY_SDP_LINE_MAX)
-			return fail(s, EMSGSIZE, n,
-				    "rewritten line longer than 4 KiB");
-
-		err = put(out, "\r\n", 2);
-		if (err)
-			return err;
-	}
-
-	return 0;
-}
-
-
 /**
  * Check a remote SDP offer or answer against the DTLS-SRTP policy
  *
@@ -1445,7 +652,7 @@ int policy_sdp_local(struct mbuf *out, struct policy_verdict *v,
 	start = out->pos;
 	if (privacy != POLICY_PRIVACY_OFF)
 		s.ncand = 0;  /* counted again: those that leave */
-	err = rewrite(out, &s, sdp, len);
+	err = policy_rewrite(out, &s, sdp, len);
 	if (!err && out->pos - start > POLICY_SDP_SIZE_MAX)
 		err = fail(&s, EMSGSIZE, 0,
 			   "rewritten SDP larger than 64 KiB");

@@ -27,6 +27,7 @@
 #include <string.h>
 #include <re.h>
 #include "auth.h"
+#include "codes.h"
 #include "transport.h"
 #include "flow.h"
 #include "reg.h"
@@ -172,7 +173,7 @@ static void retry_handler(void *arg)
 	DEBUG_INFO("registering again (attempt %u)\n", reg->retryc);
 	reg->state = REG_REGISTERING;
 	if (send_request(reg, true))
-		fail(reg, 0, "transport-closed", NULL, 0);
+		fail(reg, 0, CODE_TRANSPORT_CLOSED, NULL, 0);
 }
 
 
@@ -182,7 +183,7 @@ static void refresh_handler(void *arg)
 
 	DEBUG_INFO("refreshing the binding\n");
 	if (send_request(reg, true))
-		fail(reg, 0, "transport-closed", NULL, 0);
+		fail(reg, 0, CODE_TRANSPORT_CLOSED, NULL, 0);
 }
 
 
@@ -284,8 +285,8 @@ static void response_handler(int err, const struct sip_msg *msg, void *arg)
 	if (err || !msg) {
 		DEBUG_INFO("%s got no answer (%m)\n",
 			   unreg ? "un-REGISTER" : "REGISTER", err);
-		fail(reg, 0, err == ETIMEDOUT ? "timeout" : "transport-closed",
-		     NULL, 0);
+		fail(reg, 0, err == ETIMEDOUT ? CODE_TIMEOUT :
+		     CODE_TRANSPORT_CLOSED, NULL, 0);
 		return;
 	}
 
@@ -311,7 +312,7 @@ static void response_handler(int err, const struct sip_msg *msg, void *arg)
 					contact_handler, reg);
 		if (!reg->granted) {
 			reg->recover = false;
-			fail(reg, msg->scode, "rejected", msg, 0);
+			fail(reg, msg->scode, CODE_REJECTED, msg, 0);
 			return;
 		}
 
@@ -360,12 +361,8 @@ static void response_handler(int err, const struct sip_msg *msg, void *arg)
 
 	if (msg->scode == 401 || msg->scode == 407)
 		fail(reg, msg->scode, fail_code(reg), msg, 0);
-	else if (msg->scode == 403)
-		fail(reg, msg->scode, "auth-failed", msg, 0);
-	else if (msg->scode == 408)
-		fail(reg, msg->scode, "timeout", msg, 0);
 	else
-		fail(reg, msg->scode, "rejected", msg, 0);
+		fail(reg, msg->scode, codes_status(msg->scode, true), msg, 0);
 }
 
 
@@ -495,7 +492,8 @@ int reg_alloc(struct reg **regp, struct sip *sip, const char *aor,
 /**
  * Register (or re-register now); outcome via the event handler
  *
- * @return 0 if the REGISTER was sent, otherwise errorcode
+ * @return 0 if the REGISTER was sent, EBUSY if one is in progress,
+ *         otherwise errorcode
  */
 int reg_register(struct reg *reg)
 {
@@ -505,7 +503,7 @@ int reg_register(struct reg *reg)
 		return EINVAL;
 
 	if (reg->state == REG_REGISTERING || reg->state == REG_UNREGISTERING)
-		return EALREADY;
+		return EBUSY;
 
 	tmr_cancel(&reg->tmr);
 	reg->state = REG_REGISTERING;
@@ -574,7 +572,7 @@ void reg_flow_down(struct reg *reg, uint32_t retry_in)
 		return;
 	}
 
-	fail(reg, 0, "transport-closed", NULL, retry_in);
+	fail(reg, 0, CODE_TRANSPORT_CLOSED, NULL, retry_in);
 }
 
 
@@ -620,7 +618,7 @@ void reg_credentials(struct reg *reg, bool ok)
 
 	if (!ok) {
 		DEBUG_INFO("the app has no credential\n");
-		fail(reg, 0, "credentials-unavailable", NULL, 0);
+		fail(reg, 0, CODE_CREDENTIALS_UNAVAILABLE, NULL, 0);
 	}
 	else {
 		/* the new credential answers as if for the first time */
@@ -628,7 +626,7 @@ void reg_credentials(struct reg *reg, bool ok)
 		err = challenged(reg, msg);
 		if (err)
 			fail(reg, msg->scode, err == EAUTH ? fail_code(reg) :
-			     "transport-closed", msg, 0);
+			     CODE_TRANSPORT_CLOSED, msg, 0);
 	}
 
 	mem_deref(msg);

@@ -10,7 +10,7 @@
  * in the same order.
  *
  * There is no second reader of the message text here: the strict check
- * (wasm/check/check.c), which splits the start line and the header fields
+ * (wasm/check/: head.c), which splits the start line and the header fields
  * anyway, builds the message through sipmsg_alloc, sipmsg_field and
  * sipmsg_end, and its sip_msg_decode() is libre's.  sipmsg_field() splits
  * one field's value the way libre's decoder does, quirks included (the
@@ -321,7 +321,7 @@ static void hdrs_link(struct msg *m)
 
 
 /**
- * Start a message for its decoder (wasm/check/check.c), which fills in the
+ * Start a message for its decoder (wasm/check/), which fills in the
  * start line fields
  *
  * @param msgp Pointer to allocated SIP Message, without headers

@@ -26,6 +26,9 @@
 #include <re.h>
 #include <sip.h>
 #include "spjs.h"
+/* The check decodes the frames: check/ and all it uses (sipmsg/,
+ * fastparse/, the leaves inet/ and jsonstr/) sit below transport/ and
+ * include nothing of it, so this arrow points down */
 #include "check.h"
 #include "transport.h"
 #include "handle.h"

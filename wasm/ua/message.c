@@ -15,6 +15,7 @@
 #include "policy.h"
 #include "flow.h"
 #include "call.h"
+#include "codes.h"
 #include "ua.h"
 #include "message.h"
 
@@ -78,19 +79,20 @@ static void resp_handler(int err, const struct sip_msg *msg, void *arg)
 		}
 		DEBUG_INFO("%s %u: challenge not answered (%m)\n", NAME(m),
 			   m->id, err);
-		ctx->doneh(m->id, err == EAUTH ? "auth-failed" :
-			   "rejected", status, msg, ctx->arg);
+		ctx->doneh(m->id, err == EAUTH ? CODE_AUTH_FAILED :
+			   CODE_REJECTED, status, msg, ctx->arg);
 		mem_deref(m);
 		return;
 	}
 
 	if (err)
-		ctx->doneh(m->id, err == ETIMEDOUT ? "timeout" :
-			   "transport-closed", 0, NULL, ctx->arg);
+		ctx->doneh(m->id, err == ETIMEDOUT ? CODE_TIMEOUT :
+			   CODE_TRANSPORT_CLOSED, 0, NULL, ctx->arg);
 	else if (status < 300)
 		ctx->doneh(m->id, NULL, status, msg, ctx->arg);
 	else
-		ctx->doneh(m->id, call_cause(status), status, msg, ctx->arg);
+		ctx->doneh(m->id, codes_status(status, false), status, msg,
+			   ctx->arg);
 
 	mem_deref(m);
 }

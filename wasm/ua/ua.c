@@ -26,6 +26,7 @@
 #include "policy.h"
 #include "flow.h"
 #include "call.h"
+#include "codes.h"
 #include "message.h"
 #include "reg.h"
 #include "transport.h"
@@ -355,7 +356,7 @@ int ua_alloc(struct ua **uap, const struct odict *cfg, ua_event_h *eh,
 {
 	const char *server, *uri, *user, *display, *privacy;
 	enum policy_privacy priv = POLICY_PRIVACY_MDNS;
-	const char *reason = NULL, *code = "invalid-config";
+	const char *reason = NULL, *code = CODE_INVALID_CONFIG;
 	struct sip_addr aor;
 	struct pl pl;
 	struct ua *ua = NULL;
@@ -385,7 +386,7 @@ int ua_alloc(struct ua **uap, const struct odict *cfg, ua_event_h *eh,
 	err = policy_transport_check(NULL, server, &reason);
 	if (err) {
 		if (err == EPROTONOSUPPORT)
-			code = "insecure-transport";
+			code = CODE_INSECURE_TRANSPORT;
 		goto out;
 	}
 	err = EINVAL;
@@ -499,7 +500,7 @@ int ua_alloc(struct ua **uap, const struct odict *cfg, ua_event_h *eh,
 	if (err) {
 		mem_deref(ua);
 		if (err == ENOMEM)
-			code = "no-memory";
+			code = CODE_NO_MEMORY;
 		if (codep)
 			*codep = code;
 		if (reasonp)

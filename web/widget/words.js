@@ -18,7 +18,7 @@ const ENDED = {
   'not-acceptable': 'the other side cannot take this call (no common secure media)',
   timeout: 'no answer in time',
   'auth-failed': 'the server refused our credentials',
-  forbidden: 'the server does not allow this call',
+  forbidden: 'the server does not allow this',
   'address-incomplete': 'the address is incomplete',
   redirected: 'the call was redirected elsewhere',
   'server-error': 'the server failed',

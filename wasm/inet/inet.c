@@ -2,7 +2,9 @@
  * @file inet.c  IP address text forms, without printf or locale
  *
  * inet_parse4() and inet_parse6() read the text forms (RFC 3986 3.2.2
- * dec-octet, RFC 4291 2.2); the SDP policy and inet_pton() share them.
+ * dec-octet, RFC 4291 2.2); the SDP policy, the URI decoder of
+ * wasm/fastparse and inet_pton() share them.  A leaf module: it calls
+ * the C library only.
  *
  * The wasm build also gets inet_pton() and inet_ntop() from here: libre
  * formats and reads addresses (%J, sa_set_str: only the placeholders
