@@ -119,7 +119,7 @@ endif
 # ASan/UBSan.  The release build keeps what the shim's logLevel 0..2 print
 # (errors, warnings; DBG_NOTICE is printed from level 3, for which the shim
 # loads the debug page core, DEBUG_PAGE_OBJS below, with every level): 4
-# drops the notices of auth/ and call/ and 156 B gzip from the page core.
+# drops the notices of auth/ and call/ and 0.16 KB gzip from the page core.
 ifneq ($(filter native wasm-debug,$(VARIANT)),)
 DEBUG_LEVEL ?= 7
 else ifeq ($(VARIANT),wasm-release)
