@@ -3,11 +3,11 @@
 // and a short-lived credential each log what happened, a line a step (info, 3), and level 4 adds
 // every SIP message in and out as its start line, Call-ID, CSeq and size (debug). logLevel 2 and
 // below give none of it, the release page core has it compiled out, and no secret (password, HA1
-// of each algorithm, digest response, cnonce, short-lived or TURN credential) appears in any line
-// at any level, as it is or as hex or base64. Scripted servers (support/log-scenario.js), one
-// process per level: the core, and its log level, is one per process; then the same at logLevel 4
-// in this process against real Kamailio (a register and a wrong password). C side:
-// test_ua_log_levels.
+// of each algorithm, digest response, cnonce, short-lived or TURN credential, ICE password)
+// appears in any line at any level, as it is or as hex or base64. Scripted servers
+// (support/log-scenario.js), one process per level: the core, and its log level, is one per
+// process; then the same at logLevel 4 in this process against real Kamailio (a register and a
+// wrong password). C side: test_ua_log_levels.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -143,8 +143,9 @@ function secretsOf(out) {
   const s = [PASSWORD, WRONG, TURN, ...Object.values(ha1s('alice', REALM, PASSWORD)),
     ...Object.values(ha1s('alice', REALM, WRONG)), ...out.secrets];
   for (const m of out.wire) {
-    for (const [, name, v] of m.matchAll(/\b(response|cnonce)="([^"]+)"/g)) {
-      assert.ok(name && v.length >= 16, `a short ${name}`);
+    for (const g of m.matchAll(/\b(response|cnonce)="([^"]+)"|^a=(ice-pwd):(\S+)/gm)) {
+      const [name, v] = [g[1] ?? g[3], g[2] ?? g[4]];
+      assert.ok(v.length >= 16, `a short ${name}`);
       s.push(v);
     }
   }
@@ -216,6 +217,7 @@ describe('Logging: the levels are real, and no secret is ever logged', () => {
     for (const [level, out] of Object.entries(runs)) {
       const secrets = secretsOf(out);
       assert.ok(secrets.length >= 20, `${level}: ${secrets.length} secrets`);
+      assert.ok(out.wire.some((m) => /^a=ice-pwd:/m.test(m)), 'no SDP on the wire');
       const text = out.lines.map(([, t]) => t).join('\n');
       for (const s of secrets) {
         for (const e of encodings(s)) assert.ok(!text.includes(e), `logLevel ${level}: a secret in the log`);
