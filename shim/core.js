@@ -25,7 +25,7 @@ import { internal } from './internal.js';
  * @property {string | URL} [wasmUrl] where to fetch the .wasm from
  * @property {0|1|2|3|4} [logLevel] 0 silent (default), 1 errors,
  *   2 warnings, 3 info (what happened, a line a step), 4 debug (also each
- *   SIP message's start line, Call-ID, CSeq and size). 3 and 4 load
+ *   SIP message's start line, Call-ID, CSeq and size). 2 to 4 load
  *   sipshield-core-debug.wasm (unless wasmBinary or wasmUrl is given)
  * @property {(level: number, text: string) => void} [log] log sink
  */
@@ -56,7 +56,7 @@ export function loadCore(options = {}) {
 
 /**
  * The .wasm bytes: given, or fetched (read from disk for file: URLs). The
- * page core has errors and warnings only; logLevel 3 and 4 take its debug
+ * page core has errors only; logLevel 2 to 4 take its debug
  * build beside it, which has every level (bundlers copy only the core:
  * not a `new URL` literal of its own).
  * @param {CoreOptions} options
@@ -67,7 +67,7 @@ export async function wasmBytes(options) {
   let url = options.wasmUrl;
   if (url == null) {
     url = new URL('../dist/sipshield-core.wasm', import.meta.url);
-    if ((options.logLevel ?? 0) > 2) url = new URL('sipshield-core-debug.wasm', url);
+    if ((options.logLevel ?? 0) > 1) url = new URL('sipshield-core-debug.wasm', url);
   }
   const href = String(url);
   try {

@@ -114,16 +114,18 @@ endif
 EXE     := .js
 endif
 
-# The log lines compiled into our C (re_dbg.h: 4 warning, 5 notice, 6 info,
-# 7 debug).  The unit tests build them all, so that every line runs under
-# ASan/UBSan.  The release build keeps what the shim's logLevel 0..2 print
-# (errors, warnings; DBG_NOTICE is printed from level 3, for which the shim
-# loads the debug page core, DEBUG_PAGE_OBJS below, with every level): 4
-# drops the notices of auth/ and call/ and 0.16 KB gzip from the page core.
+# The log lines compiled into our C (re_dbg.h: 3 error, 4 warning,
+# 5 notice, 6 info, 7 debug).  The unit tests build them all, so that
+# every line runs under ASan/UBSan.  The release page core keeps only what
+# logLevel 0 and 1 print (errors; there are none today): from logLevel 2
+# the shim loads the debug page core (DEBUG_PAGE_OBJS below) with every
+# level.  Level 3 drops the warnings and notices of auth/, call/, crypto/
+# and transport/: 0.28 KB gzip of the page core, which pays for the
+# connection's owner (wasm/transport/flow.c) within the 50 KB page budget.
 ifneq ($(filter native wasm-debug,$(VARIANT)),)
 DEBUG_LEVEL ?= 7
 else ifeq ($(VARIANT),wasm-release)
-DEBUG_LEVEL ?= 4
+DEBUG_LEVEL ?= 3
 else
 DEBUG_LEVEL ?= 5
 endif
@@ -225,15 +227,16 @@ $(B)/obj/%-page.o: %.c $(wildcard wasm/include/*.h wasm/*/*.h) tools/core.mk
 		-DDEBUG_LEVEL=$(DEBUG_LEVEL) -c $< -o $@
 
 # The page core with every log level: sipshield-core-debug.wasm, which the
-# shim loads for logLevel 3 and 4 (shim/core.js).  Only the files that log
-# above warning (and log.c: the errno names %m prints) differ from the
+# shim loads for logLevel 2 to 4 (shim/core.js).  Only the files that log
+# above error (and log.c: the errno names %m prints) differ from the
 # page core's: they are built again at DEBUG_LEVEL 7 into obj-debug/ and
 # linked ahead of the page core's other objects and libcore.a, as
 # PAGE_OBJS are.  Same exports, same imports (tests/node/logging.test.js);
 # 9 files more to compile, one more link and wasm-opt: 8 s more on a clean
 # `make dist` (2 loaded cores; the debug core alone, its objects removed).
 DEBUG_SRCS := $(sort wasm/abi/log.c \
-	$(shell grep -l -e DEBUG_NOTICE -e DEBUG_INFO -e DEBUG_PRINTF \
+	$(shell grep -l -e DEBUG_WARNING -e DEBUG_NOTICE -e DEBUG_INFO \
+		-e DEBUG_PRINTF \
 		$(CORE_SRCS)))
 DEBUG_PAGE_OBJS := \
 	$(patsubst %.c,$(B)/obj-debug/%-page.o,$(filter $(PAGE_SRCS),$(DEBUG_SRCS))) \

@@ -9,8 +9,8 @@
  * Where the wasm comes from, first that applies:
  * `sipshield.configure({ wasmUrl })` (before the first phone starts),
  * `data-wasm-url` on the script tag, `sipshield-core.wasm` beside the script.
- * There is no log option: the page core logs errors and warnings only, and
- * its phones log at level 0 (README "Logging": levels 3 and 4 need
+ * There is no log option: the page core logs errors only, and
+ * its phones log at level 0 (README "Logging": levels 2 to 4 need
  * sipshield-core-debug.wasm, which this script never loads).
  *
  * Call recording is not in this script: when the first recording starts
