@@ -164,7 +164,8 @@ const char *fake_spjs_sent(int i);
 	X(test_call_misuse)			\
 	X(test_call_no_candidates_outgoing)	\
 	X(test_call_no_candidates_incoming)	\
-	X(test_call_options_out)
+	X(test_call_options_out)		\
+	X(test_call_issue_12_close_before_ack)
 
 #define X(name) int name(void);
 TESTS(X)
