@@ -297,9 +297,15 @@ $(B)/sipshield-recorder.wasm: $(REC_OBJS) $(B)/libcore.a $(B)/libdeps.a \
 	$(POST_OPT)
 
 # The unit-test runner links the core with the fake JS imports
-# (tests/c/fake_spjs.c) instead of shim/wasm.js.
+# (tests/c/fake_spjs.c) instead of shim/wasm.js.  Natively every malloc,
+# calloc, realloc and free of the core, libre, mbedTLS and the tests goes
+# through tests/c/oom.c, which fails one on demand (test-c --oom), and
+# libre's clock through tests/c/clock.c, which tests move on.
+TEST_WRAP := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free \
+	-Wl,--wrap=gettimeofday
 $(B)/test-c$(EXE): $(TEST_OBJS) $(B)/libcore.a $(B)/libdeps.a
 	$(CC) $(LDOPT) $(if $(EXE),-sENVIRONMENT=node -sNODERAWFS=1 -sEXIT_RUNTIME=1 -sALLOW_MEMORY_GROWTH=1 -sTOTAL_STACK=1048576,) \
+		$(if $(filter native,$(VARIANT)),$(TEST_WRAP)) \
 		$(TEST_OBJS) $(LIBS) -o $@
 
 # node reads .js as ES modules here ("type": "module"); the glue is CommonJS

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # @file test.sh  `make test`: every suite, one closing count
 #
-#   1. C unit tests, native, under ASan + UBSan (LeakSanitizer on)
+#   1. C unit tests, native, under ASan + UBSan (LeakSanitizer on), then
+#      again in the out-of-memory mode (test-c --oom: allocation N fails,
+#      N = 1, 2, ...; tests/c/oom.c)
 #   2. the same C unit tests as wasm (debug build, ASSERTIONS=2) in node
 #   3. node tests: shim + real wasm (fake socket), and integration against
 #      real Kamailio over WSS (tests start and stop their own servers)
@@ -62,6 +64,7 @@ if build native $mk VARIANT=native; then
 	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
 	export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 	suite c-native build/native/test-c -d tests/vectors
+	suite c-oom build/native/test-c -d tests/vectors --oom
 fi
 
 if build wasm-debug $mk VARIANT=wasm-debug; then

@@ -1106,3 +1106,47 @@ int test_call_flow_events(void)
  out:
 	return err;
 }
+
+
+/*
+ * The phone closes between our 200 OK and the caller's ACK.  libre keeps
+ * such a session for the ACK (64 * T1), with its retransmission timers and
+ * the phone's SIP stack; closing the phone ends it too, and no timer is
+ * left (found by test-c --oom, issue 12)
+ */
+int test_call_issue_12_close_before_ack(void)
+{
+	struct mbuf *sdp = NULL;
+	const char *ev;
+	char buf[128];
+	int call, err;
+
+	err = phone_reachable();
+	TEST_ERR(err);
+
+	err = load_sdp(&sdp, "chrome120-audio-offer-mdns-lf-only.sdp");
+	TEST_ERR(err);
+	err = rx(invite_head, (const char *)sdp->buf);
+	TEST_ERR(err);
+	ev = fake_spjs_event("{\"ev\":\"incoming\"");
+	TEST_ASSERT(ev);
+	call = atoi(strstr(ev, "\"call\":") + 7);
+
+	(void)re_snprintf(buf, sizeof(buf), "{\"v\":1,\"id\":3,"
+			  "\"cmd\":\"call.answer\",\"call\":%d}", call);
+	err = cmd(buf);
+	TEST_ERR(err);
+	err = media(4, call, "chrome-audio-offer-host-ipv6-tcp.aiortc.sdp");
+	TEST_ERR(err);
+	TEST_ASSERT(!strncmp(fake_spjs_sent(fake_spjs.nsent - 1),
+			     "SIP/2.0 200 OK\r\n", 16));
+
+	err = cmd("{\"v\":1,\"id\":5,\"cmd\":\"phone.close\",\"phone\":1}");
+	TEST_ERR(err);
+	TEST_ASSERT(fake_spjs_event("{\"id\":5,\"err\":null}"));
+	TEST_EQUALS(-1, sp_tick(0));  /* no timer pending */
+
+ out:
+	mem_deref(sdp);
+	return err;
+}

@@ -2,9 +2,12 @@
  * @file test.h  C unit test macros and the test table (after re/test/test.h)
  *
  * A test is `int test_<module>_<behaviour>(void)` returning 0 or an errno;
- * it uses the macros below with `goto out`.  The runner (main.c) checks for
- * leaked libre memory after every test.
+ * it uses the macros below with `goto out`.  The runner (main.c) checks that
+ * no timers are left after every test (LeakSanitizer finds leaks natively);
+ * with --oom it runs each test failing one allocation after another (oom.c).
  */
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -75,6 +78,46 @@ extern struct fake_spjs fake_spjs;
 void fake_spjs_reset(void);
 const char *fake_spjs_event(const char *prefix);
 const char *fake_spjs_sent(int i);
+
+/* Out-of-memory mode (oom.c, native only): one run of a test from a fresh
+ * core, 0 or its error; *timers is set if it left timers running */
+typedef int (oom_run_h)(void *arg, bool *timers);
+struct oom_report {
+	uint64_t n;       /* the allocation failing in the last run       */
+	uint64_t allocs;  /* allocations of the run where none failed     */
+	uint64_t enomem;  /* runs that returned ENOMEM                    */
+	uint64_t other;   /* runs that returned another error (asserts)   */
+	uint64_t passed;  /* runs that passed with an allocation failing  */
+	uint64_t vectors; /* vectors of its walks run on their own ...    */
+	uint64_t vallocs; /* ... their allocations, each failed in turn   */
+	bool bounded;     /* the runs stopped at the bound, all clean     */
+	bool vbounded;    /* ... a vector's runs did                      */
+	bool vector;      /* the bug is in a vector's own runs            */
+	char why[192];    /* the bug, or ""                               */
+};
+bool oom_run(struct oom_report *rep, uint64_t n, oom_run_h *runh,
+	     void *arg);
+int oom_test(struct oom_report *rep, uint64_t max, oom_run_h *runh,
+	     void *arg, bool quiet);
+int oom_vector(test_vector_h *fh, const char *dir, const char *name,
+	       void *arg);
+bool oom_supported(void);
+
+/* Bugs --oom must catch (oom_canary.c), with what it must say */
+#define OOM_CANARIES(X)					\
+	X(oom_canary_leak,   "blocks left allocated")	\
+	X(oom_canary_null,   "crashed")			\
+	X(oom_canary_ubsan,  "crashed")			\
+	X(oom_canary_timer,  "timers left running")	\
+	X(oom_canary_vector, "blocks left allocated")	\
+	X(oom_canary_fails,  "with no allocation failing")
+#define X(name, why) int name(void);
+OOM_CANARIES(X)
+#undef X
+
+/* The test clock (clock.c): natively libre's clock jumps @p ms ahead, so
+ * a test waiting for the core's timers does not wait; in wasm, a no-op */
+void test_clock_skip(unsigned ms);
 
 /* The table: every test is listed once here and defined in its module's file */
 #define TESTS(X)				\
@@ -174,7 +217,8 @@ const char *fake_spjs_sent(int i);
 	X(test_call_no_candidates_outgoing)	\
 	X(test_call_no_candidates_incoming)	\
 	X(test_call_options_out)		\
-	X(test_call_flow_events)
+	X(test_call_flow_events)		\
+	X(test_call_issue_12_close_before_ack)
 
 #define X(name) int name(void);
 TESTS(X)

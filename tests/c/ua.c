@@ -412,6 +412,7 @@ static bool wait_for(int ms, bool (*done)(void))
 		(void)sp_tick(0);
 		if (done())
 			return true;
+		test_clock_skip(1);
 	}
 
 	return done();
@@ -598,8 +599,10 @@ int test_ua_credentials_on_demand(void)
 	settle();
 	err = answer(200, "OK", NULL);  /* no challenge: no credential used */
 	TEST_ERR(err);
-	while (tmr_jiffies() / 1000 + AUTH_CREDS_MARGIN < exp)
+	while (tmr_jiffies() / 1000 + AUTH_CREDS_MARGIN < exp) {
 		(void)sp_tick(0);
+		test_clock_skip(1);
+	}
 	err = cmd("{\"v\":1,\"id\":10,\"cmd\":\"phone.register\","
 		  "\"phone\":1}");
 	TEST_ERR(err);
@@ -752,8 +755,10 @@ int test_ua_flow_reopen(void)
 	(void)cmd("{\"v\":1,\"id\":9,\"cmd\":\"phone.unregister\","
 		  "\"phone\":1}");
 	t0 = tmr_jiffies();
-	while (tmr_jiffies() - t0 < 1500)
+	while (tmr_jiffies() - t0 < 1500) {
 		(void)sp_tick(0);
+		test_clock_skip(1);
+	}
 	TEST_EQUALS(opens, fake_spjs.opens);
 	err = cmd("{\"v\":1,\"id\":10,\"cmd\":\"phone.close\",\"phone\":1}");
 	TEST_ERR(err);

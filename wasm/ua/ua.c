@@ -70,10 +70,12 @@ static void destructor(void *arg)
 	tmr_cancel(&ua->creds_tmr);
 	call_close_all(&ua->calls);
 	message_close(&ua->mctx);
+	/* libre keeps an ended session while it waits (the ACK of our 2xx,
+	 * a request's answer), with its timers and the socket: end them */
+	sipsess_close_all(ua->sock);
 	ua->sock = mem_deref(ua->sock);
 	ua->reg = mem_deref(ua->reg);
-	if (ua->sip)
-		sip_close(ua->sip, true);
+	sip_close(ua->sip, true);
 	flow_reopen_cancel(&ua->flow);
 	ua->sip = mem_deref(ua->sip);
 	ua->creds = mem_deref(ua->creds);
