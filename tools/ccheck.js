@@ -14,7 +14,8 @@
  *  - `else` on the line after the closing brace, never `} else`;
  *  - pre-increment in a for statement's step: `++i`, not `i++`;
  *  - lowercase hex digits: 0x7fff, not 0x7FFF;
- *  - at most 3000 lines per .c file.
+ *  - at most 3000 lines per .c file (STYLE.md), 900 under wasm/ (issue 12:
+ *    a file that long does several jobs: split it along them).
  * String and character literals and comments are blanked before the code
  * rules run, so `"wss://"` is not a comment and `"0xFF"` not a number.
  *
@@ -31,6 +32,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIRS = ['wasm', 'tests/c', 'tests/fuzz'];
 const MAX_COLS = 79;
 const MAX_LINES = 3000;
+const MAX_LINES_WASM = 900;
 /* lines over MAX_COLS not yet wrapped: the count may not grow */
 const COLUMNS_ALLOWED = 34;
 
@@ -123,8 +125,9 @@ function check(file) {
   const lines = text.split('\n');
   const rel = path.relative(ROOT, file);
   const bad = [];
-  if (file.endsWith('.c') && lines.length > MAX_LINES) {
-    bad.push(`${rel}:${lines.length}: lines: over ${MAX_LINES}`);
+  const max = rel.startsWith('wasm/') ? MAX_LINES_WASM : MAX_LINES;
+  if (file.endsWith('.c') && lines.length > max) {
+    bad.push(`${rel}:${lines.length}: lines: over ${max}`);
   }
   const code = codeOnly(lines);
   lines.forEach((line, i) => {

@@ -61,3 +61,25 @@ it('names every rule it checks', () => {
   assert.equal(r.status, 1);
   assert.deepEqual(r.rules.sort(), ['comment', 'else', 'hex', 'keyword space', 'pre-increment', 'tabs'].sort());
 });
+
+it('holds a .c file under wasm/ to 900 lines, and others to 3000', () => {
+  // a hidden folder: the build's wasm/*/*.c does not see it
+  const dir = fs.mkdtempSync(path.join(ROOT, 'wasm', '.ccheck-'));
+  const run = (file, n) => {
+    fs.writeFileSync(file, 'static int x;\n'.repeat(n));
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'tools/ccheck.js'), file], { encoding: 'utf8', timeout: 20000 });
+    return [r.status, [...r.stdout.matchAll(/^[^:]+:\d+: ([a-z -]+):/gm)].map((m) => m[1])];
+  };
+  try {
+    assert.deepEqual(run(path.join(dir, 'x.c'), 899), [0, []]);
+    assert.deepEqual(run(path.join(dir, 'x.c'), 901), [1, ['lines']]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sipshield-ccheck-'));
+  try {
+    assert.deepEqual(run(path.join(tmp, 'x.c'), 901), [0, []]);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});

@@ -30,56 +30,13 @@
 #include "flow.h"
 #include "call.h"
 #include "codes.h"
-#include "handle.h"
+#include "priv.h"
 
 
 #define DEBUG_MODULE "call"
 #include <re_dbg.h>
 
 
-enum call_state {
-	CALL_OFFERING,     /* outgoing, waiting for the shim's offer       */
-	CALL_INVITING,     /* INVITE sent, no final response yet           */
-	CALL_RINGING,      /* incoming, waiting for the app                */
-	CALL_ANSWERING,    /* incoming, answered, waiting for the shim     */
-	CALL_ESTABLISHED,
-};
-
-enum modify {
-	MODIFY_NONE = 0,
-	MODIFY_LOCAL_NEED,   /* our re-INVITE: waiting for the shim's offer */
-	MODIFY_LOCAL_SENT,   /* our re-INVITE sent                          */
-	MODIFY_REMOTE,       /* their re-INVITE: waiting for our answer     */
-};
-
-enum {
-	TARGET_MAX = 512,
-};
-
-struct call {
-	struct le le;                /* in the phone's call list         */
-	int handle;
-	const struct call_ctx *ctx;  /* owned by the phone (ua.c)        */
-	struct sipsess *sess;
-	enum call_state state;
-	enum modify modify;
-	bool hold_want;              /* the pending modification holds   */
-	bool held;
-	bool video;
-	bool ended;
-	bool nocand;                 /* our first SDP had no candidate   */
-	char *target;                /* outgoing: request URI            */
-	struct policy_verdict refused; /* remote SDP refused: the cause  */
-	struct tmr tmr;              /* ends the call outside a handler  */
-	enum flow_event flow;        /* the phone's flow since: 0, DOWN,
-					REPLACED (call_flow)             */
-	uint16_t end_status;
-	const char *end_cause;
-};
-
-static struct call *callv[CALL_MAX];
-static int call_idv[CALL_MAX];
-static struct handles calls = HANDLES(callv, call_idv);
 
 
 static void destructor(void *arg)
@@ -88,7 +45,7 @@ static void destructor(void *arg)
 
 	tmr_cancel(&call->tmr);
 	list_unlink(&call->le);
-	handle_del(&calls, call->handle);
+	call_table_del(call->handle);
 	mem_deref(call->sess);
 	mem_deref(call->target);
 }
@@ -180,7 +137,7 @@ static int call_alloc(struct call **callp, const struct call_ctx *ctx)
 
 	tmr_init(&call->tmr);
 
-	call->handle = handle_add(&calls, call);
+	call->handle = call_table_add(call);
 	if (!call->handle) {
 		mem_deref(call);
 		return EBUSY;
@@ -444,60 +401,6 @@ static void close_handler(int err, const struct sip_msg *msg, void *arg)
 
 
 /* --- outgoing --------------------------------------------------------- */
-
-/* Printable ASCII without space, quotes or angle brackets: nothing that
- * could end the Request-URI or the To header early */
-static bool uri_chars_ok(const char *s)
-{
-	for (; *s; ++s) {
-		if (*s <= ' ' || *s >= 0x7f || *s == '"' || *s == '<' ||
-		    *s == '>' || *s == '\\')
-			return false;
-	}
-
-	return true;
-}
-
-
-/**
- * A request target: a sip:/sips: URI as given, or a bare user name in
- * the domain of @p aor.  Nothing that could end a header early passes.
- *
- * @param targetp Returns the URI (mem_deref it)
- * @param aor     The phone's address of record
- * @param target  What the app gave
- *
- * @return 0 if success, EINVAL if not a usable target
- */
-int call_target(char **targetp, const char *aor, const char *target)
-{
-	struct pl pl;
-	struct uri uri;
-	size_t len = target ? strlen(target) : 0;
-
-	if (!len || len > TARGET_MAX || !uri_chars_ok(target))
-		return EINVAL;
-
-	if (!strncasecmp(target, "sip:", 4) ||
-	    !strncasecmp(target, "sips:", 5)) {
-		pl_set_str(&pl, target);
-		if (uri_decode(&uri, &pl) || !pl_isset(&uri.host))
-			return EINVAL;
-
-		return str_dup(targetp, target);
-	}
-
-	/* a user name: no scheme, no host of its own */
-	if (strchr(target, ':') || strchr(target, '@'))
-		return EINVAL;
-
-	pl_set_str(&pl, aor);
-	if (uri_decode(&uri, &pl))
-		return EINVAL;
-
-	return re_sdprintf(targetp, "sip:%s@%r", target, &uri.host);
-}
-
 
 /**
  * Start an outgoing call: the shim is asked for an offer first
@@ -894,35 +797,6 @@ int call_info(struct call *call, const char *ctype, const char *body)
 }
 
 
-/** The call with @p handle, or NULL */
-struct call *call_lookup(int handle)
-{
-	struct call *call = handle_get(&calls, handle);
-
-	return call && !call->ended ? call : NULL;
-}
-
-
-int call_handle(const struct call *call)
-{
-	return call ? call->handle : 0;
-}
-
-
-int call_phone(const struct call *call)
-{
-	return call ? call->ctx->phone : 0;
-}
-
-
-/** The SIP Call-ID of @p call; NULL before its INVITE went out */
-const char *call_id(const struct call *call)
-{
-	return call && call->sess ?
-		sip_dialog_callid(sipsess_dialog(call->sess)) : NULL;
-}
-
-
 /** End every call of a phone (it is closing): cause "phone-closed" */
 void call_close_all(struct list *lst)
 {
@@ -930,47 +804,4 @@ void call_close_all(struct list *lst)
 
 	while ((le = list_head(lst)))
 		end(le->data, CODE_PHONE_CLOSED, 0, NULL, 0);
-}
-
-
-/**
- * Tell the calls of a phone what happened to its flow (wasm/transport/
- * flow.c, through ua.c)
- *
- * A dialog reaches us over the flow it was set up on: Kamailio puts that
- * WebSocket in its Record-Route.  After FLOW_DOWN no in-dialog request
- * can reach us; after FLOW_REPLACED none will until we send one on the
- * new flow, which moves the route (a re-INVITE, RFC 5626 5.4).  The
- * resilience work sends that re-INVITE from here; today a call records
- * the state (call_flow_state) and media, the browser's, goes on.
- *
- * @param lst The phone's calls
- * @param ev  FLOW_DOWN or FLOW_REPLACED (FLOW_UP: the first flow, which
- *            every call is on)
- */
-void call_flow(struct list *lst, enum flow_event ev)
-{
-	struct le *le;
-
-	if (ev == FLOW_UP)
-		return;
-
-	for (le = list_head(lst); le; le = le->next) {
-		struct call *call = le->data;
-
-		/* replaced only matters to a call that lost its flow */
-		if (ev == FLOW_DOWN || call->flow == FLOW_DOWN) {
-			call->flow = ev;
-			DEBUG_INFO("call %d: the flow %s\n", call->handle,
-				   ev == FLOW_DOWN ? "closed" :
-				   "was replaced: its route is stale");
-		}
-	}
-}
-
-
-/** What happened to the phone's flow since the call began (0: nothing) */
-enum flow_event call_flow_state(const struct call *call)
-{
-	return call ? call->flow : 0;
 }
