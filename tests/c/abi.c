@@ -70,7 +70,8 @@ int test_abi_misuse(void)
 
 	/* a stale handle after close */
 	err = cmd("{\"v\":1,\"id\":7,\"cmd\":\"phone.new\",\"config\":{"
-		  "\"server\":\"wss://h.example/ws\",\"uri\":\"sip:a@h.example\","
+		  "\"server\":\"wss://h.example/ws\","
+		  "\"uri\":\"sip:a@h.example\","
 		  "\"password\":\"pw-123456\"}}");
 	TEST_ERR(err);
 	err = cmd("{\"v\":1,\"id\":8,\"cmd\":\"phone.close\",\"phone\":1}");
@@ -111,9 +112,11 @@ int test_abi_json(void)
 		const char *config;
 		const char *code;
 	} v[] = {
-		{"\"server\":\"ws://h.example/ws\",\"uri\":\"sip:a@h.example\","
+		{"\"server\":\"ws://h.example/ws\","
+		 "\"uri\":\"sip:a@h.example\","
 		 "\"password\":\"x\"", "insecure-transport"},
-		{"\"server\":\"https://h.example\",\"uri\":\"sip:a@h.example\","
+		{"\"server\":\"https://h.example\","
+		 "\"uri\":\"sip:a@h.example\","
 		 "\"password\":\"x\"", "insecure-transport"},
 		{"\"server\":\"sip:h.example\",\"uri\":\"sip:a@h.example\","
 		 "\"password\":\"x\"", "insecure-transport"},
@@ -323,20 +326,23 @@ int test_abi_sdp_check(void)
 
 	/* a \u0000 inside the JSON string: the lengths disagree */
 	(void)cmd("{\"v\":1,\"id\":2,\"cmd\":\"sdp.check\","
-		  "\"sdp\":\"v=0\\r\\na=cr\\u0000ypto:1\\r\\n\",\"bytes\":17}");
+		  "\"sdp\":\"v=0\\r\\na=cr\\u0000ypto:1\\r\\n\","
+		  "\"bytes\":17}");
 	TEST_ASSERT(fake_spjs_event("{\"id\":2,\"err\":null,\"ok\":false,"
 				    "\"reason\":\"malformed-sdp\""));
 
 	/* a verdict with its line, and an accepted local SDP rewritten */
 	(void)cmd("{\"v\":1,\"id\":3,\"cmd\":\"sdp.check\",\"sdp\":"
-		  "\"v=0\\r\\no=- 1 1 IN IP4 127.0.0.1\\r\\ns=-\\r\\nt=0 0\\r\\n"
+		  "\"v=0\\r\\no=- 1 1 IN IP4 127.0.0.1\\r\\n"
+		  "s=-\\r\\nt=0 0\\r\\n"
 		  "m=audio 9 RTP/AVP 0\\r\\nc=IN IP4 0.0.0.0\\r\\n\","
 		  "\"bytes\":82}");
 	ev = fake_spjs_event("{\"id\":3,");
 	TEST_ASSERT(ev && strstr(ev, "\"ok\":false,\"reason\":\"plain-rtp\","
 				     "\"line\":5"));
 	(void)cmd("{\"v\":1,\"id\":4,\"cmd\":\"sdp.check\",\"sdp\":"
-		  "\"v=0\\r\\no=- 1 1 IN IP4 127.0.0.1\\r\\ns=-\\r\\nt=0 0\\r\\n\","
+		  "\"v=0\\r\\no=- 1 1 IN IP4 127.0.0.1\\r\\n"
+		  "s=-\\r\\nt=0 0\\r\\n\","
 		  "\"bytes\":43,\"direction\":\"local\",\"privacy\":\"off\"}");
 	ev = fake_spjs_event("{\"id\":4,");
 	TEST_ASSERT(ev && strstr(ev, "\"ok\":true,\"privacy\":\"off\","

@@ -196,7 +196,8 @@ static int respond_with(int code, const char *reason, const char *sdp_file,
 	err = mbuf_printf(head,
 			  "SIP/2.0 %d %s\r\n"
 			  "Via: %r\r\n"
-			  "Record-Route: <sip:203.0.113.10;transport=ws;lr>\r\n"
+			  "Record-Route: "
+			  "<sip:203.0.113.10;transport=ws;lr>\r\n"
 			  "From: %r\r\n"
 			  "To: %r%s\r\n"
 			  "Call-ID: %r\r\n"
@@ -238,7 +239,8 @@ static int phone_open(const char *privacy)
 
 	fake_spjs_reset();
 	(void)re_snprintf(buf, sizeof(buf),
-			  "{\"v\":1,\"id\":1,\"cmd\":\"phone.new\",\"config\":{"
+			  "{\"v\":1,\"id\":1,\"cmd\":\"phone.new\","
+			  "\"config\":{"
 			  "\"server\":\"wss://sip.example.com:7443/ws\","
 			  "\"uri\":\"sip:alice@example.com\","
 			  "\"password\":\"alice-secret-pw\","
@@ -471,7 +473,8 @@ int test_call_relay_fails_closed(void)
 	/* an offer without relay candidates: nothing goes out */
 	err = media(3, call, "chrome-audio-offer-host-ipv6-tcp.aiortc.sdp");
 	TEST_ERR(err);
-	TEST_ASSERT(fake_spjs_event("{\"id\":3,\"err\":\"relay-unavailable\""));
+	TEST_ASSERT(fake_spjs_event("{\"id\":3,"
+				    "\"err\":\"relay-unavailable\""));
 	ev = fake_spjs_event("{\"ev\":\"ended\"");
 	TEST_ASSERT(ev && strstr(ev, "\"cause\":\"relay-unavailable\""));
 	transport_up();
@@ -591,7 +594,8 @@ int test_call_incoming(void)
 	TEST_ERR(err);
 	(void)re_snprintf(head, sizeof(head),
 			  "ACK sip:alice@x.invalid;transport=ws SIP/2.0\r\n"
-			  "Via: SIP/2.0/WSS 203.0.113.10;branch=z9hG4bKkam2\r\n"
+			  "Via: SIP/2.0/WSS "
+			  "203.0.113.10;branch=z9hG4bKkam2\r\n"
 			  "Max-Forwards: 69\r\n"
 			  "From: \"Bob\" <sip:bob@example.com>;tag=b1\r\n"
 			  "To: <sip:alice@example.com>;tag=%r\r\n"
@@ -604,7 +608,8 @@ int test_call_incoming(void)
 	n = fake_spjs.nsent;
 	(void)re_snprintf(head, sizeof(head),
 			  "BYE sip:alice@x.invalid;transport=ws SIP/2.0\r\n"
-			  "Via: SIP/2.0/WSS 203.0.113.10;branch=z9hG4bKkam3\r\n"
+			  "Via: SIP/2.0/WSS "
+			  "203.0.113.10;branch=z9hG4bKkam3\r\n"
 			  "Max-Forwards: 69\r\n"
 			  "From: \"Bob\" <sip:bob@example.com>;tag=b1\r\n"
 			  "To: <sip:alice@example.com>;tag=%r\r\n"
@@ -723,8 +728,10 @@ int test_call_message_options(void)
 	TEST_ASSERT(fake_spjs_event("{\"id\":3,\"err\":null,\"messageId\":"));
 	settle();
 	s = fake_spjs_sent(fake_spjs.nsent - 1);
-	TEST_ASSERT(!strncmp(s, "MESSAGE sip:bob@example.com SIP/2.0\r\n", 37));
-	TEST_ASSERT(strstr(s, "\r\nContent-Type: text/plain;charset=utf-8\r\n"));
+	TEST_ASSERT(!strncmp(s, "MESSAGE sip:bob@example.com SIP/2.0\r\n",
+			     37));
+	TEST_ASSERT(strstr(s, "\r\nContent-Type: "
+			   "text/plain;charset=utf-8\r\n"));
 	TEST_ASSERT(strstr(s, "\r\n\r\ncaf\xc3\xa9"));
 	err = respond(200, "OK", NULL);
 	TEST_ERR(err);
@@ -793,7 +800,8 @@ int test_call_early_media_two_calls(void)
 
 	for (i = 1; i <= 2; ++i) {
 		(void)re_snprintf(buf, sizeof(buf),
-				  "{\"ev\":\"accepted\",\"phone\":1,\"call\":%d,",
+				  "{\"ev\":\"accepted\",\"phone\":1,"
+				  "\"call\":%d,",
 				  i == 1 ? c1 : c2);
 		TEST_ASSERT(fake_spjs_event(buf));
 	}
@@ -804,7 +812,8 @@ int test_call_early_media_two_calls(void)
 	err = cmd(buf);
 	TEST_ERR(err);
 	(void)re_snprintf(buf, sizeof(buf), "{\"v\":1,\"id\":6,"
-			  "\"cmd\":\"call.hold\",\"call\":%d,\"hold\":true}", c2);
+			  "\"cmd\":\"call.hold\",\"call\":%d,"
+			  "\"hold\":true}", c2);
 	err = cmd(buf);
 	TEST_ERR(err);
 	TEST_ASSERT(fake_spjs_event("{\"id\":6,\"err\":null}"));
@@ -821,7 +830,8 @@ int test_call_misuse(void)
 		const char *err;
 	} v[] = {
 		{"\"cmd\":\"call.media\",\"call\":%d", "invalid-argument"},
-		{"\"cmd\":\"call.media\",\"call\":%d,\"sdp\":\"v=0\",\"bytes\":9",
+		{"\"cmd\":\"call.media\",\"call\":%d,\"sdp\":\"v=0\","
+		 "\"bytes\":9",
 		 "invalid-argument"},
 		{"\"cmd\":\"call.media\",\"call\":%d,\"sdp\":7,\"bytes\":1",
 		 "invalid-argument"},
@@ -972,7 +982,8 @@ int test_call_no_candidates_incoming(void)
 	TEST_ERR(err);
 	(void)re_snprintf(head, sizeof(head),
 			  "ACK sip:alice@x.invalid;transport=ws SIP/2.0\r\n"
-			  "Via: SIP/2.0/WSS 203.0.113.10;branch=z9hG4bKkam2\r\n"
+			  "Via: SIP/2.0/WSS "
+			  "203.0.113.10;branch=z9hG4bKkam2\r\n"
 			  "Max-Forwards: 69\r\n"
 			  "From: \"Bob\" <sip:bob@example.com>;tag=b1\r\n"
 			  "To: <sip:alice@example.com>;tag=%r\r\n"
@@ -982,7 +993,8 @@ int test_call_no_candidates_incoming(void)
 	TEST_ERR(err);
 	(void)re_snprintf(head, sizeof(head),
 			  "BYE sip:alice@x.invalid;transport=ws SIP/2.0\r\n"
-			  "Via: SIP/2.0/WSS 203.0.113.10;branch=z9hG4bKkam3\r\n"
+			  "Via: SIP/2.0/WSS "
+			  "203.0.113.10;branch=z9hG4bKkam3\r\n"
 			  "Max-Forwards: 69\r\n"
 			  "From: \"Bob\" <sip:bob@example.com>;tag=b1\r\n"
 			  "To: <sip:alice@example.com>;tag=%r\r\n"

@@ -255,7 +255,8 @@ static void vector_runs(test_vector_h *fh, const char *dir,
 			(void)__lsan_do_recoverable_leak_check();
 			(void)re_snprintf(rep->why, sizeof(rep->why),
 					  "vector %s, its allocation %llu"
-					  " failing: %ld blocks left allocated",
+					  " failing: %ld blocks left"
+					  " allocated",
 					  name, (unsigned long long)n,
 					  oom.live - live);
 			break;

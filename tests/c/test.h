@@ -119,7 +119,8 @@ OOM_CANARIES(X)
  * a test waiting for the core's timers does not wait; in wasm, a no-op */
 void test_clock_skip(unsigned ms);
 
-/* The table: every test is listed once here and defined in its module's file */
+/* The table: every test is listed once here and defined in its module's
+ * file */
 #define TESTS(X)				\
 	X(test_crypto_hashes)			\
 	X(test_crypto_sha512_256)		\

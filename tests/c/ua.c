@@ -294,7 +294,8 @@ int test_transport_flow(void)
 	TEST_ERR(err);
 
 	/* garbage and oversize frames are dropped; the flow goes on */
-	TEST_EQUALS(EBADMSG, sp_ws_rx(fake_spjs.last_conn, junk, sizeof(junk)));
+	TEST_EQUALS(EBADMSG, sp_ws_rx(fake_spjs.last_conn, junk,
+				      sizeof(junk)));
 	TEST_EQUALS(0, sp_ws_rx(fake_spjs.last_conn,
 				(const uint8_t *)"\r\n\r\n", 4));
 	big = mem_zalloc(70000, NULL);

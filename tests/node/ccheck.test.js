@@ -83,3 +83,10 @@ it('holds a .c file under wasm/ to 900 lines, and others to 3000', () => {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 });
+
+it('holds a line to 79 columns, a tab counting to the next multiple of 8', () => {
+  const line = (n) => `static int f(void)\n{\n\treturn ${'1+'.repeat(n)}1;\n}\n`;
+  // a tab (8) + "return " (7) + the sum + ";" (1)
+  assert.deepEqual(ccheck(line(31)), { status: 0, rules: [] });   // 8 + 7 + 63 + 1 = 79
+  assert.deepEqual(ccheck(line(32)), { status: 1, rules: ['columns'] });
+});

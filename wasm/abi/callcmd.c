@@ -71,8 +71,8 @@ static void cmd_new(uint64_t id, const struct odict *cmd)
 
 	err = ua_call(ua, &call, target, bool_arg(cmd, "video"));
 	if (err == EINVAL)
-		abi_reply_err(id, CODE_INVALID_TARGET,
-			      "target must be a sip:/sips: URI or a user name");
+		abi_reply_err(id, CODE_INVALID_TARGET, "target must be a "
+			      "sip:/sips: URI or a user name");
 	else if (err)
 		abi_reply_err(id, codes_errno(err), err == EBUSY ?
 			      "too many calls at once" : "call failed");

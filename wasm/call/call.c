@@ -175,7 +175,8 @@ static int remote_check(struct policy_verdict *v, const struct sip_msg *msg)
 
 
 static void media_remote(struct call *call, const char *type,
-			 const struct sip_msg *msg, const struct policy_verdict *v)
+			 const struct sip_msg *msg,
+			 const struct policy_verdict *v)
 {
 	struct call_evinfo info;
 
@@ -206,8 +207,8 @@ static void media_need(struct call *call, const char *type)
 /* The Reason header of the BYE that ends a call the policy refused */
 static void close_reason(struct call *call, const struct policy_verdict *v)
 {
-	(void)sipsess_set_close_headers(call->sess,
-					"Reason: SIP ;cause=488 ;text=\"%s\"\r\n",
+	(void)sipsess_set_close_headers(call->sess, "Reason: SIP "
+					";cause=488 ;text=\"%s\"\r\n",
 					v->reason);
 }
 
@@ -359,7 +360,8 @@ static void info_handler(struct sip *sip, const struct sip_msg *msg,
 	memset(&info, 0, sizeof(info));
 	info.ctype = msg->ctyp.type;
 	if (msg->ctyp.subtype.p) {
-		info.ctype.l = (size_t)(msg->ctyp.subtype.p + msg->ctyp.subtype.l -
+		info.ctype.l = (size_t)(msg->ctyp.subtype.p +
+					msg->ctyp.subtype.l -
 					msg->ctyp.type.p);
 	}
 	info.body.p = (const char *)mbuf_buf(msg->mb);
@@ -579,7 +581,8 @@ int call_media(struct call *call, const char *sdp, size_t len,
 
 		if (call->state == CALL_ESTABLISHED && call->sess)
 			close_reason(call, v);
-		end_policy(call, v);  /* CANCEL / BYE / 4xx as the state needs */
+		/* CANCEL / BYE / 4xx as the state needs */
+		end_policy(call, v);
 		return EPROTO;
 	}
 	desc->pos = 0;
@@ -599,7 +602,8 @@ int call_media(struct call *call, const char *sdp, size_t len,
 
 	default:
 		if (call->modify == MODIFY_REMOTE) {
-			err = sipsess_answer(call->sess, 200, "OK", desc, NULL);
+			err = sipsess_answer(call->sess, 200, "OK", desc,
+					     NULL);
 			call->modify = MODIFY_NONE;
 		}
 		else {

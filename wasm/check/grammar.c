@@ -188,7 +188,8 @@ const char *check_addr(const struct pl *val, int flags)
 			while (p < e && check_lws(*p))
 				++p;
 
-			return p == e ? NULL : BAD("'*' is not the only Contact");
+			return p == e ? NULL :
+				BAD("'*' is not the only Contact");
 		}
 
 		if (*p == '"') {

@@ -302,7 +302,8 @@ static void response_handler(int err, const struct sip_msg *msg, void *arg)
 			DEBUG_INFO("unregistered\n");
 			reg->state = REG_IDLE;
 			reg->granted = 0;
-			emit(reg, REG_EV_UNREGISTERED, msg->scode, NULL, msg, 0);
+			emit(reg, REG_EV_UNREGISTERED, msg->scode, NULL, msg,
+			     0);
 			return;
 		}
 

@@ -96,7 +96,8 @@ static void message_recv(const struct sip_msg *msg, void *arg)
 	info.ctype   = msg->ctyp.type;
 	if (msg->ctyp.subtype.p)
 		info.ctype.l = (size_t)(msg->ctyp.subtype.p +
-					msg->ctyp.subtype.l - msg->ctyp.type.p);
+					msg->ctyp.subtype.l -
+					msg->ctyp.type.p);
 	info.body.p = (const char *)mbuf_buf(msg->mb);
 	info.body.l = mbuf_get_left(msg->mb);
 
@@ -414,7 +415,8 @@ int ua_alloc(struct ua **uap, const struct odict *cfg, ua_event_h *eh,
 	}
 
 	display = cfg_str(cfg, "displayName");
-	if (display && (strlen(display) > UA_STR_MAX || !display_ok(display))) {
+	if (display && (strlen(display) > UA_STR_MAX ||
+			!display_ok(display))) {
 		reason = "displayName: at most 512 bytes, no quotes, "
 			"backslashes or control characters";
 		goto out;
@@ -448,8 +450,8 @@ int ua_alloc(struct ua **uap, const struct odict *cfg, ua_event_h *eh,
 		goto out;
 	ua->pinned = cfg_str(cfg, "realm") != NULL;
 
-	err = sip_alloc(&ua->sip, NULL, 32, 32, 4, "sipshield/" SIPSHIELD_VERSION,
-			NULL, NULL);
+	err = sip_alloc(&ua->sip, NULL, 32, 32, 4,
+			"sipshield/" SIPSHIELD_VERSION, NULL, NULL);
 	if (err)
 		goto out;
 
