@@ -204,6 +204,7 @@ void test_clock_skip(unsigned ms);
 	X(test_ua_register_recovers)		\
 	X(test_ua_flow_reopen)			\
 	X(test_flow_backoff)			\
+	X(test_ua_flow_hostile_servers)		\
 	X(test_ua_credentials_on_demand)	\
 	X(test_ua_credentials_refused)		\
 	X(test_ua_log_levels)			\

@@ -916,3 +916,75 @@ int test_ua_log_levels(void)
  out:
 	return err;
 }
+
+
+/* Hostile servers (issue 13): one that closes every WebSocket at once,
+ * one that answers every REGISTER 503.  The phone keeps trying, on the
+ * back-off (1 s doubling, +-20%), never in a busy loop, and says so once.
+ * Over 60 s of the test clock that is 5 or 6 attempts, not thousands.
+ * The test clock jumps only natively (tests/c/clock.c): as wasm the test
+ * would spin for two minutes of real time, so it runs natively only. */
+int test_ua_flow_hostile_servers(void)
+{
+	uint64_t t0;
+	int err, opens, conn, sent;
+
+#ifdef __EMSCRIPTEN__
+	return 0;
+#endif
+
+	/* a server that closes every new socket before it opens */
+	err = open_and_register();
+	TEST_ERR(err);
+	err = answer(200, "OK", NULL);
+	TEST_ERR(err);
+	err = sp_ws_state(fake_spjs.last_conn, 2, 1006);
+	TEST_ERR(err);
+
+	opens = fake_spjs.opens;
+	conn = fake_spjs.last_conn;
+	t0 = tmr_jiffies();
+	while (tmr_jiffies() - t0 < 60000) {
+		(void)sp_tick(0);
+		if (fake_spjs.last_conn != conn) {
+			conn = fake_spjs.last_conn;
+			TEST_ERR(sp_ws_state(conn, 2, 1006));
+		}
+		test_clock_skip(10);
+	}
+	TEST_ASSERT(fake_spjs.opens - opens >= 5);
+	TEST_ASSERT(fake_spjs.opens - opens <= 6);
+	TEST_EQUALS(1, count_events("\"ev\":\"registration-failed\""));
+	TEST_EQUALS(1, fake_spjs.nsent);  /* no REGISTER on a dead flow */
+
+	/* the next socket opens, and the server answers every REGISTER 503 */
+	(void)sp_tick(0);
+	while (fake_spjs.last_conn == conn && tmr_jiffies() - t0 < 200000) {
+		test_clock_skip(10);
+		(void)sp_tick(0);
+	}
+	TEST_ERR(sp_ws_state(fake_spjs.last_conn, 1, 0));
+	settle();
+	TEST_EQUALS(2, fake_spjs.nsent);
+	sent = 1;  /* the REGISTER on the new flow is answered too */
+	t0 = tmr_jiffies();
+	while (tmr_jiffies() - t0 < 60000) {
+		if (fake_spjs.nsent > sent) {
+			sent = fake_spjs.nsent;
+			TEST_ERR(answer(503, "Service Unavailable",
+					"Retry-After: 1\r\n"));
+		}
+		(void)sp_tick(0);
+		test_clock_skip(10);
+	}
+	/* retries 2, 4, 8, 16 s (+-20%) apart, then 32: 4 or 5 in 60 s */
+	TEST_ASSERT(fake_spjs.nsent - 2 >= 4);
+	TEST_ASSERT(fake_spjs.nsent - 2 <= 5);
+	TEST_EQUALS(1, count_events("\"ev\":\"registration-failed\""));
+
+	err = cmd("{\"v\":1,\"id\":10,\"cmd\":\"phone.close\",\"phone\":1}");
+	TEST_ERR(err);
+
+ out:
+	return err;
+}
