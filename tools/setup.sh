@@ -15,6 +15,7 @@ pkgs=(
 	llvm                # llvm-symbolizer for readable sanitizer reports
 	kamailio kamailio-websocket-modules kamailio-tls-modules  # SIP server
 	kamailio-autheph-modules  # auth_ephemeral: short-lived credentials
+	kamailio-outbound-modules  # outbound (RFC 5626); path, dmq, dmq_usrloc are in kamailio
 	openssl             # test certificates
 	coturn              # TURN for relay mode (turnserver, turnutils_uclient)
 	chromium            # browser end-to-end tests (playwright-core drives it)

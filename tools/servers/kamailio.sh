@@ -5,6 +5,10 @@
 #   tools/servers/kamailio.sh start DIR PORT ALGORITHM [REALM]   ALGORITHM: MD5 | SHA-256
 #   tools/servers/kamailio.sh stop  DIR PORT
 #
+# Optional environment: KAMAILIO_SIP_PORT=P  RFC 5626 outbound + path (edge proxy and registrar),
+# with a plain TCP listener on 127.0.0.1:P for requests from other nodes; KAMAILIO_DMQ_PORT=D
+# KAMAILIO_DMQ_PEER=E (with KAMAILIO_SIP_PORT) share registrations with the node whose DMQ port is E.
+#
 # Everything an instance needs lives in DIR, named by PORT so several instances can share DIR:
 #   kamailio-PORT.cfg  config (from tools/servers/kamailio.cfg)   kamailio-PORT.pid  PID file
 #   kamailio-PORT.log  log (stderr)                               kamailio-PORT.run/ runtime dir
@@ -95,6 +99,17 @@ cmd_start() {
 		[[ "$autheph" =~ ^[A-Za-z0-9._~+=-]+$ ]] || die "KAMAILIO_AUTHEPH_SECRET: use [A-Za-z0-9._~+=-]"
 		defines=(-A WITH_AUTHEPH)
 	fi
+	local sip_port="${KAMAILIO_SIP_PORT:-}" dmq_port="${KAMAILIO_DMQ_PORT:-}" dmq_peer="${KAMAILIO_DMQ_PEER:-}"
+	if [[ -n "$sip_port" ]]; then
+		check_port "$sip_port"
+		defines+=(-A WITH_OUTBOUND)
+	fi
+	if [[ -n "$dmq_port" || -n "$dmq_peer" ]]; then
+		[[ -n "$sip_port" ]] || die "DMQ needs KAMAILIO_SIP_PORT (requests are routed between nodes)"
+		check_port "$dmq_port"
+		check_port "$dmq_peer"
+		defines+=(-A WITH_DMQ)
+	fi
 	command -v "$KAMAILIO" >/dev/null || die "kamailio not found"
 	dir="$(abs_dir "$1")"
 
@@ -119,6 +134,7 @@ cmd_start() {
 	sed -e "s|@PORT@|$port|g" -e "s|@ALGORITHM@|$alg|g" -e "s|@REALM@|$realm|g" \
 		-e "s|@CERT@|$crt|g" -e "s|@KEY@|$key|g" -e "s|@USERS_CFG@|$users_cfg|g" \
 		-e "s|@AUTHEPH_SECRET@|${autheph:-unused}|g" \
+		-e "s|@SIP_PORT@|${sip_port:-0}|g" -e "s|@DMQ_PORT@|${dmq_port:-0}|g" -e "s|@DMQ_PEER@|${dmq_peer:-0}|g" \
 		-e "s|@MIN_EXPIRES@|${KAMAILIO_MIN_EXPIRES:-60}|g" -e "s|@MAX_EXPIRES@|${KAMAILIO_MAX_EXPIRES:-3600}|g" \
 		"$TEMPLATE" >"$cfg"
 
@@ -145,7 +161,7 @@ cmd_start() {
 		cmd_stop "$dir" "$port" >/dev/null 2>&1 || true
 		exit 1
 	fi
-	echo "kamailio $alg${autheph:+ auth_ephemeral} realm=$realm listening on wss://127.0.0.1:$port (pid $(running_pid "$pidfile"), log $log)"
+	echo "kamailio $alg${autheph:+ auth_ephemeral}${sip_port:+ outbound sip=$sip_port}${dmq_port:+ dmq=$dmq_port peer=$dmq_peer} realm=$realm listening on wss://127.0.0.1:$port (pid $(running_pid "$pidfile"), log $log)"
 }
 
 cmd_stop() {

@@ -72,21 +72,40 @@ export async function freePort() {
 /**
  * Start one Kamailio (WSS on 127.0.0.1) challenging with `alg`; with `autheph`, accounts are
  * short-lived credentials made with that secret (auth_ephemeral: tools/credentials.js).
+ * With `outbound`, it is an RFC 5626 edge proxy and registrar in one (outbound + path modules) with
+ * a plain TCP listener on `sipPort` for requests from other nodes; with `dmqPort` and `dmqPeer` as
+ * well, it shares its registrations with the node whose DMQ port is `dmqPeer` (startKamailioPair).
  * @param {{ alg: 'MD5' | 'SHA-256', minExpires?: number, maxExpires?: number, port?: number,
- *   autheph?: string }} opts
+ *   autheph?: string, outbound?: boolean, sipPort?: number, dmqPort?: number,
+ *   dmqPeer?: number }} opts
  */
-export async function startKamailio({ alg, minExpires, maxExpires, port: wanted, autheph }) {
+export async function startKamailio({
+  alg, minExpires, maxExpires, port: wanted, autheph, outbound, sipPort, dmqPort, dmqPeer,
+}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sipshield-kam-'));
   const port = wanted ?? await freePort();
   const env = {};
   if (minExpires) env.KAMAILIO_MIN_EXPIRES = String(minExpires);
   if (maxExpires) env.KAMAILIO_MAX_EXPIRES = String(maxExpires);
   if (autheph) env.KAMAILIO_AUTHEPH_SECRET = autheph;
+  if (outbound || dmqPort) {
+    sipPort ??= await freePort();
+    env.KAMAILIO_SIP_PORT = String(sipPort);
+  }
+  if (dmqPort) {
+    env.KAMAILIO_DMQ_PORT = String(dmqPort);
+    env.KAMAILIO_DMQ_PEER = String(dmqPeer);
+  }
   await run(['start', dir, String(port), alg], env);
+  const pidFile = path.join(dir, `kamailio-${port}.pid`);
   return {
     port,
+    sipPort,
+    dmqPort,
     dir,
     url: `wss://127.0.0.1:${port}`,
+    /** the main process id from the PID file (null once stopped) */
+    pid: () => (fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8').trim()) : null),
     log: () => fs.readFileSync(path.join(dir, `kamailio-${port}.log`), 'utf8'),
     async stop() {
       try {
@@ -94,6 +113,33 @@ export async function startKamailio({ alg, minExpires, maxExpires, port: wanted,
       } finally {
         if (!process.env.KEEP_KAMAILIO_DIR) fs.rmSync(dir, { recursive: true, force: true });
       }
+    },
+  };
+}
+
+/**
+ * Two outbound Kamailio nodes (startKamailio with `outbound`) on 127.0.0.1 with distinct WSS, SIP
+ * and DMQ ports that share their registrations through DMQ (dmq + dmq_usrloc): a client registered
+ * on one is reachable through the other. Resolves once B has joined A (bounded wait).
+ * @param {{ alg: 'MD5' | 'SHA-256' }} opts
+ */
+export async function startKamailioPair({ alg }) {
+  const dmqA = await freePort();
+  let dmqB = await freePort();
+  while (dmqB === dmqA) dmqB = await freePort();
+  const a = await startKamailio({ alg, outbound: true, dmqPort: dmqA, dmqPeer: dmqB });
+  let b;
+  try {
+    b = await startKamailio({ alg, outbound: true, dmqPort: dmqB, dmqPeer: dmqA });
+  } catch (err) {
+    await a.stop();
+    throw err;
+  }
+  return {
+    a,
+    b,
+    async stop() {
+      await Promise.allSettled([a.stop(), b.stop()]);
     },
   };
 }
