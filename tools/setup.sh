@@ -18,6 +18,7 @@ pkgs=(
 	kamailio-outbound-modules  # outbound (RFC 5626); path, dmq, dmq_usrloc are in kamailio
 	openssl             # test certificates
 	coturn              # TURN for relay mode (turnserver, turnutils_uclient)
+	nftables            # nft: real network faults on loopback (tests/node/support/netfault.js)
 	chromium            # browser end-to-end tests (playwright-core drives it)
 	nodejs npm          # shim, tests, benchmarks
 	zip                 # a stand-in Electron zip for the desktop packaging test
@@ -33,6 +34,10 @@ done
 if command -v node >/dev/null && command -v npm >/dev/null; then
 	missing=("${missing[@]/nodejs/}")
 	missing=("${missing[@]/npm/}")
+fi
+# nft likewise (netfault.js needs only the command)
+if command -v nft >/dev/null; then
+	missing=("${missing[@]/nftables/}")
 fi
 read -r -a missing <<<"${missing[*]:-}"
 if [ "${#missing[@]}" -gt 0 ]; then
