@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ROOT } from './support/servers.js';
+import { unionMembers } from './support/dts.js';
 
 /** The line in codes.h after which codes never end a call */
 const ERRORS_ONLY = '/* Error codes that never end a call */';
@@ -63,20 +64,13 @@ function sources() {
   };
 }
 
-/** The string literals of a union type alias in a .d.ts, names of other aliases expanded */
-function unionMembers(text, name, seen = new Set()) {
-  const m = new RegExp(`export type ${name} = ([^;]+);`).exec(text);
-  if (!m) return null;
-  const out = new Set();
-  for (const part of m[1].split('|').map((p) => p.trim())) {
-    const lit = /^"([^"]+)"$/.exec(part);
-    if (lit) out.add(lit[1]);
-    else if (!seen.has(part)) {
-      seen.add(part);
-      for (const x of unionMembers(text, part, seen) ?? []) out.add(x);
-    }
+/** A union of the emitted types, or null if it (or an alias it names) is missing */
+function union(dts, name) {
+  try {
+    return unionMembers(dts, name);
+  } catch {
+    return null;
   }
-  return out;
 }
 
 /** What C says: codes.h's codes (causes apart), the tables, the policy's reasons */
@@ -115,9 +109,9 @@ function cCodes(src) {
 function problems(src) {
   const out = [];
   const C = cCodes(src);
-  const errorCode = unionMembers(src.dts, 'ErrorCode');
-  const cause = unionMembers(src.dts, 'Cause');
-  const policyReason = unionMembers(src.dts, 'PolicyReason');
+  const errorCode = union(src.dts, 'ErrorCode');
+  const cause = union(src.dts, 'Cause');
+  const policyReason = union(src.dts, 'PolicyReason');
   if (!errorCode || !cause || !policyReason) return ['errors.d.ts lacks ErrorCode, Cause or PolicyReason'];
   if (C.cut < 0) out.push(`codes.h lacks the line ${ERRORS_ONLY}`);
 

@@ -8,22 +8,7 @@ import { TYPES, REPLIES, COMMANDS, EVENTS } from '../../../tools/schema.js';
 import { commandVariants } from '../../../tools/abi-gen.js';
 import { internal } from '../../../shim/internal.js';
 import { ROOT } from './servers.js';
-
-/** The string literals of a union type alias in a .d.ts, names of other aliases expanded */
-function unionMembers(text, name, seen = new Set()) {
-  const m = new RegExp(`export type ${name} = ([^;]+);`).exec(text);
-  if (!m) throw new Error(`no type ${name}`);
-  const out = new Set();
-  for (const part of m[1].split('|').map((p) => p.trim())) {
-    const lit = /^"([^"]+)"$/.exec(part);
-    if (lit) out.add(lit[1]);
-    else if (!seen.has(part)) {
-      seen.add(part);
-      for (const x of unionMembers(text, part, seen)) out.add(x);
-    }
-  }
-  return out;
-}
+import { unionMembers } from './dts.js';
 
 /** The types the schema borrows from shim/errors.js, as tsc emitted them (make dist) */
 function externalTypes() {
