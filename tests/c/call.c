@@ -529,6 +529,30 @@ static int load_sdp(struct mbuf **mbp, const char *name)
 }
 
 
+/* A reachable phone gets an INVITE offering the vector SDP @p name: the
+ * app is told (incoming); its call handle in @p callp, the SDP in @p sdpp
+ * (mem_deref it) */
+static int ringing(struct mbuf **sdpp, const char *name, int *callp)
+{
+	const char *ev;
+	int err;
+
+	err = phone_reachable();
+	TEST_ERR(err);
+
+	err = load_sdp(sdpp, name);
+	TEST_ERR(err);
+	err = rx(invite_head, (const char *)(*sdpp)->buf);
+	TEST_ERR(err);
+	ev = fake_spjs_event("{\"ev\":\"incoming\"");
+	TEST_ASSERT(ev);
+	*callp = atoi(strstr(ev, "\"call\":") + 7);
+
+ out:
+	return err;
+}
+
+
 int test_call_incoming(void)
 {
 	struct mbuf *sdp = NULL;
@@ -635,16 +659,8 @@ int test_call_reject(void)
 	char buf[128];
 	int call, err;
 
-	err = phone_reachable();
+	err = ringing(&sdp, "chrome120-audio-offer-mdns-lf-only.sdp", &call);
 	TEST_ERR(err);
-
-	err = load_sdp(&sdp, "chrome120-audio-offer-mdns-lf-only.sdp");
-	TEST_ERR(err);
-	err = rx(invite_head, (const char *)sdp->buf);
-	TEST_ERR(err);
-	ev = fake_spjs_event("{\"ev\":\"incoming\"");
-	TEST_ASSERT(ev);
-	call = atoi(strstr(ev, "\"call\":") + 7);
 
 	/* a status that is not a refusal is refused */
 	(void)re_snprintf(buf, sizeof(buf), "{\"v\":1,\"id\":3,"
@@ -946,21 +962,13 @@ int test_call_no_candidates_incoming(void)
 {
 	struct mbuf *sdp = NULL;
 	struct sip_msg *ok = NULL;
-	const char *ev, *s;
+	const char *s;
 	char buf[128], head[512];
 	int call, err;
 
-	err = phone_reachable();
+	err = ringing(&sdp, "chromium120-audio-video-offer-no-candidates"
+		      ".ex_webrtc.sdp", &call);
 	TEST_ERR(err);
-
-	err = load_sdp(&sdp, "chromium120-audio-video-offer-no-candidates"
-		       ".ex_webrtc.sdp");
-	TEST_ERR(err);
-	err = rx(invite_head, (const char *)sdp->buf);
-	TEST_ERR(err);
-	ev = fake_spjs_event("{\"ev\":\"incoming\"");
-	TEST_ASSERT(ev);
-	call = atoi(strstr(ev, "\"call\":") + 7);
 
 	(void)re_snprintf(buf, sizeof(buf), "{\"v\":1,\"id\":3,"
 			  "\"cmd\":\"call.answer\",\"call\":%d}", call);
@@ -1129,20 +1137,11 @@ int test_call_flow_events(void)
 int test_call_issue_12_close_before_ack(void)
 {
 	struct mbuf *sdp = NULL;
-	const char *ev;
 	char buf[128];
 	int call, err;
 
-	err = phone_reachable();
+	err = ringing(&sdp, "chrome120-audio-offer-mdns-lf-only.sdp", &call);
 	TEST_ERR(err);
-
-	err = load_sdp(&sdp, "chrome120-audio-offer-mdns-lf-only.sdp");
-	TEST_ERR(err);
-	err = rx(invite_head, (const char *)sdp->buf);
-	TEST_ERR(err);
-	ev = fake_spjs_event("{\"ev\":\"incoming\"");
-	TEST_ASSERT(ev);
-	call = atoi(strstr(ev, "\"call\":") + 7);
 
 	(void)re_snprintf(buf, sizeof(buf), "{\"v\":1,\"id\":3,"
 			  "\"cmd\":\"call.answer\",\"call\":%d}", call);
