@@ -5,131 +5,17 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import WebSocket from 'ws';
-import { startKamailio, startKamailioPair, within, USERS, REALM } from './support/servers.js';
+import { startKamailio, startKamailioPair, REALM } from './support/servers.js';
+import { SipWs, closeAll, digestAnswer, rnd, WAIT_MS } from './support/sip-ws.js';
 
-const WAIT_MS = 4000;
 const REPLICATION_MS = 5000;
-const openSockets = new Set();
-const rnd = (n = 8) => crypto.randomBytes(n).toString('hex');
 
-// ---- minimal SIP over WebSocket client (the product parses SIP in C) ----
-
-function parseSip(text) {
-  const sep = text.indexOf('\r\n\r\n');
-  const head = sep < 0 ? text : text.slice(0, sep);
-  const [start, ...lines] = head.split('\r\n');
-  const headers = lines.map((l) => {
-    const i = l.indexOf(':');
-    return [l.slice(0, i).trim().toLowerCase(), l.slice(i + 1).trim()];
-  });
-  const msg = { start, headers, body: sep < 0 ? '' : text.slice(sep + 4), raw: text };
-  const m = /^SIP\/2\.0 (\d{3}) /.exec(start);
-  if (m) msg.status = Number(m[1]);
-  else [msg.method, msg.uri] = start.split(' ');
-  msg.get = (name) => headers.find(([n]) => n === name.toLowerCase())?.[1];
-  msg.all = (name) => headers.filter(([n]) => n === name.toLowerCase()).map(([, v]) => v);
-  msg.cseq = Number(msg.get('cseq')?.split(/\s+/)[0]);
-  return msg;
-}
-
-function digestAnswer(challengeHeader, { user, method, uri }) {
-  const c = {};
-  for (const m of challengeHeader.replace(/^Digest\s+/i, '').matchAll(/([\w-]+)\s*=\s*("([^"]*)"|[^,\s]+)/g)) {
-    c[m[1].toLowerCase()] = m[3] ?? m[2];
-  }
-  const alg = c.algorithm ?? 'MD5';
-  const H = (s) => crypto.createHash({ MD5: 'md5', 'SHA-256': 'sha256' }[alg]).update(s).digest('hex');
-  const cnonce = rnd(8);
-  const nc = '00000001';
-  const ha1 = H(`${user}:${c.realm}:${USERS.get(user)}`);
-  const response = H(`${ha1}:${c.nonce}:${nc}:${cnonce}:auth:${H(`${method}:${uri}`)}`);
-  return `Digest username="${user}", realm="${c.realm}", nonce="${c.nonce}", uri="${uri}", `
-    + `response="${response}", algorithm=${alg}, cnonce="${cnonce}", qop=auth, nc=${nc}`
-    + (c.opaque !== undefined ? `, opaque="${c.opaque}"` : '');
-}
-
-class SipWs {
+class Client extends SipWs {
   /** `instance`: the +sip.instance URN, kept across sockets as a phone would */
   constructor(port, user, instance = `urn:uuid:${crypto.randomUUID()}`) {
-    this.port = port;
-    this.user = user;
+    super(port, user);
     this.instance = instance;
-    this.viaHost = `${rnd(6)}.invalid`;
     this.contactUri = `sip:${rnd(4)}@${rnd(4)}.invalid;transport=ws;ob`;
-    this.queue = [];
-    this.waiters = [];
-  }
-
-  async open() {
-    this.ws = new WebSocket(`wss://127.0.0.1:${this.port}`, 'sip', { rejectUnauthorized: false });
-    openSockets.add(this.ws);
-    this.ws.on('message', (data) => {
-      const msg = parseSip(data.toString());
-      const i = this.waiters.findIndex((w) => w.pred(msg));
-      if (i >= 0) this.waiters.splice(i, 1)[0].resolve(msg);
-      else this.queue.push(msg);
-    });
-    this.ws.on('error', () => {});
-    await within(new Promise((resolve, reject) => {
-      this.ws.once('open', resolve);
-      this.ws.once('error', reject);
-    }), WAIT_MS, `wss open on ${this.port}`);
-    return this;
-  }
-
-  close() {
-    this.ws?.terminate();
-    openSockets.delete(this.ws);
-  }
-
-  next(pred, what, ms = WAIT_MS) {
-    const i = this.queue.findIndex(pred);
-    if (i >= 0) return Promise.resolve(this.queue.splice(i, 1)[0]);
-    const w = { pred };
-    const p = new Promise((resolve) => { w.resolve = resolve; });
-    this.waiters.push(w);
-    return within(p, ms, what).finally(() => {
-      const j = this.waiters.indexOf(w);
-      if (j >= 0) this.waiters.splice(j, 1);
-    });
-  }
-
-  response(callId, cseq, what) {
-    return this.next((m) => m.status >= 200 && m.get('call-id') === callId && m.cseq === cseq, what);
-  }
-
-  request(method, what) {
-    return this.next((m) => m.method === method, what);
-  }
-
-  buildRequest(method, uri, { callId, cseq, fromTag, to, extra = [], body = '' }) {
-    return [
-      `${method} ${uri} SIP/2.0`,
-      `Via: SIP/2.0/WSS ${this.viaHost};branch=z9hG4bK${rnd(8)}`,
-      'Max-Forwards: 70',
-      `To: ${to}`,
-      `From: <sip:${this.user}@${REALM}>;tag=${fromTag}`,
-      `Call-ID: ${callId}`,
-      `CSeq: ${cseq} ${method}`,
-      ...extra,
-      ...(body ? ['Content-Type: text/plain'] : []),
-      `Content-Length: ${Buffer.byteLength(body)}`,
-      '',
-      body,
-    ].join('\r\n');
-  }
-
-  reply(req, status, reason) {
-    this.ws.send([
-      `SIP/2.0 ${status} ${reason}`,
-      ...req.all('via').map((v) => `Via: ${v}`),
-      `From: ${req.get('from')}`,
-      `To: ${req.get('to')};tag=${rnd(4)}`,
-      `Call-ID: ${req.get('call-id')}`,
-      `CSeq: ${req.get('cseq')}`,
-      'Content-Length: 0', '', '',
-    ].join('\r\n'));
   }
 
   /** RFC 5626 4.2 outbound REGISTER (answers the 401 once); resolves with the final reply */
@@ -144,31 +30,31 @@ class SipWs {
         'Supported: outbound, path', ...extra,
       ],
     });
-    this.ws.send(this.buildRequest('REGISTER', uri, opts(1)));
+    this.send(this.buildRequest('REGISTER', uri, opts(1)));
     const challenge = await this.response(callId, 1, 'REGISTER 401');
     assert.equal(challenge.status, 401, 'unauthenticated REGISTER is challenged');
     const auth = digestAnswer(challenge.get('www-authenticate'), { user: this.user, method: 'REGISTER', uri });
-    this.ws.send(this.buildRequest('REGISTER', uri, opts(2, [`Authorization: ${auth}`])));
+    this.send(this.buildRequest('REGISTER', uri, opts(2, [`Authorization: ${auth}`])));
     return this.response(callId, 2, 'REGISTER final');
   }
 
   /** MESSAGE to `target` answering the 407 once; resolves with the final reply */
   async message(target, body) {
     const callId = rnd(10);
-    const base = { callId, fromTag: rnd(4), to: `<${target}>`, body };
-    this.ws.send(this.buildRequest('MESSAGE', target, { ...base, cseq: 1 }));
+    const base = { callId, fromTag: rnd(4), to: `<${target}>`, body, contentType: 'text/plain' };
+    this.send(this.buildRequest('MESSAGE', target, { ...base, cseq: 1 }));
     const challenge = await this.response(callId, 1, 'MESSAGE 407');
     assert.equal(challenge.status, 407, 'MESSAGE from a local user is challenged with 407');
     const auth = digestAnswer(challenge.get('proxy-authenticate'),
       { user: this.user, method: 'MESSAGE', uri: target });
-    this.ws.send(this.buildRequest('MESSAGE', target,
+    this.send(this.buildRequest('MESSAGE', target,
       { ...base, cseq: 2, extra: [`Proxy-Authorization: ${auth}`] }));
     return this.response(callId, 2, 'MESSAGE final');
   }
 }
 
 async function client(port, user, instance) {
-  return new SipWs(port, user, instance).open();
+  return new Client(port, user, instance).open();
 }
 
 /**
@@ -181,7 +67,7 @@ async function deliver(bob, alice, ms = WAIT_MS) {
   for (;;) {
     const token = `hello-${rnd(6)}`;
     const arrived = alice.next((m) => m.method === 'MESSAGE' && m.body === token, 'MESSAGE at alice', ms)
-      .then((req) => { alice.reply(req, 200, 'OK'); return req; });
+      .then((req) => { alice.reply(req, 200, 'OK', { toTag: rnd(4) }); return req; });
     arrived.catch(() => {});
     const final = await bob.message(`sip:alice@${REALM}`, token);
     if (final.status === 200) {
@@ -212,7 +98,7 @@ function withLog(servers, fn) {
 }
 
 after(() => {
-  for (const ws of openSockets) ws.terminate();
+  closeAll();
 });
 
 describe('Alice registers with RFC 5626 outbound (startKamailio({ outbound: true }))', () => {
