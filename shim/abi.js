@@ -19,6 +19,7 @@
 /** @typedef {import('./errors.js').ErrorCode} ErrorCode */
 /** @typedef {import('./errors.js').Cause} Cause */
 /** @typedef {import('./errors.js').PolicyReason} PolicyReason */
+/** @typedef {import('./errors.js').ReconnectCause} ReconnectCause */
 
 /* --- commands --- */
 
@@ -42,6 +43,10 @@
  *     displayName?: string,
  *     privacy?: Privacy,
  *     credentials?: true,
+ *     instanceId?: string,
+ *     keepAlive?: number,
+ *     reconnectAttempts?: number,
+ *     retryFirstRegister?: boolean,
  *   },
  * }} PhoneNewCommand
  */
@@ -248,11 +253,12 @@
  */
 
 /**
- * `phone` reply: the new phone
+ * `phone` reply: the new phone (instanceId: its RFC 5626 instance UUID)
  * @typedef {{
  *   id: number,
  *   err: null,
  *   phone: number,
+ *   instanceId: string,
  * }} PhoneReply
  */
 
@@ -580,6 +586,27 @@
  */
 
 /**
+ * `reconnecting`: call 0: the phone's flow was lost and reopens in retryIn ms (attempt n); else the call waits for it
+ * @typedef {{
+ *   ev: 'reconnecting',
+ *   phone: number,
+ *   call: number,
+ *   cause: ReconnectCause,
+ *   attempt: number,
+ *   retryIn: number,
+ * }} ReconnectingEvent
+ */
+
+/**
+ * `reconnected`: call 0: the phone's lost flow is back (registered again); else the call's route moved to it
+ * @typedef {{
+ *   ev: 'reconnected',
+ *   phone: number,
+ *   call: number,
+ * }} ReconnectedEvent
+ */
+
+/**
  * `core-failed`: the wasm core failed: every phone of it is gone (made by the shim, not the core)
  * @typedef {{
  *   ev: 'core-failed',
@@ -609,6 +636,8 @@
  *   | ModifyFailedEvent
  *   | InfoEvent
  *   | EndedEvent
+ *   | ReconnectingEvent
+ *   | ReconnectedEvent
  *   | CoreFailedEvent} CoreEvent
  */
 

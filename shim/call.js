@@ -88,6 +88,10 @@ import { browserMediaHandler } from './media.js';
  * @property {{}} accepted
  * @property {CallWarning} warning also kept in `call.warnings`
  * @property {{ held: boolean }} hold
+ * @property {{ cause: import('./errors.js').ReconnectCause, attempt: number }} reconnecting
+ *   the phone's connection was lost; the call stays up (media goes on) while it reopens
+ * @property {{}} reconnected the call's signalling follows the new connection (a re-INVITE
+ *   went through): a hang-up or hold reaches the other side again
  * @property {SecurityReport} security
  * @property {{ track: MediaStreamTrack, streams: readonly MediaStream[] }} track
  * @property {{ ctype: string | null, body: string }} info a SIP INFO (ctype null: it had
@@ -331,6 +335,12 @@ export class Call extends Emitter {
         break;
       case 'info':
         this.emit('info', { ctype: ev.ctype, body: ev.body });
+        break;
+      case 'reconnecting':
+        this.emit('reconnecting', { cause: ev.cause, attempt: ev.attempt });
+        break;
+      case 'reconnected':
+        this.emit('reconnected', {});
         break;
       case 'no-candidates': {
         /** @type {CallWarning} */

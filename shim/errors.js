@@ -44,7 +44,13 @@
  *   'bad-command' | 'not-initialized' | 'no-memory' | 'internal' |
  *   'invalid-target' | 'invalid-state' | 'credentials-unavailable' |
  *   'credentials-needed' | 'recording-unavailable' |
- *   'recording-failed'} ErrorCode
+ *   'recording-failed' | 'flow-dead'} ErrorCode
+ */
+
+/**
+ * Why a phone or a call is reconnecting (`reconnecting`'s `cause`): the
+ * WebSocket closed, or stopped answering keep-alives (`flow-dead`).
+ * @typedef {'transport-closed' | 'flow-dead'} ReconnectCause
  */
 
 /** What to do next, per code (used when the core gives no message). */
@@ -57,6 +63,7 @@ const HINTS = /** @type {Partial<Record<ErrorCode, string>>} */ ({
   'algorithm-refused': 'the server offers only algorithms below config.minAlgorithm',
   timeout: 'no answer in time: check the server URL and network',
   'transport-closed': 'the WebSocket closed: try again',
+  'flow-dead': 'the server stopped answering keep-alives: check the network',
   rejected: 'the server refused the request',
   closed: 'the phone is closed: create a new Phone',
   aborted: 'aborted by its AbortSignal',

@@ -42,6 +42,14 @@ import { internal } from './internal.js';
  * @property {string} [displayName]
  * @property {'mdns' | 'relay' | 'off'} [privacy] what our SDP may reveal (default 'mdns':
  *   no raw IP leaves; 'relay': TURN only, calls fail closed without a relay candidate)
+ * @property {string} [instanceId] this phone's RFC 5626 instance, a UUID (default: a random one,
+ *   `phone.instanceId`): keep it and pass it back so that the registrar knows the device again
+ * @property {number} [keepAlive] seconds within which a dead connection is found (CRLF
+ *   keep-alive; 0: none; default 30, else 10..3600)
+ * @property {number} [reconnectAttempts] reopens of a lost connection before the phone gives up
+ *   (0..100, default 8: about 1 to 4 minutes)
+ * @property {boolean} [retryFirstRegister] false: a first register() lost to the network is not
+ *   retried (default true: retried like a lost registration)
  * @property {new (url: string, protocols?: string | string[]) => WebSocket} [WebSocket]
  *   WebSocket class (default: the global one; Node passes the `ws` package)
  * @property {RTCIceServer[] | (() => Promise<RTCIceServer[]>)} [iceServers] STUN/TURN servers,
@@ -70,6 +78,9 @@ import { internal } from './internal.js';
  * @property {{}} unregistered
  * @property {PhoneError} registration-failed
  * @property {{ state: 'open' | 'closed', code: number }} transport
+ * @property {{ cause: import('./errors.js').ReconnectCause, attempt: number, retryIn: number }} reconnecting
+ *   the connection was lost (registered or in a call): reopening in retryIn ms, attempt n
+ * @property {{}} reconnected the connection is back and the registration renewed on it
  * @property {Call} incoming a call for us: `call.answer()` or `call.reject(486)`
  * @property {{ from: string, displayName: string | null, cause: Cause, line: number, detail: string }} call-refused
  *   an incoming call the SDP policy refused (answered 488 with the reason)
@@ -81,7 +92,8 @@ import { internal } from './internal.js';
  */
 
 const CONFIG_KEYS = ['server', 'uri', 'username', 'password', 'ha1', 'realm',
-  'minAlgorithm', 'registerExpires', 'displayName', 'privacy'];
+  'minAlgorithm', 'registerExpires', 'displayName', 'privacy', 'instanceId', 'keepAlive',
+  'reconnectAttempts', 'retryFirstRegister'];
 
 /**
  * The `phone.credentials` command for what a callback gave
@@ -136,6 +148,7 @@ export class Phone extends Emitter {
   #handle = 0;
   /** @type {PhoneState} */
   #state = 'idle';
+  #instanceId = '';
   /** @type {new (url: string, protocols?: string | string[]) => WebSocket} */
   #WebSocket;
   /** @type {Map<number, Call>} */
@@ -200,6 +213,11 @@ export class Phone extends Emitter {
     return this.#state;
   }
 
+  /** This phone's RFC 5626 instance UUID ('' until the core accepted the config) */
+  get instanceId() {
+    return this.#instanceId;
+  }
+
   /**
    * @param {PhoneConfig} config
    * @param {import('./core.js').CoreOptions} [coreOptions]
@@ -227,6 +245,7 @@ export class Phone extends Emitter {
     if (reply.err) throw new PhoneError(reply.err, reply.message);
     this.#core = core;
     this.#handle = reply.phone;
+    this.#instanceId = reply.instanceId;
     internal.attach(core, this.#handle,
       { onEvent: (ev) => this.#onCoreEvent(ev), WebSocket: this.#WebSocket });
     return { core, handle: this.#handle };
@@ -511,7 +530,7 @@ export class Phone extends Emitter {
    * @param {CoreEvent} ev
    */
   #onCoreEvent(ev) {
-    if ('call' in ev) {
+    if ('call' in ev && ev.call) {
       const c = ev.call;
       const call = this.#calls.get(c);
       if (call) {
@@ -554,6 +573,12 @@ export class Phone extends Emitter {
         break;
       case 'transport':
         this.emit('transport', { state: ev.state, code: ev.code });
+        break;
+      case 'reconnecting':
+        this.emit('reconnecting', { cause: ev.cause, attempt: ev.attempt, retryIn: ev.retryIn });
+        break;
+      case 'reconnected':
+        this.emit('reconnected', {});
         break;
       case 'registered':
         this.#state = 'registered';

@@ -66,6 +66,7 @@ export const TYPES = {
   ErrorCode: { from: './errors.js' },
   Cause: { from: './errors.js' },
   PolicyReason: { from: './errors.js' },
+  ReconnectCause: { from: './errors.js' },
 };
 
 const PHONE = { phone: int };
@@ -79,7 +80,8 @@ export const REPLIES = {
   error: { doc: 'the command failed (id 0: refused before its id was read)',
     fields: { id, err: str('ErrorCode'), message: str() } },
   ok: { doc: 'done', fields: { id, err: lit(null) } },
-  phone: { doc: 'the new phone', fields: { id, err: lit(null), phone: int } },
+  phone: { doc: 'the new phone (instanceId: its RFC 5626 instance UUID)',
+    fields: { id, err: lit(null), phone: int, instanceId: word('string') } },
   messageId: { doc: 'sent: its outcome event carries this id',
     fields: { id, err: lit(null), messageId: uint } },
   call: { doc: 'the new call', fields: { id, err: lit(null), call: int } },
@@ -115,6 +117,8 @@ export const COMMANDS = {
         server: str(), uri: str(), username: opt(str()), ...SECRET, realm: opt(str()),
         minAlgorithm: opt(str("'MD5' | 'SHA-256' | 'SHA-512-256'")), registerExpires: opt(uint),
         displayName: opt(str()), privacy: opt(str('Privacy')), credentials: opt(lit(true)),
+        instanceId: opt(str()), keepAlive: opt(uint), reconnectAttempts: opt(uint),
+        retryFirstRegister: opt(bool),
       }),
     },
     replies: ['phone'],
@@ -208,6 +212,11 @@ export const EVENTS = {
   ended: { doc: 'the call is over (line: the SDP line the policy refused, else 0)',
     fields: { ...CALL, cause: str('Cause'), status: uint, reason: str('string | null'),
       line: uint } },
+  reconnecting: {
+    doc: "call 0: the phone's flow was lost and reopens in retryIn ms (attempt n); else the call waits for it",
+    fields: { ...CALL, cause: str('ReconnectCause'), attempt: uint, retryIn: uint } },
+  reconnected: { doc: "call 0: the phone's lost flow is back (registered again); else the call's route moved to it",
+    fields: CALL, bare: true },
   'core-failed': { doc: 'the wasm core failed: every phone of it is gone', fields: PHONE,
     shim: true },
 };

@@ -247,7 +247,7 @@ static int phone_open(const char *privacy)
 			  "\"privacy\":\"%s\"}}", privacy);
 	err = cmd(buf);
 	TEST_ERR(err);
-	TEST_ASSERT(fake_spjs_event("{\"id\":1,\"err\":null,\"phone\":1}"));
+	TEST_ASSERT(fake_spjs_event("{\"id\":1,\"err\":null,\"phone\":1,"));
 
  out:
 	return err;
@@ -1073,16 +1073,30 @@ int test_call_options_out(void)
 }
 
 
-/* A confirmed call is told what happens to the phone's flow (ua.c passes
- * on the owner's events, wasm/transport/flow.c): it stays up while the
- * flow is lost, and a new flow is a replaced one.  A message to send
- * opens the new flow at once: no back-off for a phone with nothing to
- * bring back. */
+static bool flow_reopened(void)
+{
+	return fake_spjs.opens >= 2;
+}
+
+
+static bool offer_asked_again(void)
+{
+	return fake_spjs_count("\"type\":\"offer\"") >= 3;
+}
+
+
+/* A confirmed call and the phone's flow (wasm/transport/flow.c, through
+ * ua.c and call_flow): the flow lost, the call stays and hears
+ * "reconnecting"; the phone reopens the flow for it (no registration
+ * asks); on the new flow the call sends a re-INVITE, its offer from the
+ * shim, that moves its route.  Refused, it goes again after a back-off;
+ * answered, the call hears "reconnected" (not "hold").  With no reopens
+ * allowed the loss ends the call as "transport-closed". */
 int test_call_flow_events(void)
 {
 	const char *ev;
-	char buf[128];
-	int call = 0, n, err;
+	char buf[160];
+	int call = 0, err;
 
 	err = phone_open("mdns");
 	TEST_ERR(err);
@@ -1096,32 +1110,77 @@ int test_call_flow_events(void)
 	TEST_ASSERT(fake_spjs_event("{\"ev\":\"accepted\""));
 	TEST_EQUALS(0, call_flow_state(call_lookup(call)));
 
-	/* the flow closes: the call stays, it knows; nothing reopens */
-	n = fake_spjs.nevents;
+	/* the flow closes: the call stays and hears it; the flow reopens */
 	err = sp_ws_state(fake_spjs.last_conn, 2, 1006);
 	TEST_ERR(err);
 	settle();
 	TEST_EQUALS(FLOW_DOWN, call_flow_state(call_lookup(call)));
 	TEST_ASSERT(!fake_spjs_event("{\"ev\":\"ended\""));
-	TEST_EQUALS(n + 1, fake_spjs.nevents);  /* the transport event */
+	(void)re_snprintf(buf, sizeof(buf), "{\"ev\":\"reconnecting\","
+			  "\"phone\":1,\"call\":%d,\"cause\":"
+			  "\"transport-closed\",\"attempt\":1,"
+			  "\"retryIn\":0}", call);
+	TEST_ASSERT(fake_spjs_event(buf));
+	TEST_ASSERT(fake_spjs_event("{\"ev\":\"reconnecting\",\"phone\":1,"
+				    "\"call\":0,"));
 	TEST_EQUALS(1, fake_spjs.opens);
+	TEST_ASSERT(test_wait_for(6000, flow_reopened));
 
-	/* a re-INVITE (hold) opens a new flow at once: the call saw it
-	 * replaced */
-	(void)re_snprintf(buf, sizeof(buf), "{\"v\":1,\"id\":6,"
-			  "\"cmd\":\"call.hold\",\"call\":%d,"
-			  "\"hold\":true}", call);
-	err = cmd(buf);
-	TEST_ERR(err);
-	err = media(5, call, "chrome-audio-offer-host-ipv6-tcp.aiortc.sdp");
-	TEST_ERR(err);
-	TEST_EQUALS(2, fake_spjs.opens);
+	/* the new flow: the call asks for an offer (held as it is) */
 	transport_up();
 	TEST_EQUALS(FLOW_REPLACED, call_flow_state(call_lookup(call)));
+	ev = fake_spjs_event("{\"ev\":\"media.need\"");
+	TEST_ASSERT(ev && strstr(ev, "\"type\":\"offer\"") &&
+		    strstr(ev, "\"hold\":false"));
+	TEST_ASSERT(fake_spjs_event("{\"ev\":\"reconnected\",\"phone\":1,"
+				    "\"call\":0}"));
+	err = media(5, call, "chrome-audio-offer-host-ipv6-tcp.aiortc.sdp");
+	TEST_ERR(err);
 	TEST_ASSERT(!strncmp(fake_spjs_sent(fake_spjs.nsent - 1),
 			     "INVITE ", 7));
-	ev = fake_spjs_event("{\"ev\":\"transport\"");
-	TEST_ASSERT(ev);
+
+	/* refused: the shim rolls back; the re-INVITE goes again */
+	err = respond(500, "Server Internal Error", NULL);
+	TEST_ERR(err);
+	TEST_ASSERT(fake_spjs_event("{\"ev\":\"modify-failed\""));
+	TEST_ASSERT(test_wait_for(3500, offer_asked_again));
+	err = media(6, call, "chrome-audio-offer-host-ipv6-tcp.aiortc.sdp");
+	TEST_ERR(err);
+	TEST_ASSERT(!strncmp(fake_spjs_sent(fake_spjs.nsent - 1),
+			     "INVITE ", 7));
+	err = respond(200, "OK", "asterisk20-audio-answer-dtls.sdp");
+	TEST_ERR(err);
+	(void)re_snprintf(buf, sizeof(buf), "{\"ev\":\"reconnected\","
+			  "\"phone\":1,\"call\":%d}", call);
+	TEST_ASSERT(fake_spjs_event(buf));
+	TEST_ASSERT(!fake_spjs_event("{\"ev\":\"hold\""));
+	TEST_ASSERT(!fake_spjs_event("{\"ev\":\"ended\""));
+
+	/* a phone that may not reopen: the loss ends the call (a fresh
+	 * core: the phone handle is 1 again) */
+	sp_close();
+	fake_spjs_reset();
+	err = sp_init(4);  /* as the runner's (main.c) */
+	TEST_ERR(err);
+	err = cmd("{\"v\":1,\"id\":1,\"cmd\":\"phone.new\",\"config\":{"
+		  "\"server\":\"wss://sip.example.com:7443/ws\","
+		  "\"uri\":\"sip:alice@example.com\","
+		  "\"password\":\"alice-secret-pw\","
+		  "\"reconnectAttempts\":0}}");
+	TEST_ERR(err);
+	err = call_new(&call, "\"iceTransportPolicy\":\"all\"");
+	TEST_ERR(err);
+	err = media(3, call, "chrome-audio-offer-host-ipv6-tcp.aiortc.sdp");
+	TEST_ERR(err);
+	transport_up();
+	err = respond(200, "OK", "asterisk20-audio-answer-dtls.sdp");
+	TEST_ERR(err);
+	err = sp_ws_state(fake_spjs.last_conn, 2, 1006);
+	TEST_ERR(err);
+	settle();
+	ev = fake_spjs_event("{\"ev\":\"ended\"");
+	TEST_ASSERT(ev && strstr(ev, "\"cause\":\"transport-closed\""));
+	TEST_EQUALS(0, fake_spjs_count("\"ev\":\"reconnecting\""));
 
  out:
 	return err;

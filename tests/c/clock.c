@@ -11,6 +11,7 @@
  */
 #include <sys/time.h>
 #include <re.h>
+#include "abi.h"
 #include "test.h"
 
 
@@ -61,3 +62,23 @@ void test_clock_skip(unsigned ms)
 
 
 #endif
+
+
+/**
+ * Run the core's timers until @p done, for at most @p ms of test clock
+ *
+ * @return The last answer of @p done
+ */
+bool test_wait_for(int ms, bool (*done)(void))
+{
+	uint64_t until = tmr_jiffies() + (uint64_t)ms;
+
+	while (tmr_jiffies() < until) {
+		(void)sp_tick(0);
+		if (done())
+			return true;
+		test_clock_skip(1);
+	}
+
+	return done();
+}

@@ -136,6 +136,20 @@ const char *fake_spjs_event(const char *prefix)
 }
 
 
+/** How many of the last 64 emitted messages contain @p needle */
+int fake_spjs_count(const char *needle)
+{
+	int i, n = 0;
+
+	for (i = 0; i < fake_spjs.nevents && i < 64; ++i) {
+		if (strstr(fake_spjs.events[i], needle))
+			++n;
+	}
+
+	return n;
+}
+
+
 /** The i-th sent SIP message (0 = first of the last 16), or "" */
 const char *fake_spjs_sent(int i)
 {

@@ -77,6 +77,7 @@ struct fake_spjs {
 extern struct fake_spjs fake_spjs;
 void fake_spjs_reset(void);
 const char *fake_spjs_event(const char *prefix);
+int fake_spjs_count(const char *needle);
 const char *fake_spjs_sent(int i);
 
 /* Out-of-memory mode (oom.c, native only): one run of a test from a fresh
@@ -118,6 +119,7 @@ OOM_CANARIES(X)
 /* The test clock (clock.c): natively libre's clock jumps @p ms ahead, so
  * a test waiting for the core's timers does not wait; in wasm, a no-op */
 void test_clock_skip(unsigned ms);
+bool test_wait_for(int ms, bool (*done)(void));
 
 /* The table: every test is listed once here and defined in its module's
  * file */

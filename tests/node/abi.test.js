@@ -378,6 +378,42 @@ describe('Every message the real core writes has the shape the schema gives it',
     await phone.close();
   });
 
+  it('a dropped flow mid-call: reconnecting, registered again and a re-INVITE on the new socket, reconnected', async () => {
+    const srv = fakeServer((req) => {
+      if (req.startsWith('INVITE ')) return withBody(req, 200, 'OK', ANSWER);
+      if (req.startsWith('BYE ')) return respond(req, 200, 'OK');
+      return registrar(req) ?? null;
+    });
+    const phone = await phoneWith(srv);
+    await phone.register();
+    assert.match(phone.instanceId, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    const call = await phone.call('bob');
+    await new Promise((resolve) => call.once('accepted', resolve));
+    const lost = new Promise((resolve) => phone.once('reconnecting', resolve));
+    const callLost = new Promise((resolve) => call.once('reconnecting', resolve));
+    const back = new Promise((resolve) => phone.once('reconnected', resolve));
+    const callBack = new Promise((resolve) => call.once('reconnected', resolve));
+    srv.state.sockets[0].drop(1006);
+    const ev = await lost;
+    assert.deepEqual({ ...ev, retryIn: ev.retryIn > 0 }, { cause: 'transport-closed', attempt: 1, retryIn: true });
+    assert.deepEqual(await callLost, { cause: 'transport-closed', attempt: 1 });
+    assert.equal(call.state, 'active');
+    await back;
+    await callBack;
+    assert.equal(srv.state.sockets.length, 2);
+    const onNew = srv.state.received.slice(srv.state.received.findIndex((r, i) => i > 0 && r.startsWith('REGISTER ') &&
+      srv.state.received.slice(0, i).some((x) => x.startsWith('INVITE '))));
+    // the same instance in the REGISTER on the new socket, then the re-INVITE that moves the route
+    assert.ok(onNew[0].includes(`+sip.instance="<urn:uuid:${phone.instanceId}>";reg-id=1`));
+    assert.match(onNew[0], /^Supported: outbound, path\r$/m);
+    assert.ok(onNew.some((r) => r.startsWith('INVITE ')), 're-INVITE on the new socket');
+    const ended = new Promise((resolve) => call.once('ended', resolve));
+    await call.hangup();
+    assert.equal((await ended).cause, 'local-hangup');
+    assert.ok(srv.state.received.at(-1).startsWith('BYE '));
+    await phone.close();
+  });
+
   it('Bob calls Alice: she answers, he hangs up; a refused offer; a rejected call', async () => {
     const srv = fakeServer((req) => registrar(req) ?? null);
     const phone = await phoneWith(srv);

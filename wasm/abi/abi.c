@@ -208,6 +208,15 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev,
 		abi_emitf(ABI_EV_CREDENTIALS_NEED, h, abi_json_str,
 			  info->code);
 		break;
+
+	case UA_EV_RECONNECTING:
+		abi_emitf(ABI_EV_RECONNECTING, h, 0, abi_json_str, info->code,
+			  info->id, info->retry_in);
+		break;
+
+	case UA_EV_RECONNECTED:
+		abi_emitf(ABI_EV_BARE, "reconnected", h, 0);
+		break;
 	}
 }
 
@@ -266,7 +275,7 @@ static void cmd_phone_new(uint64_t id, const struct odict *cmd)
 
 	ua_set_handle(ua, h);
 
-	abi_emitf(ABI_RE_PHONE, (unsigned long long)id, h);
+	abi_emitf(ABI_RE_PHONE, (unsigned long long)id, h, ua_instance(ua));
 }
 
 

@@ -223,11 +223,18 @@ void abi_call_event(struct call *call, enum call_event ev,
 
 	case CALL_EV_RINGING:
 	case CALL_EV_PROGRESS:
+	case CALL_EV_RECONNECTED:
 	case CALL_EV_WARNING:  /* the event is the warning's code */
 		abi_emitf(ABI_EV_BARE,
 			  ev == CALL_EV_RINGING ? "ringing" :
-			  ev == CALL_EV_PROGRESS ? "progress" : info->cause,
-			  p, c);
+			  ev == CALL_EV_PROGRESS ? "progress" :
+			  ev == CALL_EV_RECONNECTED ? "reconnected" :
+			  info->cause, p, c);
+		break;
+
+	case CALL_EV_RECONNECTING:
+		abi_emitf(ABI_EV_RECONNECTING, p, c, abi_json_str, info->cause,
+			  info->attempt, 0);
 		break;
 
 	case CALL_EV_HOLD:

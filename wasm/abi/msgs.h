@@ -21,9 +21,9 @@
 #define ABI_RE_OK \
 	"{\"id\":%llu,\"err\":null}"
 
-/* phone (phone.new): the new phone */
+/* phone (phone.new): the new phone (instanceId: its RFC 5626 instance UUID) */
 #define ABI_RE_PHONE \
-	"{\"id\":%llu,\"err\":null,\"phone\":%d}"
+	"{\"id\":%llu,\"err\":null,\"phone\":%d,\"instanceId\":\"%s\"}"
 
 /* messageId (phone.message, phone.options): sent: its outcome event carries
  * this id */
@@ -126,8 +126,8 @@
 #define ABI_EV_ACCEPTED \
 	"{\"ev\":\"accepted\",\"phone\":%d,\"call\":%d,\"digest\":%H}"
 
-/* ringing, progress, no-candidates: no field but phone and call; the name
- * is the first argument */
+/* ringing, progress, no-candidates, reconnected: no field but phone and
+ * call; the name is the first argument */
 #define ABI_EV_BARE \
 	"{\"ev\":\"%s\",\"phone\":%d,\"call\":%d}"
 
@@ -148,3 +148,9 @@
 #define ABI_EV_ENDED \
 	"{\"ev\":\"ended\",\"phone\":%d,\"call\":%d,\"cause\":%H," \
 	"\"status\":%u,\"reason\":%H,\"line\":%u}"
+
+/* reconnecting: call 0: the phone's flow was lost and reopens in retryIn ms
+ * (attempt n); else the call waits for it */
+#define ABI_EV_RECONNECTING \
+	"{\"ev\":\"reconnecting\",\"phone\":%d,\"call\":%d,\"cause\":%H," \
+	"\"attempt\":%u,\"retryIn\":%u}"

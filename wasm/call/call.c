@@ -17,6 +17,14 @@
  * call (libre ACKs, then sends BYE with a Reason header).  Every end is
  * reported once, with a stable cause (wasm/codes/ maps SIP statuses).
  *
+ * The flow lost and replaced (call_flow, calls.c): a confirmed call sends
+ * a re-INVITE on the new flow (its offer from the shim, as for hold) so
+ * that the peer's and the proxy's route to us follow it (RFC 5626 5.4;
+ * Kamailio routes to the Contact's alias of the new WebSocket).  Refused
+ * or unanswered, it is tried again after flow_backoff_ms(), at most
+ * CALL_ROUTE_MAX times; then the call ends as "transport-closed".  (A
+ * 491 glare is libre's: it sends the re-INVITE again itself.)
+ *
  * ICE needs a candidate on at least one side (the other learns a
  * peer-reflexive one from its checks, RFC 8445 7.3.1.3).  Our first SDP
  * leaving with none (mdns privacy drops raw-IP host candidates; no TURN)
@@ -44,6 +52,7 @@ static void destructor(void *arg)
 	struct call *call = arg;
 
 	tmr_cancel(&call->tmr);
+	tmr_cancel(&call->rtmr);
 	list_unlink(&call->le);
 	call_table_del(call->handle);
 	mem_deref(call->sess);
@@ -243,6 +252,69 @@ static int offer_handler(struct mbuf **descp, const struct sip_msg *msg,
 }
 
 
+static void reroute_handler(void *arg)
+{
+	call_reroute(arg);
+}
+
+
+/*
+ * A modification is over (@p ok, else refused with @p status or not
+ * sent): a re-INVITE that was to move the route is tried again, and one
+ * that waited for this modification goes now
+ */
+static void modify_over(struct call *call, bool ok, uint16_t status)
+{
+	if (call->route) {
+		call->route = false;
+		if (ok) {
+			call->routec = 0;
+		}
+		else if (++call->routec >= CALL_ROUTE_MAX) {
+			DEBUG_INFO("call %d: the route could not be moved\n",
+				   call->handle);
+			end_later(call, CODE_TRANSPORT_CLOSED, status);
+			return;
+		}
+		else {
+			tmr_start(&call->rtmr, flow_backoff_ms(call->routec),
+				  reroute_handler, call);
+			return;
+		}
+	}
+
+	if (call->reroute)
+		tmr_start(&call->rtmr, 0, reroute_handler, call);
+}
+
+
+/**
+ * Move the dialog's route to the phone's new flow: a re-INVITE that
+ * changes nothing else (its offer from the shim, held as it is), now or
+ * once the pending modification is over
+ *
+ * @param call Call (ignored unless confirmed)
+ */
+void call_reroute(struct call *call)
+{
+	if (!call || call->ended || call->state != CALL_ESTABLISHED)
+		return;
+
+	if (call->modify != MODIFY_NONE) {
+		call->reroute = true;
+		return;
+	}
+
+	call->reroute = false;
+	call->route = true;
+	call->modify = MODIFY_LOCAL_NEED;
+	call->hold_want = call->held;
+	DEBUG_INFO("call %d: re-INVITE to move the route (attempt %u)\n",
+		   call->handle, call->routec + 1);
+	media_need(call, "offer");
+}
+
+
 /* The answer to our offer: the 2xx of an INVITE or re-INVITE; with the
  * sipshield patch also the failure of our re-INVITE (status >= 300) */
 static int answer_handler(const struct sip_msg *msg, void *arg)
@@ -262,6 +334,7 @@ static int answer_handler(const struct sip_msg *msg, void *arg)
 		info.reason = msg->reason;
 		info.held   = call->held;
 		emit(call, CALL_EV_MODIFY_FAILED, &info);
+		modify_over(call, false, msg->scode);
 		return 0;
 	}
 
@@ -293,12 +366,20 @@ static int answer_handler(const struct sip_msg *msg, void *arg)
 
 	if (call->modify == MODIFY_LOCAL_SENT) {
 		call->modify = MODIFY_NONE;
-		call->held = call->hold_want;
-		DEBUG_INFO("call %d: %s\n", call->handle,
-			   call->held ? "on hold" : "resumed");
-		memset(&info, 0, sizeof(info));
-		info.held = call->held;
-		emit(call, CALL_EV_HOLD, &info);
+		if (call->route) {
+			DEBUG_INFO("call %d: the route follows the new flow\n",
+				   call->handle);
+			emit(call, CALL_EV_RECONNECTED, NULL);
+		}
+		else {
+			call->held = call->hold_want;
+			DEBUG_INFO("call %d: %s\n", call->handle,
+				   call->held ? "on hold" : "resumed");
+			memset(&info, 0, sizeof(info));
+			info.held = call->held;
+			emit(call, CALL_EV_HOLD, &info);
+		}
+		modify_over(call, true, 0);
 	}
 
 	return 0;
@@ -605,11 +686,13 @@ int call_media(struct call *call, const char *sdp, size_t len,
 			err = sipsess_answer(call->sess, 200, "OK", desc,
 					     NULL);
 			call->modify = MODIFY_NONE;
+			modify_over(call, true, 0);
 		}
 		else {
 			err = sipsess_modify(call->sess, desc);
-			if (!err)
-				call->modify = MODIFY_LOCAL_SENT;
+			call->modify = err ? MODIFY_NONE : MODIFY_LOCAL_SENT;
+			if (err)
+				modify_over(call, false, 0);
 		}
 		break;
 	}
@@ -801,11 +884,8 @@ int call_info(struct call *call, const char *ctype, const char *body)
 }
 
 
-/** End every call of a phone (it is closing): cause "phone-closed" */
-void call_close_all(struct list *lst)
+/** End @p call now with @p cause (CANCEL or BYE as its state needs) */
+void call_end(struct call *call, const char *cause)
 {
-	struct le *le;
-
-	while ((le = list_head(lst)))
-		end(le->data, CODE_PHONE_CLOSED, 0, NULL, 0);
+	end(call, cause, 0, NULL, 0);
 }

@@ -5,11 +5,13 @@
  * JS holds a call as an integer handle (wasm/handle/); a call that ended
  * is not found any more, though libre may still hold it for a moment.
  */
+#include <string.h>
 #include <re.h>
 #include "policy.h"
 #include "flow.h"
 #include "call.h"
 #include "handle.h"
+#include "codes.h"
 #include "priv.h"
 
 
@@ -69,35 +71,88 @@ const char *call_id(const struct call *call)
  * Tell the calls of a phone what happened to its flow (wasm/transport/
  * flow.c, through ua.c)
  *
- * A dialog reaches us over the flow it was set up on: Kamailio puts that
- * WebSocket in its Record-Route.  After FLOW_DOWN no in-dialog request
- * can reach us; after FLOW_REPLACED none will until we send one on the
- * new flow, which moves the route (a re-INVITE, RFC 5626 5.4).  The
- * resilience work sends that re-INVITE from here; today a call records
- * the state (call_flow_state) and media, the browser's, goes on.
+ * A dialog reaches us over the flow it was set up on: Kamailio routes
+ * to the WebSocket its Contact alias names.  After FLOW_DOWN no
+ * in-dialog request can reach us; after FLOW_REPLACED none will until we
+ * send one on the new flow, which moves the route: each confirmed call
+ * sends a re-INVITE (call_reroute).  Media, the browser's, goes on.
  *
- * @param lst The phone's calls
- * @param ev  FLOW_DOWN or FLOW_REPLACED (FLOW_UP: the first flow, which
- *            every call is on)
+ * @param lst     The phone's calls
+ * @param ev      FLOW_DOWN or FLOW_DEAD (the loss), FLOW_REPLACED
+ *                (FLOW_UP: the first flow, which every call is on)
+ * @param attempt After a loss: the phone's reopen that will follow
+ *                (CALL_EV_RECONNECTING), 0 if it gave up: every
+ *                confirmed call then ends as "transport-closed"
  */
-void call_flow(struct list *lst, enum flow_event ev)
+void call_flow(struct list *lst, enum flow_event ev, unsigned attempt)
 {
-	struct le *le;
+	bool dead = ev == FLOW_DEAD;
+	const char *why = dead ? CODE_FLOW_DEAD : CODE_TRANSPORT_CLOSED;
+	struct le *le = list_head(lst);
 
 	if (ev == FLOW_UP)
 		return;
 
-	for (le = list_head(lst); le; le = le->next) {
+	while (le) {
 		struct call *call = le->data;
+		struct call_evinfo info;
 
-		/* replaced only matters to a call that lost its flow */
-		if (ev == FLOW_DOWN || call->flow == FLOW_DOWN) {
+		le = le->next;
+
+		if (ev == FLOW_REPLACED) {
+			/* replaced only matters to a call that lost it */
+			if (call->flow != FLOW_DOWN)
+				continue;
 			call->flow = ev;
-			DEBUG_INFO("call %d: the flow %s\n", call->handle,
-				   ev == FLOW_DOWN ? "closed" :
-				   "was replaced: its route is stale");
+			DEBUG_INFO("call %d: the flow was replaced\n",
+				   call->handle);
+			call_reroute(call);
+			continue;
 		}
+
+		call->flow = FLOW_DOWN;
+		if (call->ended || call->state != CALL_ESTABLISHED)
+			continue;
+
+		DEBUG_INFO("call %d: the flow %s\n", call->handle,
+			   dead ? "is dead" : "closed");
+		/* reconnecting's own vocabulary (its cause), not an end */
+		memset(&info, 0, sizeof(info));
+		info.cause = why;
+		info.attempt = attempt;
+		if (attempt)
+			call->ctx->eh(call, CALL_EV_RECONNECTING, &info,
+				      call->ctx->arg);
+		else
+			call_end(call, CODE_TRANSPORT_CLOSED);
 	}
+}
+
+
+/** End every call of a phone (it is closing): cause "phone-closed" */
+void call_close_all(struct list *lst)
+{
+	struct le *le;
+
+	while ((le = list_head(lst)))
+		call_end(le->data, CODE_PHONE_CLOSED);
+}
+
+
+/** True if a call would lose its dialog with the flow (a confirmed one):
+ *  the phone reopens the flow for it */
+bool call_flow_wanted(const struct list *lst)
+{
+	struct le *le;
+
+	for (le = list_head(lst); le; le = le->next) {
+		const struct call *call = le->data;
+
+		if (!call->ended && call->state == CALL_ESTABLISHED)
+			return true;
+	}
+
+	return false;
 }
 
 

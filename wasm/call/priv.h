@@ -41,9 +41,21 @@ struct call {
 	struct tmr tmr;              /* ends the call outside a handler  */
 	enum flow_event flow;        /* the phone's flow since: 0, DOWN,
 					REPLACED (call_flow)             */
+	bool route;                  /* the pending re-INVITE moves the
+					dialog's route to the new flow   */
+	bool reroute;                /* one must, once the pending
+					modification is over             */
+	unsigned routec;             /* its attempts so far              */
+	struct tmr rtmr;             /* the wait before the next one     */
 	uint16_t end_status;
 	const char *end_cause;
 };
 
+enum {
+	CALL_ROUTE_MAX = 5,  /* re-INVITEs that move the route, at most */
+};
+
+void call_reroute(struct call *call);
+void call_end(struct call *call, const char *cause);
 int  call_table_add(struct call *call);
 void call_table_del(int handle);

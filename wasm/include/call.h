@@ -29,6 +29,10 @@ enum call_event {
 	CALL_EV_INFO,          /* SIP INFO received: ctype, body            */
 	CALL_EV_WARNING,       /* the call may not connect: cause           */
 	CALL_EV_ENDED,         /* cause, status, reason, line               */
+	CALL_EV_RECONNECTING,  /* the phone's flow was lost: cause, attempt
+				  (the call stays; media goes on)          */
+	CALL_EV_RECONNECTED,   /* our re-INVITE on the new flow went
+				  through: the dialog's route follows it   */
 };
 
 struct call_evinfo {
@@ -45,6 +49,7 @@ struct call_evinfo {
 	uint16_t status;       /* SIP status, 0 if none                      */
 	struct pl reason;      /* SIP reason phrase or policy detail         */
 	unsigned line;         /* policy refusal: SDP line                   */
+	unsigned attempt;      /* CALL_EV_RECONNECTING: the phone's reopen  */
 	bool held;             /* CALL_EV_HOLD                               */
 	bool video;            /* CALL_EV_MEDIA_NEED                         */
 	bool relay;            /* CALL_EV_MEDIA_NEED: iceTransportPolicy
@@ -89,6 +94,7 @@ int  call_handle(const struct call *call);
 int  call_phone(const struct call *call);
 const char *call_id(const struct call *call);
 void call_close_all(struct list *calls);
-void call_flow(struct list *calls, enum flow_event ev);
+void call_flow(struct list *calls, enum flow_event ev, unsigned attempt);
+bool call_flow_wanted(const struct list *calls);
 enum flow_event call_flow_state(const struct call *call);
 int  call_target(char **targetp, const char *aor, const char *target);

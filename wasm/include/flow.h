@@ -13,6 +13,14 @@ enum flow_event {
 			     or never opened                            */
 	FLOW_REPLACED,    /* a new flow opened after one was lost: what
 			     routed to us over the old one is stale     */
+	FLOW_DEAD,        /* the flow stopped answering keep-alives and
+			     was closed: a FLOW_DOWN                    */
+};
+
+enum {
+	FLOW_KEEPALIVE_MS = 30000,  /* a dead flow is found within this */
+	FLOW_CLOSE_DEAD = 4000,     /* our WebSocket close code for it   */
+	FLOW_REOPEN_MAX = 8,        /* reopens before giving up          */
 };
 
 typedef void (flow_event_h)(enum flow_event ev, int code, void *arg);
@@ -22,8 +30,15 @@ typedef void (flow_event_h)(enum flow_event ev, int code, void *arg);
 struct flow {
 	struct sip *sip;      /* the stack whose transport we own */
 	struct tmr tmr;       /* the reopen wait                  */
+	struct tmr ka;        /* keep-alive: next ping, or the pong
+				 wait                             */
+	uint32_t ka_ms;       /* dead within this; 0: no pings    */
 	unsigned attempt;     /* reopens since the flow settled   */
+	unsigned max;         /* reopens before flow_reopen gives up */
 	bool opened;          /* one opened: the next replaces it */
+	bool open;            /* the flow is open now             */
+	bool pinged;          /* a ping waits for its pong        */
+	bool dead;            /* we closed it: FLOW_DEAD          */
 	flow_event_h *eh;
 	void *arg;
 };
@@ -31,6 +46,10 @@ struct flow {
 int  flow_init(struct flow *flow, struct sip *sip, const char *url,
 	       flow_event_h *eh, void *arg);
 void flow_set_owner(struct flow *flow, int owner);
+void flow_set_keepalive(struct flow *flow, uint32_t ms);
+void flow_set_reopen_max(struct flow *flow, unsigned max);
+unsigned flow_attempt(const struct flow *flow);
+void flow_close(struct flow *flow);
 uint32_t flow_reopen(struct flow *flow);
 void flow_reopen_cancel(struct flow *flow);
 void flow_settled(struct flow *flow);

@@ -31,7 +31,11 @@ int  reg_alloc(struct reg **regp, struct sip *sip, const char *aor,
 int  reg_register(struct reg *reg);
 int  reg_unregister(struct reg *reg);
 void reg_flow_down(struct reg *reg, uint32_t retry_in);
-void reg_flow_up(struct reg *reg);
+bool reg_flow_up(struct reg *reg);
+void reg_give_up(struct reg *reg);
+const char *reg_gruu(const struct reg *reg);
+void reg_set_outbound(struct reg *reg, const char *instance,
+		      bool retry_first);
 bool reg_recovering(const struct reg *reg);
 void reg_credentials(struct reg *reg, bool ok);
 bool reg_registered(const struct reg *reg);

@@ -18,6 +18,8 @@ enum transport_state {
 	TRANSPORT_NEEDED = 3,  /* a message must go out and no flow is
 				  open or opening: transport_open() now,
 				  or the message fails with ENOTCONN */
+	TRANSPORT_ALIVE = 4,   /* a frame arrived on the open flow (a
+				  message or a keep-alive pong)      */
 };
 
 typedef void (transport_event_h)(enum transport_state state, int code,
@@ -27,6 +29,8 @@ int  transport_attach(struct sip *sip, const char *url,
 		      transport_event_h *eventh, void *arg);
 void transport_set_owner(struct sip *sip, int owner);
 int  transport_open(struct sip *sip);
+int  transport_ping(struct sip *sip);
+void transport_close(struct sip *sip, int code);
 int  transport_rx(int conn, const uint8_t *buf, size_t len);
 int  transport_state_set(int conn, enum transport_state state, int code);
 void transport_placeholder_laddr(struct sa *sa);

@@ -18,6 +18,11 @@ enum ua_event {
 	UA_EV_NEED_CREDS,          /* code = "missing" | "expired" |
 				      "rejected": answer with
 				      ua_credentials()                     */
+	UA_EV_RECONNECTING,        /* the flow was lost and is reopened:
+				      code (the cause), id (the attempt),
+				      retry_in                              */
+	UA_EV_RECONNECTED,         /* the new flow carries the registration
+				      again (or opened, if there is none)   */
 };
 
 struct ua_evinfo {
@@ -54,3 +59,4 @@ int  ua_unregister(struct ua *ua);
 void ua_set_handle(struct ua *ua, int handle);
 int  ua_handle(const struct ua *ua);
 const char *ua_digest(const struct ua *ua);
+const char *ua_instance(const struct ua *ua);

@@ -18,12 +18,26 @@
  *   - a timeout or a 5xx on an open flow: the request is retried here,
  *     on the same schedule (flow_backoff_ms: 1 s doubling to 60 s, +-20%).
  *
+ * A first REGISTER lost to the network (no answer, 408, 5xx) is retried
+ * the same way unless the app said not to (reg_set_outbound); a refusal
+ * never is.
+ *
+ * RFC 5626 outbound: the Contact carries the phone's +sip.instance and
+ * reg-id 1 and its URI ";ob"; "Supported: outbound, path, gruu" says we
+ * can.  A binding lost with its flow comes back over the new flow with
+ * the same instance and reg-id, so the registrar replaces it rather than
+ * adding one.  The registrar's public GRUU for our instance (RFC 5627,
+ * the 2xx Contact's pub-gruu) is kept for the calls' Contact: a dialog
+ * whose remote target is a GRUU reaches us over whichever flow carries
+ * the registration, so it survives a lost flow.
+ *
  * Credentials the app supplies on demand (auth_creds_set_ondemand, short-
  * lived ones from the site's backend): a challenge that the credential
  * cannot answer (none yet, or expired) is kept while the app is asked for
  * one (REG_EV_NEED_CREDS), then answered.  A credential the server
  * refuses is dropped and replaced once per request before "auth-failed".
  */
+#include <ctype.h>
 #include <string.h>
 #include <re.h>
 #include "auth.h"
@@ -63,6 +77,8 @@ struct reg {
 	struct tmr wait;      /* for the app's credential             */
 	struct sip_msg *chall; /* the challenge that waits for it     */
 	char *cuser;
+	char instance[40];    /* RFC 5626 +sip.instance UUID, or "" */
+	char *gruu;           /* RFC 5627 pub-gruu given us, or NULL */
 	uint32_t expires;     /* what we ask for   */
 	uint32_t granted;     /* what we were given */
 	enum reg_state state;
@@ -70,6 +86,7 @@ struct reg {
 	unsigned minexpc;
 	unsigned retryc;      /* retries since the binding was lost */
 	bool recover;         /* a binding existed: retry its loss  */
+	bool retry_first;     /* also retry a first REGISTER's loss */
 	bool waiting;         /* lost with the flow: register when a
 				 new one opens (reg_flow_up)         */
 	bool refetched;       /* this request replaced a refused one */
@@ -93,6 +110,7 @@ static void destructor(void *arg)
 	mem_deref(reg->auth);
 	mem_deref(reg->creds);
 	mem_deref(reg->cuser);
+	mem_deref(reg->gruu);
 	mem_deref(reg->sip);
 }
 
@@ -134,7 +152,9 @@ static void unpark(struct reg *reg)
 static void fail(struct reg *reg, uint16_t status, const char *code,
 		 const struct sip_msg *msg, uint32_t reopen_in)
 {
-	bool network = !status || status == 408 || status >= 500;
+	/* no answer, or one that says try later; not the app's credential */
+	bool network = (!status && strcmp(code, CODE_CREDENTIALS_UNAVAILABLE))
+		|| status == 408 || status >= 500;
 	uint32_t delay = 0;
 
 	reg->state = REG_IDLE;
@@ -187,7 +207,32 @@ static void refresh_handler(void *arg)
 }
 
 
-/* The expiry the registrar granted our binding (RFC 3261 10.2.4) */
+/* A pub-gruu we may print between < > as our Contact: "sip:" or
+ * "sips:", then only URI characters (RFC 3261 25.1) */
+static bool gruu_ok(const struct pl *v)
+{
+	static const char uric[] = "-_.!~*'()%;:=@+$,/?&";
+	size_t i;
+
+	if (v->l < 5 || v->l > 256)
+		return false;
+
+	if (strncmp(v->p, "sip:", 4) && strncmp(v->p, "sips:", 5))
+		return false;
+
+	for (i = 0; i < v->l; ++i) {
+		unsigned char ch = (unsigned char)v->p[i];
+
+		if (!isalnum(ch) && !strchr(uric, ch))
+			return false;
+	}
+
+	return true;
+}
+
+
+/* The expiry the registrar granted our binding (RFC 3261 10.2.4) and
+ * the GRUU it gives our instance */
 static bool contact_handler(const struct sip_hdr *hdr,
 			    const struct sip_msg *msg, void *arg)
 {
@@ -205,6 +250,15 @@ static bool contact_handler(const struct sip_hdr *hdr,
 
 	if (!msg_param_decode(&c.params, "expires", &pval))
 		reg->granted = pl_u32(&pval);
+
+	/* quoted, and a GRUU has ";gr=" inside: not msg_param_decode() */
+	if (!re_regex(c.params.p, c.params.l, ";[ \t]*pub-gruu=\"[^\"]+\"",
+		      NULL, &pval) && gruu_ok(&pval)) {
+		if (pl_strcmp(&pval, reg->gruu ? reg->gruu : "")) {
+			reg->gruu = mem_deref(reg->gruu);
+			(void)pl_strdup(&reg->gruu, &pval);
+		}
+	}
 
 	return true;
 }
@@ -374,9 +428,11 @@ static int send_handler(enum sip_transp tp, const struct sa *src,
 	(void)dst;
 
 	/* transp.c turns the placeholder address into the .invalid host */
-	return mbuf_printf(mb, "Contact: <sip:%s@%J%s>;expires=%u\r\n",
+	return mbuf_printf(mb, "Contact: <sip:%s@%J%s;ob>;expires=%u"
+			   ";+sip.instance=\"<urn:uuid:%s>\";reg-id=1\r\n",
 			   reg->cuser, src, sip_transp_param(tp),
-			   reg->state == REG_UNREGISTERING ? 0 : reg->expires);
+			   reg->state == REG_UNREGISTERING ? 0 : reg->expires,
+			   reg->instance);
 }
 
 
@@ -399,6 +455,7 @@ static int send_request(struct reg *reg, bool fresh)
 	err = sip_drequestf(&reg->req, reg->sip, true, "REGISTER", reg->dlg,
 			    0, reg->auth, send_handler, response_handler,
 			    reg,
+			    "Supported: outbound, path, gruu\r\n"
 			    "Expires: %u\r\n"
 			    "Content-Length: 0\r\n"
 			    "\r\n",
@@ -510,6 +567,7 @@ int reg_register(struct reg *reg)
 	reg->state = REG_REGISTERING;
 	reg->retryc = 0;
 	reg->waiting = false;
+	reg->recover = reg->recover || reg->retry_first;
 
 	err = send_request(reg, true);
 	if (err)
@@ -579,15 +637,43 @@ void reg_flow_down(struct reg *reg, uint32_t retry_in)
 
 /**
  * A new flow opened: a registration lost with the old one goes out on it
+ *
+ * @return True if a REGISTER went out for it (its outcome follows)
  */
-void reg_flow_up(struct reg *reg)
+bool reg_flow_up(struct reg *reg)
 {
 	if (!reg || !reg->waiting)
-		return;
+		return false;
 
 	DEBUG_INFO("a new flow opened: the lost binding goes out on it\n");
 	reg->waiting = false;
 	retry_handler(reg);
+
+	return true;
+}
+
+
+/** The flow will not come back (its reopens are used up): the next
+ *  loss is final */
+void reg_give_up(struct reg *reg)
+{
+	if (reg)
+		reg->recover = false;
+}
+
+
+/**
+ * RFC 5626 outbound: the phone's instance UUID for the Contact, and
+ * whether a first REGISTER lost to the network is retried
+ */
+void reg_set_outbound(struct reg *reg, const char *instance,
+		      bool retry_first)
+{
+	if (!reg)
+		return;
+
+	str_ncpy(reg->instance, instance, sizeof(reg->instance));
+	reg->retry_first = retry_first;
 }
 
 
@@ -631,6 +717,13 @@ void reg_credentials(struct reg *reg, bool ok)
 	}
 
 	mem_deref(msg);
+}
+
+
+/** The public GRUU the registrar gave our instance, or NULL */
+const char *reg_gruu(const struct reg *reg)
+{
+	return reg ? reg->gruu : NULL;
 }
 
 

@@ -9,33 +9,33 @@
  *     opening (transp.c asks with TRANSPORT_NEEDED), or when a reopen
  *     wait ends;
  *   - when to reopen after a loss: only when the phone asks for it
- *     (flow_reopen: a registration that was in place must come back),
- *     after the back-off of flow_backoff_ms() (1 s doubling to 60 s,
- *     +-20% jitter so that phones dropped together do not come back
- *     together).  A message that must go out meanwhile opens the flow
- *     at once and ends the wait;
+ *     (flow_reopen: a registration or a confirmed call must come back),
+ *     after the back-off of flow_backoff_ms() (the first wait drawn
+ *     from 0.5 to 5.5 s so that phones dropped together do not come
+ *     back together, then doubling to at most 60 s).  A message that
+ *     must go out meanwhile opens the flow at once and ends the wait;
  *   - what happened, told upward once each: FLOW_UP (the phone's first
  *     flow opened), FLOW_DOWN (the flow closed, or closed before it
- *     opened) and FLOW_REPLACED (a new flow opened after one was lost).
+ *     opened), FLOW_DEAD (we closed it: keep-alive unanswered) and
+ *     FLOW_REPLACED (a new flow opened after one was lost);
  *
  * The shim only executes: open this URL, send this frame, close.  The
  * phone (wasm/ua/ua.c) passes every event on to its registration
  * (reg_flow_down, reg_flow_up) and to each of its calls (call_flow).
  *
- * Where the resilience work fits without another redesign:
- *   - RFC 5626 keep-alive over WebSocket (CRLFCRLF ping, CRLF pong within
- *     a bound) and "flow dead" detection live here and end in FLOW_DOWN,
- *     as a close does;
- *   - several servers: the reopen picks the next URL here
- *     (transport_open takes the stack's URL today), and FLOW_REPLACED
- *     tells everyone the route changed;
- *   - on FLOW_REPLACED the registration registers again over the new
- *     flow (with the same +sip.instance and reg-id once outbound is on),
- *     and each confirmed call, told by call_flow(), sends the re-INVITE
- *     that makes its dialog's route follow the new flow;
- *   - the reopen back-off is this file's alone; a request that fails on
- *     an open flow (408, 5xx) is retried by its owner on the same
- *     schedule (flow_backoff_ms).
+ *   - whether the flow is alive: RFC 5626 4.4.1 keep-alive over the
+ *     WebSocket.  Any frame from the server proves it; after 2/3 of
+ *     the bound (ka_ms, default 30 s) without one we send CRLFCRLF, and a
+ *     flow that has not answered (the CRLF pong, or any frame) when the
+ *     bound is up is closed as dead: FLOW_DEAD, a FLOW_DOWN with its
+ *     own cause.  A dead flow is found within ka_ms of its last frame.
+ *     (Kamailio answers the CRLFCRLF frame with CRLF with or without
+ *     its outbound module; a registrar's Flow-Timer is not read yet.)
+ *   - how long to try: flow_reopen() gives up after max attempts
+ *     (FLOW_REOPEN_MAX by default): the phone then reports the loss as
+ *     final.
+ *
+ * Still to come here: the server list (the reopen picks the next URL).
  */
 #include <re.h>
 #include "transport.h"
@@ -47,14 +47,19 @@
 
 
 enum {
+	FLOW_FIRST_MIN_MS = 500,
+	FLOW_FIRST_SPAN_MS = 5000,
 	FLOW_RETRY_MIN_MS = 1000,
-	FLOW_RETRY_MAX_MS = 60000,
-	FLOW_RETRY_DOUBLINGS = 6,
+	FLOW_RETRY_MID_MAX_MS = 40000,
 };
 
 /**
- * The wait before reopen (or retry) number @p attempt, from 0: 1 s
- * doubling to 60 s, each drawn from +-20% around it
+ * The wait before reopen (or retry) number @p attempt, from 0
+ *
+ * The first is drawn from 0.5 to 5.5 s: phones dropped together (a
+ * server restart) come back spread over 5 s, at most about a quarter of
+ * them in any second.  Then 1 s doubling, each drawn from half to one
+ * and a half times it, to at most 60 s (20 to 60 s).
  *
  * @param attempt Attempts since the last success
  *
@@ -62,12 +67,47 @@ enum {
  */
 uint32_t flow_backoff_ms(unsigned attempt)
 {
-	uint32_t delay;
+	uint32_t mid;
 
-	delay = min(FLOW_RETRY_MAX_MS, FLOW_RETRY_MIN_MS <<
-		    min(attempt, FLOW_RETRY_DOUBLINGS));
+	if (!attempt)
+		return FLOW_FIRST_MIN_MS + rand_u32() %
+			(FLOW_FIRST_SPAN_MS + 1);
 
-	return delay * 8 / 10 + (uint32_t)(rand_u32() % (delay * 4 / 10 + 1));
+	mid = min(FLOW_RETRY_MID_MAX_MS, FLOW_RETRY_MIN_MS << min(attempt,
+							     6u));
+
+	return mid / 2 + rand_u32() % (mid + 1);
+}
+
+
+static void ka_handler(void *arg);
+
+
+/* (Re)arm the keep-alive: the next ping after 2/3 of the bound */
+static void ka_arm(struct flow *flow)
+{
+	flow->pinged = false;
+	if (flow->ka_ms && flow->open)
+		tmr_start(&flow->ka, flow->ka_ms * 2 / 3, ka_handler, flow);
+}
+
+
+/* Nothing came for 2/3 of the bound: ping; no answer by its end: dead */
+static void ka_handler(void *arg)
+{
+	struct flow *flow = arg;
+
+	if (!flow->pinged && !transport_ping(flow->sip)) {
+		flow->pinged = true;
+		tmr_start(&flow->ka, flow->ka_ms - flow->ka_ms * 2 / 3,
+			  ka_handler, flow);
+		return;
+	}
+
+	DEBUG_INFO("no answer to the keep-alive in %u ms: the flow is"
+		   " dead\n", flow->ka_ms);
+	flow->dead = true;
+	transport_close(flow->sip, FLOW_CLOSE_DEAD);
 }
 
 
@@ -90,21 +130,30 @@ static void transport_handler(enum transport_state state, int code,
 	case TRANSPORT_OPEN:
 		DEBUG_INFO("open%s\n", flow->opened ?
 			   ": replaces the lost one" : "");
+		flow->open = true;
+		ka_arm(flow);
 		flow->eh(flow->opened ? FLOW_REPLACED : FLOW_UP, 0,
 			 flow->arg);
 		flow->opened = true;
 		break;
 
+	case TRANSPORT_ALIVE:
+		ka_arm(flow);
+		break;
+
 	case TRANSPORT_CLOSED:
 		DEBUG_INFO("closed (WebSocket code %d)\n", code);
-		flow->eh(FLOW_DOWN, code, flow->arg);
+		flow->open = false;
+		tmr_cancel(&flow->ka);
+		flow->eh(flow->dead ? FLOW_DEAD : FLOW_DOWN, code, flow->arg);
+		flow->dead = false;
 		break;
 	}
 }
 
 
 /* The wait ended: open a new flow; if the browser refuses it at once,
- * nothing went up or down, so wait again */
+ * nothing went up or down, so wait again (or give up) */
 static void reopen_handler(void *arg)
 {
 	struct flow *flow = arg;
@@ -114,7 +163,9 @@ static void reopen_handler(void *arg)
 	err = transport_open(flow->sip);
 	if (err) {
 		DEBUG_INFO("reopen failed (%m)\n", err);
-		(void)flow_reopen(flow);
+		/* the reopens are used up: a loss, for the phone to end */
+		if (!flow_reopen(flow))
+			flow->eh(FLOW_DOWN, 0, flow->arg);
 	}
 }
 
@@ -141,6 +192,8 @@ int flow_init(struct flow *flow, struct sip *sip, const char *url,
 	flow->sip = sip;
 	flow->eh  = eh;
 	flow->arg = arg;
+	flow->ka_ms = FLOW_KEEPALIVE_MS;
+	flow->max = FLOW_REOPEN_MAX;
 
 	return transport_attach(sip, url, transport_handler, flow);
 }
@@ -155,15 +208,42 @@ void flow_set_owner(struct flow *flow, int owner)
 
 
 /**
+ * Find a dead flow within @p ms of its last frame (0: never ping); takes
+ * effect at the next frame
+ */
+void flow_set_keepalive(struct flow *flow, uint32_t ms)
+{
+	if (flow)
+		flow->ka_ms = ms;
+}
+
+
+/** Reopen at most @p max times before flow_reopen() gives up */
+void flow_set_reopen_max(struct flow *flow, unsigned max)
+{
+	if (flow)
+		flow->max = max;
+}
+
+
+/** Reopens since the flow settled (the number of the last one) */
+unsigned flow_attempt(const struct flow *flow)
+{
+	return flow ? flow->attempt : 0;
+}
+
+
+/**
  * The phone wants the lost flow back: reopen after the next back-off
  *
- * @return The wait in milliseconds, 0 if @p flow is NULL
+ * @return The wait in milliseconds; 0 if @p flow is NULL or the reopens
+ *         are used up (the phone gives up)
  */
 uint32_t flow_reopen(struct flow *flow)
 {
 	uint32_t delay;
 
-	if (!flow)
+	if (!flow || flow->attempt >= flow->max)
 		return 0;
 
 	delay = flow_backoff_ms(flow->attempt++);
@@ -184,6 +264,17 @@ void flow_reopen_cancel(struct flow *flow)
 	if (tmr_isrunning(&flow->tmr))
 		DEBUG_INFO("reopen cancelled\n");
 	tmr_cancel(&flow->tmr);
+}
+
+
+/** The phone closes: no more reopens or keep-alives */
+void flow_close(struct flow *flow)
+{
+	if (!flow)
+		return;
+
+	tmr_cancel(&flow->tmr);
+	tmr_cancel(&flow->ka);
 }
 
 

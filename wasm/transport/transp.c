@@ -357,6 +357,46 @@ int transport_open(struct sip *sip)
 }
 
 
+/**
+ * Send the RFC 5626 4.4.1 keep-alive (CRLFCRLF) on the open flow; the
+ * server's CRLF comes back as TRANSPORT_ALIVE
+ *
+ * @return 0 if sent, ENOTCONN if no flow is open
+ */
+int transport_ping(struct sip *sip)
+{
+	static const uint8_t ping[] = "\r\n\r\n";
+	struct sip_transport *transp = transp_find(sip, SIP_TRANSP_WSS);
+
+	if (!transp || !transp->conn || !transp->conn->open)
+		return ENOTCONN;
+
+	return spjs_ws_send(transp->conn->handle, ping, 4) ? ENOTCONN : 0;
+}
+
+
+static void flow_closed(struct sip_conn *conn, int code);
+
+
+/**
+ * Close the flow of a SIP stack now (its owner found it dead): the shim
+ * closes the WebSocket, and the owner is told TRANSPORT_CLOSED with
+ * @p code at once, as if the browser had reported it
+ */
+void transport_close(struct sip *sip, int code)
+{
+	struct sip_transport *transp = transp_find(sip, SIP_TRANSP_WSS);
+	struct sip_conn *conn;
+
+	if (!transp || !transp->conn)
+		return;
+
+	conn = transp->conn;
+	spjs_ws_close(conn->handle, code);
+	flow_closed(conn, code);
+}
+
+
 int sip_transp_send(struct sip_connqent **qentp, struct sip *sip, void *sock,
 		    enum sip_transp tp, const struct sa *dst, struct mbuf *mb,
 		    sip_transp_h *transph, void *arg)
@@ -488,8 +528,10 @@ int transport_rx(int handle, const uint8_t *buf, size_t len)
 	if (!conn->open || !conn->transp)
 		return ENOTCONN;
 
-	/* RFC 7118 5: keep-alive CRLFs are not messages */
-	if (len <= 4)
+	/* the flow is alive; RFC 5626 4.4.1's keep-alive CRLFs (our
+	 * pong) are not messages */
+	conn->transp->eventh(TRANSPORT_ALIVE, 0, conn->transp->arg);
+	if (len <= 4 || !conn->transp)
 		return 0;
 
 	err = check_sip_msg(&msg, buf, len);

@@ -15,11 +15,22 @@
  *   displayName      From display name (no quotes, backslashes or controls)
  *   privacy          "mdns" (default) | "relay" | "off": what our SDP may
  *                    reveal (wasm/policy/sdp.c)
+ *   instanceId       UUID of this phone for RFC 5626 outbound (the
+ *                    +sip.instance of its REGISTER); default: a random
+ *                    one per phone, which the app may keep and pass back
+ *   keepAlive        seconds within which a dead flow is found (CRLF
+ *                    keep-alive, wasm/transport/flow.c); 0: no pings;
+ *                    default 30, else 10..3600
+ *   reconnectAttempts reopens of a lost flow before the phone gives up
+ *                    (0..100, default 8, wasm/transport/flow.c)
+ *   retryFirstRegister false: a first REGISTER lost to the network is
+ *                    not retried (default: retried as a lost binding)
  *
  * The password and HA1 values are copied into the auth module's
  * credentials (zeroized when freed) and wiped from the decoded config.
  * A short-lived credential is also zeroized when it expires.
  */
+#include <ctype.h>
 #include <string.h>
 #include <re.h>
 #include "auth.h"
@@ -41,6 +52,10 @@ enum {
 	UA_EXPIRES_DEFAULT = 600,
 	UA_HASH_SIZE = 16,
 	UA_STR_MAX = 512,
+	UA_UUID_LEN = 36,
+	UA_KEEPALIVE_MIN = 10,
+	UA_KEEPALIVE_MAX = 3600,
+	UA_RECONNECT_MAX = 100,
 };
 
 struct ua {
@@ -58,6 +73,9 @@ struct ua {
 	char *aor;
 	char *display;
 	char *cuser;
+	char *gruu;             /* the calls' Contact, once registered */
+	char instance[UA_UUID_LEN + 1];  /* RFC 5626 +sip.instance */
+	bool reconnecting;      /* a lost flow is being replaced     */
 	ua_event_h *eh;
 	void *arg;
 };
@@ -76,12 +94,13 @@ static void destructor(void *arg)
 	ua->sock = mem_deref(ua->sock);
 	ua->reg = mem_deref(ua->reg);
 	sip_close(ua->sip, true);
-	flow_reopen_cancel(&ua->flow);
+	flow_close(&ua->flow);
 	ua->sip = mem_deref(ua->sip);
 	ua->creds = mem_deref(ua->creds);
 	mem_deref(ua->aor);
 	mem_deref(ua->display);
 	mem_deref(ua->cuser);
+	mem_deref(ua->gruu);
 }
 
 
@@ -131,6 +150,37 @@ static void conn_handler(const struct sip_msg *msg, void *arg)
 }
 
 
+/* xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx, hex digits of either case */
+static bool uuid_ok(const char *s)
+{
+	size_t i;
+
+	if (strlen(s) != UA_UUID_LEN)
+		return false;
+
+	for (i = 0; i < UA_UUID_LEN; ++i) {
+		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+
+		if (dash ? s[i] != '-' : !isxdigit((unsigned char)s[i]))
+			return false;
+	}
+
+	return true;
+}
+
+
+/* A random (version 4) UUID, RFC 9562 5.4 */
+static void uuid_make(char *buf)
+{
+	uint32_t a = rand_u32(), b = rand_u32(), c = rand_u32();
+
+	(void)re_snprintf(buf, UA_UUID_LEN + 1,
+			  "%08x-%04x-4%03x-%04x-%04x%08x", a, b >> 16,
+			  b & 0xfff, 0x8000 | (c >> 18), c & 0xffff,
+			  rand_u32());
+}
+
+
 /* A display name goes between quotes in From: nothing may end them */
 static bool display_ok(const char *s)
 {
@@ -144,34 +194,89 @@ static bool display_ok(const char *s)
 }
 
 
+/* The lost flow is back and carries what it carried: the app is told */
+static void reconnected(struct ua *ua)
+{
+	struct ua_evinfo info;
+
+	if (!ua->reconnecting)
+		return;
+
+	ua->reconnecting = false;
+	memset(&info, 0, sizeof(info));
+	ua->eh(ua, UA_EV_RECONNECTED, &info, ua->arg);
+}
+
+
 /*
  * The flow's owner reports (flow.c): the app gets a transport event, the
- * registration and every call are told.  A lost binding wants the flow
- * back: the owner reopens it after its back-off, and the registration
- * reports the loss with that wait.
+ * registration and every call are told.  A flow lost while it carried a
+ * binding or a confirmed call is wanted back: the owner reopens it after
+ * its back-off (the app gets "reconnecting", the registration reports
+ * the loss with that wait) until its reopens are used up; then the
+ * registration fails for good and the calls end.  On the new flow the
+ * registration goes out again and the calls move their route
+ * (call_flow); "reconnected" follows the registration, or at once.
  */
 static void flow_handler(enum flow_event ev, int code, void *arg)
 {
 	struct ua *ua = arg;
 	struct ua_evinfo info;
+	bool down = ev == FLOW_DOWN || ev == FLOW_DEAD;
+	bool wanted = reg_recovering(ua->reg) ||
+		call_flow_wanted(&ua->calls);
 	uint32_t retry_in = 0;
 
 	memset(&info, 0, sizeof(info));
-	info.state  = ev == FLOW_DOWN ? "closed" : "open";
+	info.state  = down ? "closed" : "open";
 	info.wscode = code;
 
 	ua->eh(ua, UA_EV_TRANSPORT, &info, ua->arg);
 
-	call_flow(&ua->calls, ev);
-
-	if (ev != FLOW_DOWN) {
-		reg_flow_up(ua->reg);
+	if (!down) {
+		call_flow(&ua->calls, ev, 0);
+		if (!reg_flow_up(ua->reg))
+			reconnected(ua);
 		return;
 	}
 
-	if (reg_recovering(ua->reg))
+	if (wanted) {
 		retry_in = flow_reopen(&ua->flow);
+		info.code = ev == FLOW_DEAD ? CODE_FLOW_DEAD :
+			CODE_TRANSPORT_CLOSED;
+		info.id = flow_attempt(&ua->flow);
+		info.retry_in = retry_in;
+		ua->reconnecting = retry_in != 0;
+		if (retry_in)
+			ua->eh(ua, UA_EV_RECONNECTING, &info, ua->arg);
+		else
+			reg_give_up(ua->reg);
+	}
+
+	call_flow(&ua->calls, ev, retry_in ? info.id : 0);
 	reg_flow_down(ua->reg, retry_in);
+}
+
+
+/*
+ * New calls take the GRUU the registrar gave us as their Contact (a
+ * dialog that reaches us whatever our flow), else the user name, which
+ * libre completes into sip:user@<.invalid host>.  libre copies it when a
+ * call starts, so the old string may go.
+ */
+static void contact_update(struct ua *ua)
+{
+	const char *gruu = reg_gruu(ua->reg);
+
+	if (!gruu || (ua->gruu && !strcmp(gruu, ua->gruu)))
+		return;
+
+	ua->gruu = mem_deref(ua->gruu);
+	if (str_dup(&ua->gruu, gruu))
+		ua->cctx.cuser = ua->cuser;
+	else
+		ua->cctx.cuser = ua->gruu;
+	DEBUG_INFO("calls use the registrar's GRUU as Contact\n");
 }
 
 
@@ -192,7 +297,9 @@ static void reg_handler(enum reg_event ev, const struct reg_info *ri,
 
 	case REG_EV_REGISTERED:
 		flow_settled(&ua->flow);
+		contact_update(ua);
 		ua->eh(ua, UA_EV_REGISTERED, &info, ua->arg);
+		reconnected(ua);
 		break;
 
 	case REG_EV_UNREGISTERED:
@@ -357,7 +464,7 @@ int ua_alloc(struct ua **uap, const struct odict *cfg, ua_event_h *eh,
 	     call_event_h *ceh, void *arg, const char **codep,
 	     const char **reasonp)
 {
-	const char *server, *uri, *user, *display, *privacy;
+	const char *server, *uri, *user, *display, *privacy, *instance;
 	enum policy_privacy priv = POLICY_PRIVACY_MDNS;
 	const char *reason = NULL, *code = CODE_INVALID_CONFIG;
 	struct sip_addr aor;
@@ -365,6 +472,9 @@ int ua_alloc(struct ua **uap, const struct odict *cfg, ua_event_h *eh,
 	struct ua *ua = NULL;
 	char *userbuf = NULL;
 	uint64_t expires = UA_EXPIRES_DEFAULT;
+	uint64_t keepalive = FLOW_KEEPALIVE_MS / 1000;
+	uint64_t reopens = FLOW_REOPEN_MAX;
+	bool retry_first = true;
 	int err = EINVAL;
 
 	if (!uap || !cfg || !eh || !ceh)
@@ -379,7 +489,11 @@ int ua_alloc(struct ua **uap, const struct odict *cfg, ua_event_h *eh,
 	    cfg_bad_type(cfg, "displayName", ODICT_STRING) ||
 	    cfg_bad_type(cfg, "privacy", ODICT_STRING) ||
 	    cfg_bad_type(cfg, "registerExpires", ODICT_INT) ||
-	    cfg_bad_type(cfg, "credentials", ODICT_BOOL)) {
+	    cfg_bad_type(cfg, "credentials", ODICT_BOOL) ||
+	    cfg_bad_type(cfg, "instanceId", ODICT_STRING) ||
+	    cfg_bad_type(cfg, "keepAlive", ODICT_INT) ||
+	    cfg_bad_type(cfg, "reconnectAttempts", ODICT_INT) ||
+	    cfg_bad_type(cfg, "retryFirstRegister", ODICT_BOOL)) {
 		reason = "a config value has the wrong type";
 		goto out;
 	}
@@ -428,6 +542,23 @@ int ua_alloc(struct ua **uap, const struct odict *cfg, ua_event_h *eh,
 		goto out;
 	}
 
+	(void)odict_get_number(cfg, &keepalive, "keepAlive");
+	(void)odict_get_number(cfg, &reopens, "reconnectAttempts");
+	(void)odict_get_boolean(cfg, &retry_first, "retryFirstRegister");
+	instance = cfg_str(cfg, "instanceId");
+	if ((keepalive && (keepalive < UA_KEEPALIVE_MIN ||
+			   keepalive > UA_KEEPALIVE_MAX)) ||
+	    reopens > UA_RECONNECT_MAX) {
+		reason = "keepAlive must be 0 or 10..3600 seconds,"
+			" reconnectAttempts 0..100";
+		goto out;
+	}
+	if (instance && !uuid_ok(instance)) {
+		reason = "instanceId must be a UUID"
+			" (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)";
+		goto out;
+	}
+
 	user = cfg_str(cfg, "username");
 	if (!user) {
 		err = pl_strdup(&userbuf, &aor.uri.user);
@@ -444,6 +575,10 @@ int ua_alloc(struct ua **uap, const struct odict *cfg, ua_event_h *eh,
 	ua->eh  = eh;
 	ua->arg = arg;
 	tmr_init(&ua->creds_tmr);
+	if (instance)
+		str_ncpy(ua->instance, instance, sizeof(ua->instance));
+	else
+		uuid_make(ua->instance);
 
 	err = creds_from_config(&ua->creds, cfg, user, &reason);
 	if (err)
@@ -461,10 +596,14 @@ int ua_alloc(struct ua **uap, const struct odict *cfg, ua_event_h *eh,
 	if (err)
 		goto out;
 
+	flow_set_keepalive(&ua->flow, (uint32_t)keepalive * 1000);
+	flow_set_reopen_max(&ua->flow, (unsigned)reopens);
+
 	err = reg_alloc(&ua->reg, ua->sip, uri, display,
 			(uint32_t)expires, ua->creds, reg_handler, ua);
 	if (err)
 		goto out;
+	reg_set_outbound(ua->reg, ua->instance, retry_first);
 
 	err = sipsess_listen(&ua->sock, ua->sip, 16, conn_handler, ua);
 	if (!err)
@@ -639,6 +778,7 @@ int ua_unregister(struct ua *ua)
 
 	/* no binding to bring back: the flow is not reopened for it */
 	flow_reopen_cancel(&ua->flow);
+	ua->reconnecting = false;
 
 	return reg_unregister(ua->reg);
 }
@@ -658,6 +798,13 @@ void ua_set_handle(struct ua *ua, int handle)
 int ua_handle(const struct ua *ua)
 {
 	return ua ? ua->handle : 0;
+}
+
+
+/** The phone's RFC 5626 instance UUID (without "urn:uuid:") */
+const char *ua_instance(const struct ua *ua)
+{
+	return ua ? ua->instance : NULL;
 }
 
 
