@@ -108,10 +108,6 @@ export async function instantiateCore(bytes, bridge) {
   const x = /** @type {any} */ (instance.exports);
   memory = x.memory;
   x._initialize();
-  return {
-    sp_init: x.sp_init, sp_close: x.sp_close, sp_cmd: x.sp_cmd,
-    sp_tick: x.sp_tick, sp_ws_rx: x.sp_ws_rx, sp_ws_state: x.sp_ws_state,
-    sp_malloc: x.sp_malloc, sp_free: x.sp_free, sp_sip_check: x.sp_sip_check,
-    get heap() { return heap(); },
-  };
+  // the exports (tools/exports.json) and a heap view that follows growth
+  return { ...x, get heap() { return heap(); } };
 }

@@ -226,12 +226,30 @@ $(B)/obj/%-page.o: %.c $(wildcard wasm/include/*.h wasm/*/*.h) tools/core.mk
 	@$(CC) $(CFLAGS_ALL) $(RE_DEFS) $(WARN) $(INCS) -DPAGE_CORE \
 		-DDEBUG_LEVEL=$(DEBUG_LEVEL) -c $< -o $@
 
+# libre's files that log set their own DEBUG_LEVEL (5 mostly): the release
+# page core links its own build of them, capped at its DEBUG_LEVEL by
+# wasm/config/page/re_dbg.h, so that libre's warnings leave it as ours do;
+# with them goes its whole log path (nothing left to log: no spjs_log),
+# 0.4 KB gzip.  Linked ahead of libdeps.a, as PAGE_OBJS are of libcore.a.
+RE_PAGE_SRCS := list/list.c mbuf/mbuf.c mem/mem.c sa/ntop.c sa/pton.c \
+	sa/sa.c sys/rand.c tmr/tmr.c uri/uric.c
+RE_PAGE_OBJS := $(if $(filter wasm-release,$(VARIANT)), \
+	$(patsubst %.c,$(B)/obj/re-page/%.o,$(RE_PAGE_SRCS)))
+$(B)/obj/re-page/sys/rand.o: RE_EXTRA := -include wasm/crypto/arc4random.h
+
+$(B)/obj/re-page/%.o: $(RE)/src/%.c wasm/config/page/re_dbg.h tools/core.mk
+	@mkdir -p $(@D)
+	@echo "  CC      $< (page core)"
+	@$(CC) $(CFLAGS_ALL) $(RE_DEFS) $(RE_EXTRA) -Wall -Iwasm/config/page \
+		-I$(RE)/include -DPAGE_DEBUG_LEVEL=$(DEBUG_LEVEL) -c $< -o $@
+
 # The page core with every log level: sipshield-core-debug.wasm, which the
 # shim loads for logLevel 2 to 4 (shim/core.js).  Only the files that log
 # above error (and log.c: the errno names %m prints) differ from the
 # page core's: they are built again at DEBUG_LEVEL 7 into obj-debug/ and
 # linked ahead of the page core's other objects and libcore.a, as
-# PAGE_OBJS are.  Same exports, same imports (tests/node/logging.test.js);
+# PAGE_OBJS are.  Same exports, the same imports and spjs_log, which the
+# page core (nothing to log) lacks (tests/node/logging.test.js);
 # 9 files more to compile, one more link and wasm-opt: 8 s more on a clean
 # `make dist` (2 loaded cores; the debug core alone, its objects removed).
 DEBUG_SRCS := $(sort wasm/abi/log.c \
@@ -265,10 +283,10 @@ $(B)/libcore.a: $(CORE_OBJS) tools/core.mk
 	rm -f $@
 	$(if $(NATIVE),ar,emar) rcs $@ $(filter %.o,$^)
 
-$(B)/sipshield-core.wasm: $(PAGE_OBJS) $(B)/libcore.a $(B)/libdeps.a \
-		tools/imports.js $(EXPORTS)
+$(B)/sipshield-core.wasm: $(PAGE_OBJS) $(RE_PAGE_OBJS) $(B)/libcore.a \
+		$(B)/libdeps.a tools/imports.js $(EXPORTS)
 	$(CC) $(WASM_LD) -sEXPORTED_FUNCTIONS=$(call export_list,$(EXPORTS)) \
-		$(PAGE_OBJS) $(LIBS) -o $@
+		$(RE_PAGE_OBJS) $(PAGE_OBJS) $(LIBS) -o $@
 	$(POST_OPT)
 
 $(B)/sipshield-core-debug.wasm: $(DEBUG_PAGE_OBJS) $(B)/libcore.a \

@@ -160,13 +160,18 @@ describe('Logging: the levels are real, and no secret is ever logged', () => {
     runs.release = await run(4, new URL(`file://${CORE}`).href);
   });
 
-  it('the debug core is the page core with every level: same exports, same imports, bigger', () => {
+  it('the debug core is the page core with every level: same exports, its imports and spjs_log, bigger', () => {
     const face = (file) => {
       const m = new WebAssembly.Module(fs.readFileSync(file));
       return [WebAssembly.Module.imports(m).map((i) => `${i.module}.${i.name}:${i.kind}`).sort(),
         WebAssembly.Module.exports(m).map((e) => `${e.name}:${e.kind}`).sort()];
     };
-    assert.deepEqual(face(DEBUG_CORE), face(CORE));
+    const [debugImports, debugExports] = face(DEBUG_CORE);
+    const [imports, exports] = face(CORE);
+    assert.deepEqual(debugExports, exports);
+    // the page core logs nothing (errors only, and it has none): no spjs_log to import
+    assert.deepEqual(debugImports.filter((i) => i !== 'env.spjs_log:function'), imports);
+    assert.ok(debugImports.includes('env.spjs_log:function'));
     assert.ok(fs.statSync(DEBUG_CORE).size > fs.statSync(CORE).size);
   });
 

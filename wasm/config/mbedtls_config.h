@@ -22,9 +22,9 @@
 #define MBEDTLS_MD5_C
 #define MBEDTLS_MD5_PROCESS_ALT     /* wasm/crypto/md5.c: compact */
 #define MBEDTLS_SHA256_C
-#define MBEDTLS_SHA256_SMALLER
+#define MBEDTLS_SHA256_PROCESS_ALT  /* wasm/crypto/sha.c: compact, */
 #define MBEDTLS_SHA512_C
-#define MBEDTLS_SHA512_SMALLER
+#define MBEDTLS_SHA512_PROCESS_ALT  /* one table of constants */
 /* SHA-512/256 is SHA-512 with its own IV */
 #define MBEDTLS_SHA512_NO_SHA384
 

@@ -3,7 +3,8 @@
  *
  * Hashes: MD5, SHA-256 and SHA-512/256 (FIPS 180-4 5.3.6.2 and 6.7;
  * mbedTLS 2.28 has no SHA-512/256, so it is SHA-512 started from the
- * SHA-512/256 initial hash value, truncated to 256 bits).
+ * SHA-512/256 initial hash value, truncated to 256 bits).  Of mbedTLS's
+ * hashes only the block functions are used (struct hash_ctx).
  *
  * Random: every byte comes straight from spjs_random(), that is
  * crypto.getRandomValues() in the browser (a CSPRNG by the Web Crypto
@@ -12,9 +13,6 @@
  * seeded only from that same source adds no entropy, and it was 1.3 KB
  * of the page's gzip download (mbedTLS's HMAC_DRBG and its md layer).
  * Nothing is pooled, so no random bytes wait in the heap to be used.
- *
- * mbedTLS error codes are mapped to errno here and logged as numbers
- * (MBEDTLS_ERROR_C is not built).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -33,12 +31,23 @@
 
 
 enum {
-	SHA512_SIZE    = 64,
+	BLOCK_MAX = 128,
 };
 
 
+/*
+ * One Merkle-Damgard driver for the three hashes: mbedTLS gives the
+ * block functions; the initial values, the buffering, the padding and
+ * the output (RFC 1321 3.1-3.5, FIPS 180-4 5.1, 6.2.2, 6.4.2, 6.7) are
+ * the same here for all three, which mbedTLS spells out once each with
+ * unrolled byte stores (1.3 KB of wasm).  MD5 is little-endian, the SHA
+ * hashes big-endian; the top 64 bits of SHA-512's 128-bit length are
+ * zeros, as no input reaches 2^61 bytes.
+ */
 struct hash_ctx {
 	enum crypto_hash h;
+	uint64_t len;              /* bytes hashed so far */
+	uint8_t buf[BLOCK_MAX];    /* the block being filled */
 	union {
 		mbedtls_md5_context md5;
 		mbedtls_sha256_context sha256;
@@ -46,6 +55,15 @@ struct hash_ctx {
 	} u;
 };
 
+
+/* RFC 1321 3.3, FIPS 180-4 5.3.3: the initial hash values */
+static const uint32_t md5_iv[4] = {
+	0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476,
+};
+static const uint32_t sha256_iv[8] = {
+	0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+	0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+};
 
 /* FIPS 180-4 5.3.6.2: the SHA-512/256 initial hash value H(0) */
 static const uint64_t sha512_256_iv[8] = {
@@ -56,129 +74,120 @@ static const uint64_t sha512_256_iv[8] = {
 };
 
 
-/* The hash functions fail only on a bad argument: logged, then EPROTO */
-static int map_err(int ret, const char *what)
+static size_t block_size(const struct hash_ctx *ctx)
 {
-	if (!ret)
-		return 0;
-
-	DEBUG_WARNING("%s: mbedTLS error -0x%04x\n", what, (unsigned)-ret);
-
-	return EPROTO;
+	return ctx->h == CRYPTO_HASH_SHA512_256 ? 128 : 64;
 }
 
 
 static int hash_start(struct hash_ctx *ctx, enum crypto_hash h)
 {
-	int ret;
-
+	memset(ctx, 0, sizeof(*ctx));
 	ctx->h = h;
 
 	switch (h) {
 
 	case CRYPTO_HASH_MD5:
-		mbedtls_md5_init(&ctx->u.md5);
-		ret = mbedtls_md5_starts_ret(&ctx->u.md5);
-		break;
+		memcpy(ctx->u.md5.state, md5_iv, sizeof(md5_iv));
+		return 0;
 
 	case CRYPTO_HASH_SHA256:
-		mbedtls_sha256_init(&ctx->u.sha256);
-		ret = mbedtls_sha256_starts_ret(&ctx->u.sha256, 0);
-		break;
+		memcpy(ctx->u.sha256.state, sha256_iv, sizeof(sha256_iv));
+		return 0;
 
 	case CRYPTO_HASH_SHA512_256:
-		mbedtls_sha512_init(&ctx->u.sha512);
-		ret = mbedtls_sha512_starts_ret(&ctx->u.sha512, 0);
-		if (!ret)
-			memcpy(ctx->u.sha512.state, sha512_256_iv,
-			       sizeof(sha512_256_iv));
-		break;
+		memcpy(ctx->u.sha512.state, sha512_256_iv,
+		       sizeof(sha512_256_iv));
+		return 0;
 
 	default:
 		return EINVAL;
 	}
+}
 
-	return map_err(ret, "hash start");
+
+/* The block functions fail only on a bad argument */
+static void block(struct hash_ctx *ctx)
+{
+	switch (ctx->h) {
+
+	case CRYPTO_HASH_MD5:
+		(void)mbedtls_internal_md5_process(&ctx->u.md5, ctx->buf);
+		break;
+
+	case CRYPTO_HASH_SHA256:
+		(void)mbedtls_internal_sha256_process(&ctx->u.sha256,
+						      ctx->buf);
+		break;
+
+	default:
+		(void)mbedtls_internal_sha512_process(&ctx->u.sha512,
+						      ctx->buf);
+		break;
+	}
 }
 
 
 static int hash_update(struct hash_ctx *ctx, const uint8_t *p, size_t n)
 {
-	int ret;
+	size_t bs = block_size(ctx);
 
-	switch (ctx->h) {
+	while (n) {
+		size_t fill = (size_t)(ctx->len % bs);
+		size_t k = min(bs - fill, n);
 
-	case CRYPTO_HASH_MD5:
-		ret = mbedtls_md5_update_ret(&ctx->u.md5, p, n);
-		break;
-
-	case CRYPTO_HASH_SHA256:
-		ret = mbedtls_sha256_update_ret(&ctx->u.sha256, p, n);
-		break;
-
-	case CRYPTO_HASH_SHA512_256:
-		ret = mbedtls_sha512_update_ret(&ctx->u.sha512, p, n);
-		break;
-
-	default:
-		return EINVAL;
+		memcpy(ctx->buf + fill, p, k);
+		ctx->len += k;
+		p += k;
+		n -= k;
+		if (fill + k == bs)
+			block(ctx);
 	}
 
-	return map_err(ret, "hash update");
+	return 0;
 }
 
 
 static int hash_finish(struct hash_ctx *ctx, uint8_t *out)
 {
-	uint8_t full[SHA512_SIZE];
-	int ret;
+	const bool le = ctx->h == CRYPTO_HASH_MD5;
+	const size_t bs = block_size(ctx), lf = bs / 8;  /* length field */
+	const uint64_t bits = ctx->len * 8;
+	uint8_t b = 0x80;
+	size_t i;
 
-	switch (ctx->h) {
+	(void)hash_update(ctx, &b, 1);
+	b = 0;
+	while (ctx->len % bs != bs - lf)
+		(void)hash_update(ctx, &b, 1);
 
-	case CRYPTO_HASH_MD5:
-		ret = mbedtls_md5_finish_ret(&ctx->u.md5, out);
-		break;
+	for (i = 0; i < lf; ++i) {
+		const size_t byte = le ? i : lf - 1 - i;
 
-	case CRYPTO_HASH_SHA256:
-		ret = mbedtls_sha256_finish_ret(&ctx->u.sha256, out);
-		break;
-
-	case CRYPTO_HASH_SHA512_256:
-		/* FIPS 180-4 6.7: the leftmost 256 bits of H(N) */
-		ret = mbedtls_sha512_finish_ret(&ctx->u.sha512, full);
-		if (!ret)
-			memcpy(out, full, 32);
-		mbedtls_platform_zeroize(full, sizeof(full));
-		break;
-
-	default:
-		return EINVAL;
+		b = byte < 8 ? (uint8_t)(bits >> (8 * byte)) : 0;
+		(void)hash_update(ctx, &b, 1);
 	}
 
-	return map_err(ret, "hash finish");
+	for (i = 0; i < crypto_hash_size(ctx->h); ++i) {
+		if (le)
+			out[i] = (uint8_t)(ctx->u.md5.state[i / 4] >>
+					   (8 * (i % 4)));
+		else if (bs == 64)
+			out[i] = (uint8_t)(ctx->u.sha256.state[i / 4] >>
+					   (24 - 8 * (i % 4)));
+		else
+			out[i] = (uint8_t)(ctx->u.sha512.state[i / 8] >>
+					   (56 - 8 * (i % 8)));
+	}
+
+	return 0;
 }
 
 
-/* Frees and zeroizes the context; safe after any hash_start() */
+/* Zeroizes the context: the key material of a digest is in it */
 static void hash_free(struct hash_ctx *ctx)
 {
-	switch (ctx->h) {
-
-	case CRYPTO_HASH_MD5:
-		mbedtls_md5_free(&ctx->u.md5);
-		break;
-
-	case CRYPTO_HASH_SHA256:
-		mbedtls_sha256_free(&ctx->u.sha256);
-		break;
-
-	case CRYPTO_HASH_SHA512_256:
-		mbedtls_sha512_free(&ctx->u.sha512);
-		break;
-
-	default:
-		break;
-	}
+	mbedtls_platform_zeroize(ctx, sizeof(*ctx));
 }
 
 

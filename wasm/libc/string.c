@@ -89,4 +89,19 @@ size_t strcspn(const char *s, const char *reject)
 	return (size_t)(p - s);
 }
 
+
+/* strcmp and strcasecmp are their n-forms without a limit: one loop for
+ * each pair instead of musl's two */
+__attribute__((no_builtin("strcmp")))
+int strcmp(const char *a, const char *b)
+{
+	return strncmp(a, b, (size_t)-1);
+}
+
+
+int strcasecmp(const char *a, const char *b)
+{
+	return strncasecmp(a, b, (size_t)-1);
+}
+
 #endif
