@@ -207,6 +207,31 @@ static void refresh_handler(void *arg)
 }
 
 
+/* The quoted value of pub-gruu= in @p params: not msg_param_decode(),
+ * which stops at the ";gr=" inside the quotes */
+static bool pub_gruu(const struct pl *params, struct pl *val)
+{
+	static const char key[] = "pub-gruu=\"";
+	const size_t n = sizeof(key) - 1;
+	const char *p = params->p, *end = p + params->l, *q;
+
+	for (; p + n < end; ++p) {
+		if (memcmp(p, key, n))
+			continue;
+
+		q = memchr(p + n, '"', (size_t)(end - p - n));
+		if (!q)
+			return false;
+
+		val->p = p + n;
+		val->l = (size_t)(q - val->p);
+		return true;
+	}
+
+	return false;
+}
+
+
 /* A pub-gruu we may print between < > as our Contact: "sip:" or
  * "sips:", then only URI characters (RFC 3261 25.1) */
 static bool gruu_ok(const struct pl *v)
@@ -251,9 +276,7 @@ static bool contact_handler(const struct sip_hdr *hdr,
 	if (!msg_param_decode(&c.params, "expires", &pval))
 		reg->granted = pl_u32(&pval);
 
-	/* quoted, and a GRUU has ";gr=" inside: not msg_param_decode() */
-	if (!re_regex(c.params.p, c.params.l, ";[ \t]*pub-gruu=\"[^\"]+\"",
-		      NULL, &pval) && gruu_ok(&pval)) {
+	if (pub_gruu(&c.params, &pval) && gruu_ok(&pval)) {
 		if (pl_strcmp(&pval, reg->gruu ? reg->gruu : "")) {
 			reg->gruu = mem_deref(reg->gruu);
 			(void)pl_strdup(&reg->gruu, &pval);
