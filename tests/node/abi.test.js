@@ -405,7 +405,7 @@ describe('Every message the real core writes has the shape the schema gives it',
       srv.state.received.slice(0, i).some((x) => x.startsWith('INVITE '))));
     // the same instance in the REGISTER on the new socket, then the re-INVITE that moves the route
     assert.ok(onNew[0].includes(`+sip.instance="<urn:uuid:${phone.instanceId}>";reg-id=1`));
-    assert.match(onNew[0], /^Supported: outbound, path\r$/m);
+    assert.match(onNew[0], /^Supported: outbound, path, gruu\r$/m);
     assert.ok(onNew.some((r) => r.startsWith('INVITE ')), 're-INVITE on the new socket');
     const ended = new Promise((resolve) => call.once('ended', resolve));
     await call.hangup();

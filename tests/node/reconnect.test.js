@@ -23,9 +23,13 @@ const avail = await netfaultAvailable();
 const noFault = avail.ok || process.env.CI === 'true' ? false
   : `network faults need root and nft (${avail.reason}); CI=true makes this a failure`;
 
+/** Each phone's fake media, to report its calls' media connected */
+const medias = [];
+
 /** A phone of `user` on `kam`, media faked (privacy off: the fake SDPs keep their candidates) */
 function phoneOf(kam, user, extra = {}) {
   const media = fakeMediaHandler({ sdp: user === 'alice' ? OFFER : ANSWER });
+  medias.push(media);
   return Phone.create({
     server: kam.url, uri: `sip:${user}@${REALM}`, password: USERS.get(user),
     WebSocket: TestWebSocket, privacy: 'off', mediaHandler: media.factory, ...extra,
@@ -44,19 +48,20 @@ describe('RFC 5626 outbound and keep-alive against Kamailio (outbound, path)', (
   before(async () => { kam = await startKamailio({ alg: 'MD5', outbound: true }); });
   after(async () => { await kam?.stop(); });
 
-  it('registers with +sip.instance, reg-id and ;ob; Kamailio answers Require: outbound', async () => {
+  it('registers with +sip.instance, reg-id and ;ob; Kamailio answers Require: outbound and a GRUU', async () => {
     const instanceId = 'f81d4fae-7dec-41d0-a765-00a0c91e6bf6';
     const phone = await phoneOf(kam, 'alice', { instanceId });
     assert.equal(phone.instanceId, instanceId);
     const from = TestWebSocket.received.length;
     await within(phone.register(), T, 'register');
     const reg = TestWebSocket.sent.filter((m) => m.startsWith('REGISTER ')).at(-1);
-    assert.match(reg, /^Supported: outbound, path\r$/m);
+    assert.match(reg, /^Supported: outbound, path, gruu\r$/m);
     assert.match(reg, new RegExp(`^Contact: <sip:alice@[a-z0-9]+\\.invalid;transport=wss?;ob>;expires=\\d+;`
       + `\\+sip\\.instance="<urn:uuid:${instanceId}>";reg-id=1\\r$`, 'm'));
     const ok = TestWebSocket.received.slice(from).find((m) => m.startsWith('SIP/2.0 200 ')
       && m.includes('REGISTER'));
     assert.match(ok, /^Require: outbound\r$/mi);
+    assert.match(ok, new RegExp(`pub-gruu="sip:alice@${REALM};gr=urn:uuid:${instanceId}"`));
     await phone.close();
   });
 
@@ -111,6 +116,8 @@ describe('A call keeps its dialog across a Kamailio restart', () => {
     const accepted = nextEvent(call, 'accepted', T);
     await theirs.answer();
     await accepted;
+    // the fake media says connected, as ICE and DTLS would (else the call ends ice-failed)
+    for (const m of medias.slice(-2)) m.log.connect('connected', 'connected');
     const back = [nextEvent(alice, 'reconnected', 20000), nextEvent(bob, 'reconnected', 20000),
       nextEvent(call, 'reconnected', 30000), nextEvent(theirs, 'reconnected', 30000)];
     const lost = [record(alice, 'reconnecting'), record(call, 'reconnecting')];

@@ -83,11 +83,11 @@ const char *call_id(const struct call *call)
  * @param attempt After a loss: the phone's reopen that will follow
  *                (CALL_EV_RECONNECTING), 0 if it gave up: every
  *                confirmed call then ends as "transport-closed"
+ * @param why     After a loss: its cause, for CALL_EV_RECONNECTING
  */
-void call_flow(struct list *lst, enum flow_event ev, unsigned attempt)
+void call_flow(struct list *lst, enum flow_event ev, unsigned attempt,
+	       const char *why)
 {
-	bool dead = ev == FLOW_DEAD;
-	const char *why = dead ? CODE_FLOW_DEAD : CODE_TRANSPORT_CLOSED;
 	struct le *le = list_head(lst);
 
 	if (ev == FLOW_UP)
@@ -114,9 +114,8 @@ void call_flow(struct list *lst, enum flow_event ev, unsigned attempt)
 		if (call->ended || call->state != CALL_ESTABLISHED)
 			continue;
 
-		DEBUG_INFO("call %d: the flow %s\n", call->handle,
-			   dead ? "is dead" : "closed");
-		/* reconnecting's own vocabulary (its cause), not an end */
+		DEBUG_INFO("call %d: the flow is lost (%s)\n", call->handle,
+			   why);
 		memset(&info, 0, sizeof(info));
 		info.cause = why;
 		info.attempt = attempt;

@@ -94,7 +94,8 @@ int  call_handle(const struct call *call);
 int  call_phone(const struct call *call);
 const char *call_id(const struct call *call);
 void call_close_all(struct list *calls);
-void call_flow(struct list *calls, enum flow_event ev, unsigned attempt);
+void call_flow(struct list *calls, enum flow_event ev, unsigned attempt,
+	       const char *why);
 bool call_flow_wanted(const struct list *calls);
 enum flow_event call_flow_state(const struct call *call);
 int  call_target(char **targetp, const char *aor, const char *target);

@@ -234,16 +234,15 @@ static void flow_handler(enum flow_event ev, int code, void *arg)
 	ua->eh(ua, UA_EV_TRANSPORT, &info, ua->arg);
 
 	if (!down) {
-		call_flow(&ua->calls, ev, 0);
+		call_flow(&ua->calls, ev, 0, NULL);
 		if (!reg_flow_up(ua->reg))
 			reconnected(ua);
 		return;
 	}
 
+	info.code = ev == FLOW_DEAD ? CODE_FLOW_DEAD : CODE_TRANSPORT_CLOSED;
 	if (wanted) {
 		retry_in = flow_reopen(&ua->flow);
-		info.code = ev == FLOW_DEAD ? CODE_FLOW_DEAD :
-			CODE_TRANSPORT_CLOSED;
 		info.id = flow_attempt(&ua->flow);
 		info.retry_in = retry_in;
 		ua->reconnecting = retry_in != 0;
@@ -253,7 +252,7 @@ static void flow_handler(enum flow_event ev, int code, void *arg)
 			reg_give_up(ua->reg);
 	}
 
-	call_flow(&ua->calls, ev, retry_in ? info.id : 0);
+	call_flow(&ua->calls, ev, retry_in ? info.id : 0, info.code);
 	reg_flow_down(ua->reg, retry_in);
 }
 
