@@ -151,8 +151,11 @@ EXPORTS_CHECK := tools/exports.json tools/exports-check.json
 # Release: one more wasm-opt -Oz round after emcc's own finds more to fold
 # (0.4 KB gzip on the page core).  The module defines its memory, so it
 # starts zero-filled; the first 1 KB is unused (Emscripten's own flags).
+# Functions of up to 7 instructions are inlined everywhere (binaryen's
+# default: 2): the page core is 0.14 KB gzip smaller (5: 0.10, 8: 0.11).
 ifeq ($(VARIANT),wasm-release)
-POST_OPT = wasm-opt -Oz --converge --low-memory-unused --zero-filled-memory \
+POST_OPT = wasm-opt -Oz --converge --always-inline-max-function-size 7 \
+	--low-memory-unused --zero-filled-memory \
 	--enable-sign-ext --enable-bulk-memory \
 	--enable-nontrapping-float-to-int $@ -o $@
 
