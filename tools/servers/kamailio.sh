@@ -7,12 +7,14 @@
 #
 # Optional environment: KAMAILIO_SIP_PORT=P  RFC 5626 outbound + path (edge proxy and registrar),
 # with a plain TCP listener on 127.0.0.1:P for requests from other nodes; KAMAILIO_DMQ_PORT=D
-# KAMAILIO_DMQ_PEER=E (with KAMAILIO_SIP_PORT) share registrations with the node whose DMQ port is E.
+# KAMAILIO_DMQ_PEER=E (with KAMAILIO_SIP_PORT) share registrations with the node whose DMQ port is E;
+# KAMAILIO_CTL=1  RPC for kamcmd on the unix socket DIR/kamailio-PORT.ctl (ctl module; no network).
 #
 # Everything an instance needs lives in DIR, named by PORT so several instances can share DIR:
 #   kamailio-PORT.cfg  config (from tools/servers/kamailio.cfg)   kamailio-PORT.pid  PID file
 #   kamailio-PORT.log  log (stderr)                               kamailio-PORT.run/ runtime dir
 #   kamailio-PORT.crt/.key  self-signed cert (CN=localhost)       kamailio-PORT-users.cfg accounts
+#   kamailio-PORT.ctl  RPC unix socket (KAMAILIO_CTL=1 only)
 # Accounts come from tools/servers/users ("USERNAME PASSWORD" per line), or with
 # KAMAILIO_AUTHEPH_SECRET set, from short-lived credentials made with that secret (auth_ephemeral;
 # tools/credentials.js mints them). Never touches the system service, /etc/kamailio or /run/kamailio.
@@ -110,17 +112,23 @@ cmd_start() {
 		check_port "$dmq_peer"
 		defines+=(-A WITH_DMQ)
 	fi
+	local ctl="${KAMAILIO_CTL:-}"
+	case "$ctl" in
+		''|0) ctl="" ;;
+		1) defines+=(-A WITH_CTL) ;;
+		*) die "KAMAILIO_CTL: 1, 0 or unset" ;;
+	esac
 	command -v "$KAMAILIO" >/dev/null || die "kamailio not found"
 	dir="$(abs_dir "$1")"
 
 	local base="$dir/kamailio-$port"
 	local cfg="$base.cfg" pidfile="$base.pid" log="$base.log" run="$base.run"
-	local crt="$base.crt" key="$base.key" users_cfg="$base-users.cfg"
+	local crt="$base.crt" key="$base.key" users_cfg="$base-users.cfg" ctl_sock="$base.ctl"
 
 	if [[ -n "$(running_pid "$pidfile")" ]]; then
 		die "already running (PID file $pidfile)"
 	fi
-	rm -f "$pidfile"
+	rm -f "$pidfile" "$ctl_sock"
 	mkdir -p "$run"
 	umask 077
 
@@ -133,7 +141,7 @@ cmd_start() {
 	write_users_cfg "$users_cfg"
 	sed -e "s|@PORT@|$port|g" -e "s|@ALGORITHM@|$alg|g" -e "s|@REALM@|$realm|g" \
 		-e "s|@CERT@|$crt|g" -e "s|@KEY@|$key|g" -e "s|@USERS_CFG@|$users_cfg|g" \
-		-e "s|@AUTHEPH_SECRET@|${autheph:-unused}|g" \
+		-e "s|@AUTHEPH_SECRET@|${autheph:-unused}|g" -e "s|@CTL_SOCK@|$ctl_sock|g" \
 		-e "s|@SIP_PORT@|${sip_port:-0}|g" -e "s|@DMQ_PORT@|${dmq_port:-0}|g" -e "s|@DMQ_PEER@|${dmq_peer:-0}|g" \
 		-e "s|@MIN_EXPIRES@|${KAMAILIO_MIN_EXPIRES:-60}|g" -e "s|@MAX_EXPIRES@|${KAMAILIO_MAX_EXPIRES:-3600}|g" \
 		"$TEMPLATE" >"$cfg"
@@ -161,7 +169,7 @@ cmd_start() {
 		cmd_stop "$dir" "$port" >/dev/null 2>&1 || true
 		exit 1
 	fi
-	echo "kamailio $alg${autheph:+ auth_ephemeral}${sip_port:+ outbound sip=$sip_port}${dmq_port:+ dmq=$dmq_port peer=$dmq_peer} realm=$realm listening on wss://127.0.0.1:$port (pid $(running_pid "$pidfile"), log $log)"
+	echo "kamailio $alg${autheph:+ auth_ephemeral}${sip_port:+ outbound sip=$sip_port}${dmq_port:+ dmq=$dmq_port peer=$dmq_peer}${ctl:+ ctl=$ctl_sock} realm=$realm listening on wss://127.0.0.1:$port (pid $(running_pid "$pidfile"), log $log)"
 }
 
 cmd_stop() {

@@ -5,11 +5,16 @@
 //   await sipPeer.open({ server, uri, password, privacy, iceServers })
 //   sipPeer.autoAnswer(true | false)         answer incoming calls at once
 //   await sipPeer.call(target)               resolves when the INVITE went out
-//   await sipPeer.waitFor(name, ms)          'incoming', 'accepted', 'ended', ...
+//   await sipPeer.waitFor(name, ms, since)   'incoming', 'accepted', 'ended', ...: the first
+//                                            since event number `since` (default 0: any)
+//   sipPeer.seen()                           how many events so far (a `since` for waitFor)
 //   sipPeer.answer(); sipPeer.reject(486); sipPeer.hangup()
 //   await sipPeer.hold(); await sipPeer.unhold(); sipPeer.dtmf('1#', viaInfo)
 //   await sipPeer.stats()                    inbound audio packets, selected pair
 //   sipPeer.info()                           events, SDPs as applied, security report
+//
+// The phone's own events are marked 'phone:<name>' ('phone:reconnecting', 'phone:reconnected',
+// 'phone:registered'), the call's by their name ('reconnecting', 'reconnected', 'hold', ...).
 import { Phone } from '/shim/index.js';
 
 const now = () => performance.timeOrigin + performance.now();
@@ -34,7 +39,8 @@ function mark(name, detail) {
 
 function follow(c) {
   call = c;
-  for (const n of ['ringing', 'progress', 'accepted', 'hold', 'security', 'info', 'error', 'warning']) {
+  for (const n of ['ringing', 'progress', 'accepted', 'hold', 'security', 'info', 'error', 'warning',
+    'reconnecting', 'reconnected']) {
     c.on(n, (d) => mark(n, d instanceof Error ? { code: d.code, message: d.message } : d));
   }
   c.on('track', (e) => {
@@ -63,6 +69,9 @@ window.sipPeer = {
     phone.on('call-refused', (d) => mark('call-refused', d));
     phone.on('message', (d) => mark('message', d));
     phone.on('registration-failed', (e) => mark('registration-failed', { code: e.code }));
+    for (const n of ['reconnecting', 'reconnected', 'registered', 'transport']) {
+      phone.on(n, (d) => mark(`phone:${n}`, d));
+    }
     await phone.register();
     status('registered');
     return true;
@@ -81,9 +90,9 @@ window.sipPeer = {
       return { ok: false, code: e.code, message: e.message };
     }
   },
-  waitFor(name, ms = 10000) {
-    const since = 0;
-    const seen = events.find((e) => e.name === name);
+  seen() { return events.length; },
+  waitFor(name, ms = 10000, since = 0) {
+    const seen = events.slice(since).find((e) => e.name === name);
     if (seen) return Promise.resolve(seen.detail ?? null);
     return new Promise((resolve, reject) => {
       const w = { name, since, resolve };

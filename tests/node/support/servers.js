@@ -75,12 +75,14 @@ export async function freePort() {
  * With `outbound`, it is an RFC 5626 edge proxy and registrar in one (outbound + path modules) with
  * a plain TCP listener on `sipPort` for requests from other nodes; with `dmqPort` and `dmqPeer` as
  * well, it shares its registrations with the node whose DMQ port is `dmqPeer` (startKamailioPair).
+ * With `ctl`, `rpc(...)` runs kamcmd against the instance's unix RPC socket (ctl module), e.g.
+ * `rpc('ws.dump')`; `wsClose(user)` closes that user's WebSocket from the server side.
  * @param {{ alg: 'MD5' | 'SHA-256', minExpires?: number, maxExpires?: number, port?: number,
  *   autheph?: string, outbound?: boolean, sipPort?: number, dmqPort?: number,
- *   dmqPeer?: number }} opts
+ *   dmqPeer?: number, ctl?: boolean }} opts
  */
 export async function startKamailio({
-  alg, minExpires, maxExpires, port: wanted, autheph, outbound, sipPort, dmqPort, dmqPeer,
+  alg, minExpires, maxExpires, port: wanted, autheph, outbound, sipPort, dmqPort, dmqPeer, ctl,
 }) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sipshield-kam-'));
   const port = wanted ?? await freePort();
@@ -96,8 +98,22 @@ export async function startKamailio({
     env.KAMAILIO_DMQ_PORT = String(dmqPort);
     env.KAMAILIO_DMQ_PEER = String(dmqPeer);
   }
+  if (ctl) env.KAMAILIO_CTL = '1';
   await run(['start', dir, String(port), alg], env);
   const pidFile = path.join(dir, `kamailio-${port}.pid`);
+  const ctlSocket = path.join(dir, `kamailio-${port}.ctl`);
+  /** @param {string[]} args @returns {Promise<string>} kamcmd's output */
+  const rpc = (...args) => {
+    if (!ctl) return Promise.reject(new Error('rpc: start Kamailio with { ctl: true }'));
+    return new Promise((resolve, reject) => {
+      execFile('kamcmd', ['-s', `unix:${ctlSocket}`, ...args], { timeout: 5000 }, (err, stdout, stderr) => {
+        // kamcmd exits 0 on an RPC fault and prints "error: CODE - TEXT"
+        const fault = /^error: .*/m.exec(stdout);
+        if (err || fault) reject(new Error(`kamcmd ${args.join(' ')} failed: ${stderr.trim() || fault?.[0] || err?.message}`));
+        else resolve(stdout);
+      });
+    });
+  };
   return {
     port,
     sipPort,
@@ -107,6 +123,25 @@ export async function startKamailio({
     /** the main process id from the PID file (null once stopped) */
     pid: () => (fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8').trim()) : null),
     log: () => fs.readFileSync(path.join(dir, `kamailio-${port}.log`), 'utf8'),
+    rpc,
+    /**
+     * Close `user`'s WebSocket from the server side (ws.close, status 1000): the connection
+     * its registration came on (usrloc's "received"), found among the open ones (ws.dump).
+     * @param {string} user
+     * @returns {Promise<number>} the client's TCP port
+     */
+    async wsClose(user) {
+      const binding = await rpc('ul.lookup', 'location', user);
+      const ports = [...binding.matchAll(/Received: sip:127\.0\.0\.1:(\d+);transport=wss?\b/g)].map((m) => m[1]);
+      const dump = await rpc('ws.dump');
+      for (const p of ports) {
+        const conn = new RegExp(`^\\s*(\\d+): wss?:127\\.0\\.0\\.1:${p} -> .*state: OPEN`, 'm').exec(dump);
+        if (!conn) continue;
+        await rpc('ws.close', conn[1]);
+        return Number(p);
+      }
+      throw new Error(`wsClose: no open WebSocket of ${user}'s bindings (ports ${ports}):\n${binding}\n${dump}`);
+    },
     async stop() {
       try {
         await run(['stop', dir, String(port)]);

@@ -1,0 +1,208 @@
+// Issue 13 in Chromium with real media: two sipshield pages in a call through real Kamailio
+// (privacy 'off': host candidates, media page to page on this host) lose their signalling and
+// get it back, and the call goes on. Three real faults: Kamailio restarted, one page's
+// WebSocket closed by Kamailio (ws.close over its RPC socket), and the network gone for 5 s,
+// signalling and media both (nftables drops on loopback, tests/node/support/netfault.js;
+// needs root: skipped otherwise, except in CI where that is a failure). After each fault the
+// audio still flows both ways (audioPacketsReceived grows on both pages) and the dialog is
+// alive: a hold and an unhold from each side reach the other side (its remote SDP), and a
+// hang-up from one side ends the call on the other with remote-hangup.
+// The same story with fake media, in Node: tests/node/reconnect.test.js.
+import { describe, it, before, after, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startKamailio, USERS, REALM } from '../node/support/servers.js';
+import { blockPorts, netfaultAvailable } from '../node/support/netfault.js';
+import { launchBrowser, startPageServer } from './support.js';
+
+const ALG = 'SHA-256';
+const CALL_MS = 15000;
+/** a reopen waits 0.5-5.5 s, then 1 s doubling; a re-INVITE is retried: bounded well above */
+const BACK_MS = 30000;
+/** audio packets that prove flow (Opus: 50 a second) */
+const FLOWING = 25;
+const OUTAGE_MS = 5000;
+
+const avail = await netfaultAvailable();
+const noFault = avail.ok || process.env.CI === 'true' ? false
+  : `network faults need root and nft (${avail.reason}); CI=true makes this a failure`;
+
+describe('A call between two Chromium pages survives the network (issue 13)', { timeout: 150000 }, () => {
+  let web, browser, kam;
+  const pages = new Set();
+
+  before(async () => {
+    web = await startPageServer({});
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await web?.stop();
+  });
+  afterEach(async () => {
+    for (const p of pages) {
+      await p.do('close').catch(() => {});
+      await p.ctx.close().catch(() => {});
+    }
+    pages.clear();
+    await kam?.stop();
+    kam = null;
+  });
+
+  async function peer(user) {
+    const ctx = await browser.newContext({ permissions: ['microphone'] });
+    const page = await ctx.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${web.url}/tests/e2e/pages/phone.html`);
+    await page.waitForFunction(() => window.sipPeer, null, { timeout: 10000 });
+    await page.evaluate((cfg) => window.sipPeer.open(cfg), {
+      server: kam.url, uri: `sip:${user}@${REALM}`, password: USERS.get(user), privacy: 'off',
+      iceServers: [], iceGatheringTimeoutMs: 3000,
+    });
+    const p = { ctx, page, errors, user,
+      do: (fn, ...args) => page.evaluate(([f, a]) => window.sipPeer[f](...a), [fn, args]),
+      waitFor: (name, ms, since = 0) => page.evaluate(([n, m, s]) => window.sipPeer.waitFor(n, m, s),
+        [name, ms, since]),
+      /** names of the events since event number `since` */
+      names: async (since) => (await p.do('info')).events.slice(since).map((e) => e.name),
+    };
+    pages.add(p);
+    return p;
+  }
+
+  /** alice calls bob, bob answers, audio flows both ways */
+  async function callUp() {
+    const alice = await peer('alice');
+    const bob = await peer('bob');
+    await bob.do('autoAnswer', true);
+    assert.deepEqual(await alice.do('call', `sip:bob@${REALM}`), { ok: true });
+    await alice.waitFor('accepted', CALL_MS);
+    await bob.waitFor('accepted', CALL_MS);
+    await audioGrows([alice, bob], 'once answered');
+    return [alice, bob];
+  }
+
+  const received = async (ps) => Promise.all(ps.map(async (p) => (await p.do('stats'))?.audioPacketsReceived ?? 0));
+
+  /** audioPacketsReceived grows by FLOWING on every page, within ms */
+  async function audioGrows(ps, when, ms = CALL_MS) {
+    const from = await received(ps);
+    const until = Date.now() + ms;
+    let now = from;
+    while (Date.now() < until) {
+      now = await received(ps);
+      if (now.every((n, i) => n - from[i] >= FLOWING)) return now;
+      await sleep(200);
+    }
+    assert.fail(`audio did not flow both ways ${when}: packets received ${JSON.stringify(from)} -> ${JSON.stringify(now)}`);
+  }
+
+  /**
+   * The dialog is alive: each side holds and resumes and the other side's remote SDP follows;
+   * audio flows after that; then `ender` hangs up and `other` ends with remote-hangup.
+   */
+  async function dialogSurvives(ps, ender) {
+    for (const [a, b] of [ps, [...ps].reverse()]) {
+      assert.deepEqual(await a.do('hold'), { ok: true, held: true }, `${a.user} holds`);
+      assert.match((await b.do('info')).remoteSdp, /^a=sendonly/m, `${b.user} sees the hold`);
+      assert.deepEqual(await a.do('unhold'), { ok: true, held: false }, `${a.user} resumes`);
+      assert.match((await b.do('info')).remoteSdp, /^a=sendrecv/m, `${b.user} sees the resume`);
+    }
+    await audioGrows(ps, 'after hold and resume');
+    const other = ps.find((p) => p !== ender);
+    const since = await other.do('seen');
+    await ender.do('hangup');
+    assert.equal((await ender.waitFor('ended', CALL_MS)).cause, 'local-hangup');
+    assert.equal((await other.waitFor('ended', CALL_MS, since)).cause, 'remote-hangup',
+      `${ender.user}'s BYE reached ${other.user}`);
+    assert.deepEqual(ps.flatMap((p) => p.errors), []);
+  }
+
+  /**
+   * `p` lost its connection (cause) and got it back: the phone emitted reconnecting then
+   * reconnected and registered again, the call reconnecting then reconnected (its route moved).
+   */
+  async function reconnected(p, since, cause) {
+    const lost = await p.waitFor('phone:reconnecting', BACK_MS, since);
+    assert.equal(lost.cause, cause, `${p.user}: ${JSON.stringify(lost)}`);
+    assert.ok(lost.attempt >= 1 && lost.retryIn >= 0, JSON.stringify(lost));
+    await p.waitFor('phone:reconnected', BACK_MS, since);
+    assert.equal((await p.waitFor('reconnecting', BACK_MS, since)).cause, cause);
+    await p.waitFor('reconnected', BACK_MS, since);
+    const names = await p.names(since);
+    const at = (n) => names.indexOf(n);
+    assert.ok(at('phone:reconnecting') < at('phone:reconnected'), `${p.user}: ${names}`);
+    assert.ok(at('reconnecting') < at('reconnected'), `${p.user}: ${names}`);
+    assert.ok(names.indexOf('phone:registered', at('phone:reconnecting')) > at('phone:reconnecting'),
+      `${p.user} registered again: ${names}`);
+    assert.ok(!names.includes('ended'), `${p.user}: ${names}`);
+  }
+
+  it('Kamailio restarted mid-call: both phones reconnect and register again, the call goes on', async () => {
+    kam = await startKamailio({ alg: ALG });
+    const [alice, bob] = await callUp();
+    const since = await Promise.all([alice.do('seen'), bob.do('seen')]);
+
+    const port = kam.port;
+    await kam.stop();
+    kam = null;
+    kam = await startKamailio({ alg: ALG, port });
+    await reconnected(alice, since[0], 'transport-closed');
+    await reconnected(bob, since[1], 'transport-closed');
+
+    await audioGrows([alice, bob], 'after the restart');
+    await dialogSurvives([alice, bob], bob);
+  });
+
+  it('Kamailio closes one page\'s WebSocket mid-call: that phone reconnects, the call goes on', async () => {
+    kam = await startKamailio({ alg: ALG, ctl: true });
+    const [alice, bob] = await callUp();
+    const since = await Promise.all([alice.do('seen'), bob.do('seen')]);
+
+    await kam.wsClose('bob');
+    await reconnected(bob, since[1], 'transport-closed');
+    const names = await alice.names(since[0]);
+    assert.ok(!names.includes('phone:reconnecting') && !names.includes('reconnecting'),
+      `alice kept her connection: ${names}`);
+
+    await audioGrows([alice, bob], 'after bob\'s WebSocket closed');
+    // alice's hold reaches bob's new connection through his GRUU; alice hangs up
+    await dialogSurvives([alice, bob], alice);
+  });
+
+  it('the network gone for 5 s (signalling and media): audio stalls, then flows again, the call goes on',
+    { skip: noFault }, async () => {
+      kam = await startKamailio({ alg: ALG });
+      const [alice, bob] = await callUp();
+      const since = await Promise.all([alice.do('seen'), bob.do('seen')]);
+
+      const t0 = Date.now();
+      const fault = await blockPorts({ tcp: [kam.port], allUdpExcept: [] });
+      let stalled, dropped;
+      try {
+        await sleep(1000);
+        const a = await received([alice, bob]);
+        await sleep(OUTAGE_MS - 1500);
+        const b = await received([alice, bob]);
+        stalled = [a, b];
+        dropped = await fault.dropped();
+        await sleep(Math.max(0, OUTAGE_MS - (Date.now() - t0)));
+      } finally {
+        await fault.lift();
+      }
+      assert.ok(dropped.packets > 0, `the fault dropped nothing: ${JSON.stringify(dropped)}`);
+      const [a, b] = stalled;
+      assert.ok(b.every((n, i) => n - a[i] <= 2),
+        `audio went on during the outage: packets received ${JSON.stringify(a)} -> ${JSON.stringify(b)}`);
+
+      await audioGrows([alice, bob], 'after the outage');
+      // a 5 s outage is shorter than keepAlive (30 s): the same flows carry on, or new ones do
+      for (const [i, p] of [alice, bob].entries()) {
+        const names = await p.names(since[i]);
+        assert.ok(!names.includes('ended'), `${p.user}: ${names}`);
+        if (names.includes('phone:reconnecting')) await p.waitFor('reconnected', BACK_MS, since[i]);
+      }
+      await dialogSurvives([alice, bob], alice);
+    });
+});
