@@ -76,6 +76,14 @@
  */
 
 /**
+ * `phone.check`: the network may have changed: ping the flow now (dead in 5 s: reconnecting)
+ * @typedef {{
+ *   cmd: 'phone.check',
+ *   phone: number,
+ * }} PhoneCheckCommand
+ */
+
+/**
  * `phone.credentials`: the answer to credentials.need: a credential, or why there is none
  * @typedef {{
  *   cmd: 'phone.credentials',
@@ -181,6 +189,14 @@
  */
 
 /**
+ * `call.restart`: restart ICE: media.need (iceRestart) follows, then a re-INVITE
+ * @typedef {{
+ *   cmd: 'call.restart',
+ *   call: number,
+ * }} CallRestartCommand
+ */
+
+/**
  * `call.info`: send a SIP INFO in the dialog
  * @typedef {{
  *   cmd: 'call.info',
@@ -196,6 +212,7 @@
  *   | PhoneRegisterCommand
  *   | PhoneUnregisterCommand
  *   | PhoneCloseCommand
+ *   | PhoneCheckCommand
  *   | PhoneCredentialsCommand
  *   | PhoneMessageCommand
  *   | PhoneOptionsCommand
@@ -206,6 +223,7 @@
  *   | CallRejectCommand
  *   | CallHangupCommand
  *   | CallHoldCommand
+ *   | CallRestartCommand
  *   | CallInfoCommand} CoreCommand
  */
 
@@ -226,6 +244,8 @@
  * } | {
  *   cmd: 'call.hold',
  *   hold: boolean,
+ * } | {
+ *   cmd: 'call.restart',
  * } | {
  *   cmd: 'call.info',
  *   ctype: string,
@@ -338,6 +358,7 @@
  *   'phone.register': OkReply | ErrorReply,
  *   'phone.unregister': OkReply | ErrorReply,
  *   'phone.close': OkReply | ErrorReply,
+ *   'phone.check': OkReply | ErrorReply,
  *   'phone.credentials': OkReply | ErrorReply,
  *   'phone.message': MessageIdReply | ErrorReply,
  *   'phone.options': MessageIdReply | ErrorReply,
@@ -348,6 +369,7 @@
  *   'call.reject': OkReply | ErrorReply,
  *   'call.hangup': OkReply | ErrorReply,
  *   'call.hold': OkReply | ErrorReply,
+ *   'call.restart': OkReply | ErrorReply,
  *   'call.info': OkReply | ErrorReply,
  * }} CoreReplyMap
  */
@@ -482,6 +504,7 @@
  *   type: 'offer' | 'answer',
  *   video: boolean,
  *   hold: boolean,
+ *   iceRestart: boolean,
  *   rtc: {
  *     iceTransportPolicy: 'all' | 'relay',
  *     bundlePolicy: 'max-bundle',

@@ -49,8 +49,11 @@
 
 /**
  * Why a phone or a call is reconnecting (`reconnecting`'s `cause`): the
- * WebSocket closed, or stopped answering keep-alives (`flow-dead`).
- * @typedef {'transport-closed' | 'flow-dead'} ReconnectCause
+ * WebSocket closed or stopped answering keep-alives (`flow-dead`); a
+ * call's media was lost (`ice-disconnected`) or the network changed
+ * (`network-change`), and ICE restarts.
+ * @typedef {'transport-closed' | 'flow-dead' | 'ice-disconnected' |
+ *   'network-change'} ReconnectCause
  */
 
 /** What to do next, per code (used when the core gives no message). */

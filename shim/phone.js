@@ -248,6 +248,7 @@ export class Phone extends Emitter {
     this.#instanceId = reply.instanceId;
     internal.attach(core, this.#handle,
       { onEvent: (ev) => this.#onCoreEvent(ev), WebSocket: this.#WebSocket });
+    this.#listen(true);
     return { core, handle: this.#handle };
   }
 
@@ -419,6 +420,7 @@ export class Phone extends Emitter {
       await call.hangup().catch(() => {});
     }
     this.#state = 'closed';
+    this.#listen(false);
     this.#failRequests(new PhoneError('closed'));
     internal.detach(ready.core, ready.handle);
     try {
@@ -526,6 +528,29 @@ export class Phone extends Emitter {
   }
 
   /**
+   * The network went or changed, or the page came back to the front (a
+   * hidden tab's timers are throttled): the core pings the connection
+   * (dead in 5 s: reconnecting), and calls whose media is down restart
+   * ICE at once.
+   * @param {Event} e
+   */
+  #onNet = (e) => {
+    if (e.type === 'visibilitychange' && globalThis.document?.visibilityState !== 'visible') return;
+    try {
+      internal.cmd(/** @type {Core} */ (this.#core), { cmd: 'phone.check', phone: this.#handle });
+    } catch { /* the core is gone: core-failed says so */ }
+    if (e.type !== 'offline') for (const c of this.#calls.values()) internal.networkChanged(c);
+  };
+
+  /** @param {boolean} on */
+  #listen(on) {
+    const f = on ? 'addEventListener' : 'removeEventListener';
+    for (const n of ['online', 'offline']) globalThis[f]?.(n, this.#onNet);
+    globalThis.document?.[f]('visibilitychange', this.#onNet);
+    /** @type {any} */ (globalThis.navigator)?.connection?.[f]?.('change', this.#onNet);
+  }
+
+  /**
    * This phone's events from the core
    * @param {CoreEvent} ev
    */
@@ -575,6 +600,8 @@ export class Phone extends Emitter {
         this.emit('transport', { state: ev.state, code: ev.code });
         break;
       case 'reconnecting':
+        // the binding comes back on the new connection
+        if (this.#state === 'registered') this.#state = 'registering';
         this.emit('reconnecting', { cause: ev.cause, attempt: ev.attempt, retryIn: ev.retryIn });
         break;
       case 'reconnected':

@@ -126,6 +126,8 @@ export const COMMANDS = {
   'phone.register': { doc: 'register (and keep the binding refreshed)', fields: PHONE, replies: ['ok'] },
   'phone.unregister': { doc: 'remove the binding', fields: PHONE, replies: ['ok'] },
   'phone.close': { doc: 'release the phone and its calls', fields: PHONE, replies: ['ok'] },
+  'phone.check': { doc: 'the network may have changed: ping the flow now (dead in 5 s: reconnecting)',
+    fields: PHONE, replies: ['ok'] },
   'phone.credentials': {
     doc: 'the answer to credentials.need: a credential, or why there is none',
     variants: [
@@ -156,6 +158,8 @@ export const COMMANDS = {
   'call.hangup': { doc: 'CANCEL, decline or BYE', fields: { call: int }, replies: ['ok'] },
   'call.hold': { doc: 'hold or resume: media.need follows', fields: { call: int, hold: bool },
     replies: ['ok'] },
+  'call.restart': { doc: 'restart ICE: media.need (iceRestart) follows, then a re-INVITE',
+    fields: { call: int }, replies: ['ok'] },
   'call.info': { doc: 'send a SIP INFO in the dialog',
     fields: { call: int, ctype: str(), body: str() }, replies: ['ok'] },
 };
@@ -192,7 +196,7 @@ export const EVENTS = {
   'media.need': {
     doc: 'make an SDP offer or answer with this RTCConfiguration: answer with call.media',
     fields: {
-      ...CALL, type: str("'offer' | 'answer'"), video: bool, hold: bool,
+      ...CALL, type: str("'offer' | 'answer'"), video: bool, hold: bool, iceRestart: bool,
       rtc: obj({ iceTransportPolicy: word("'all' | 'relay'"), bundlePolicy: lit('max-bundle'),
         rtcpMuxPolicy: lit('require') }),
     },

@@ -1220,3 +1220,73 @@ int test_call_issue_12_close_before_ack(void)
 	mem_deref(sdp);
 	return err;
 }
+
+
+/* ICE restart (call.restart): the shim is asked for an offer with new
+ * ICE credentials (media.need with iceRestart), sent by re-INVITE; the
+ * answer goes to the shim and no hold event follows; one modification
+ * at a time; not before the call is up */
+int test_call_ice_restart(void)
+{
+	const char *ev;
+	char buf[128];
+	int call = 0, err;
+
+	err = phone_open("mdns");
+	TEST_ERR(err);
+	err = call_new(&call, "\"iceTransportPolicy\":\"all\"");
+	TEST_ERR(err);
+	ev = fake_spjs_event("{\"ev\":\"media.need\"");
+	TEST_ASSERT(ev && strstr(ev, "\"iceRestart\":false"));
+	(void)re_snprintf(buf, sizeof(buf), "{\"v\":1,\"id\":4,"
+			  "\"cmd\":\"call.restart\",\"call\":%d}", call);
+	err = cmd(buf);
+	TEST_ERR(err);
+	TEST_ASSERT(fake_spjs_event("{\"id\":4,\"err\":\"invalid-state\""));
+	err = media(3, call, "chrome-audio-offer-host-ipv6-tcp.aiortc.sdp");
+	TEST_ERR(err);
+	transport_up();
+	err = respond(200, "OK", "asterisk20-audio-answer-dtls.sdp");
+	TEST_ERR(err);
+	TEST_ASSERT(fake_spjs_event("{\"ev\":\"accepted\""));
+
+	(void)re_snprintf(buf, sizeof(buf), "{\"v\":1,\"id\":5,"
+			  "\"cmd\":\"call.restart\",\"call\":%d}", call);
+	err = cmd(buf);
+	TEST_ERR(err);
+	TEST_ASSERT(fake_spjs_event("{\"id\":5,\"err\":null}"));
+	ev = fake_spjs_event("{\"ev\":\"media.need\"");
+	TEST_ASSERT(ev && strstr(ev, "\"type\":\"offer\"") &&
+		    strstr(ev, "\"iceRestart\":true") &&
+		    strstr(ev, "\"hold\":false"));
+
+	/* one at a time */
+	(void)re_snprintf(buf, sizeof(buf), "{\"v\":1,\"id\":6,"
+			  "\"cmd\":\"call.restart\",\"call\":%d}", call);
+	err = cmd(buf);
+	TEST_ERR(err);
+	TEST_ASSERT(fake_spjs_event("{\"id\":6,\"err\":\"busy\""));
+
+	err = media(7, call, "chrome-audio-offer-host-ipv6-tcp.aiortc.sdp");
+	TEST_ERR(err);
+	TEST_ASSERT(!strncmp(fake_spjs_sent(fake_spjs.nsent - 1),
+			     "INVITE ", 7));
+	err = respond(200, "OK", "asterisk20-audio-answer-dtls.sdp");
+	TEST_ERR(err);
+	ev = fake_spjs_event("{\"ev\":\"media.remote\"");
+	TEST_ASSERT(ev && strstr(ev, "\"type\":\"answer\""));
+	TEST_ASSERT(!fake_spjs_event("{\"ev\":\"hold\""));
+	TEST_ASSERT(!fake_spjs_event("{\"ev\":\"reconnected\""));
+
+	/* the next offer is a plain one again */
+	(void)re_snprintf(buf, sizeof(buf), "{\"v\":1,\"id\":8,"
+			  "\"cmd\":\"call.hold\",\"call\":%d,"
+			  "\"hold\":true}", call);
+	err = cmd(buf);
+	TEST_ERR(err);
+	ev = fake_spjs_event("{\"ev\":\"media.need\"");
+	TEST_ASSERT(ev && strstr(ev, "\"iceRestart\":false"));
+
+ out:
+	return err;
+}

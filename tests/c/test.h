@@ -11,12 +11,17 @@
 #include <stdio.h>
 #include <string.h>
 
-#define TEST_ERR(err)							\
-	if ((err)) {							\
-		(void)fprintf(stderr, "%s:%u: error %d\n",		\
-			      __FILE__, __LINE__, (err));		\
-		goto out;						\
-	}
+/* Evaluates @p e once; a failure is the test's err (every test has one) */
+#define TEST_ERR(e)							\
+	do {								\
+		const int test_err_ = (e);				\
+		if (test_err_) {					\
+			(void)fprintf(stderr, "%s:%u: error %d\n",	\
+				      __FILE__, __LINE__, test_err_);	\
+			err = test_err_;				\
+			goto out;					\
+		}							\
+	} while (0)
 
 #define TEST_EQUALS(expected, actual)					\
 	if ((expected) != (actual)) {					\
@@ -206,7 +211,9 @@ bool test_wait_for(int ms, bool (*done)(void));
 	X(test_ua_register_recovers)		\
 	X(test_ua_flow_reopen)			\
 	X(test_flow_backoff)			\
-	X(test_ua_flow_hostile_servers)		\
+	X(test_ua_flow_hostile_servers)	\
+	X(test_ua_keepalive)			\
+	X(test_ua_flow_give_up)		\
 	X(test_ua_credentials_on_demand)	\
 	X(test_ua_credentials_refused)		\
 	X(test_ua_log_levels)			\
@@ -222,6 +229,7 @@ bool test_wait_for(int ms, bool (*done)(void));
 	X(test_call_no_candidates_incoming)	\
 	X(test_call_options_out)		\
 	X(test_call_flow_events)		\
+	X(test_call_ice_restart)		\
 	X(test_call_issue_12_close_before_ack)
 
 #define X(name) int name(void);

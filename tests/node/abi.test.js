@@ -330,7 +330,7 @@ describe('Every message the real core writes has the shape the schema gives it',
     const srv3 = fakeServer((req) => registrar(req) ?? null);
     const phone3 = await phoneWith(srv3);
     await phone3.register();
-    const lost = new Promise((resolve) => phone3.once('registration-failed', resolve));
+    const lost = new Promise((resolve) => phone3.once('reconnecting', resolve));
     srv3.state.sockets[0].drop(1006);
     assert.ok((await lost).retryIn > 0);
     await phone3.close();
@@ -378,17 +378,40 @@ describe('Every message the real core writes has the shape the schema gives it',
     await phone.close();
   });
 
-  it('a dropped flow mid-call: reconnecting, registered again and a re-INVITE on the new socket, reconnected', async () => {
+  it('a dropped flow mid-call: reconnecting, registered again and a re-INVITE on the new socket, reconnected; '
+    + 'lost media restarts ICE; a network change pings', async () => {
     const srv = fakeServer((req) => {
+      if (req === '\r\n\r\n') return '\r\n';  // the keep-alive's pong
       if (req.startsWith('INVITE ')) return withBody(req, 200, 'OK', ANSWER);
       if (req.startsWith('BYE ')) return respond(req, 200, 'OK');
       return registrar(req) ?? null;
     });
-    const phone = await phoneWith(srv);
+    // the page's network events, as a browser's window has them
+    const net = new Map();
+    globalThis.addEventListener = (n, h) => net.set(n, h);
+    globalThis.removeEventListener = (n) => net.delete(n);
+    const pcs = { configs: [], closed: 0, offers: [], pcs: [] };
+    let phone;
+    try {
+      phone = await phoneWith(srv, { RTCPeerConnection: fakePeerConnection({ sdp: OFFER, log: pcs }),
+        mediaTimeoutMs: 300 });
+    } finally {
+      delete globalThis.addEventListener;
+    }
     await phone.register();
     assert.match(phone.instanceId, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     const call = await phone.call('bob');
     await new Promise((resolve) => call.once('accepted', resolve));
+    // the media comes up (ICE and DTLS, as the browser would say)
+    const pc = pcs.pcs[0];
+    const setState = (connection, ice) => {
+      pc.connectionState = connection;
+      pc.iceConnectionState = ice;
+      pc.dispatch('connectionstatechange');
+    };
+    const secured = new Promise((resolve) => call.once('security', resolve));
+    setState('connected', 'connected');
+    await secured;
     const lost = new Promise((resolve) => phone.once('reconnecting', resolve));
     const callLost = new Promise((resolve) => call.once('reconnecting', resolve));
     const back = new Promise((resolve) => phone.once('reconnected', resolve));
@@ -407,11 +430,31 @@ describe('Every message the real core writes has the shape the schema gives it',
     assert.ok(onNew[0].includes(`+sip.instance="<urn:uuid:${phone.instanceId}>";reg-id=1`));
     assert.match(onNew[0], /^Supported: outbound, path, gruu\r$/m);
     assert.ok(onNew.some((r) => r.startsWith('INVITE ')), 're-INVITE on the new socket');
+
+    // the media fails: an ICE restart offer goes out by re-INVITE, and the media back up is
+    // `reconnected`
+    const invites = srv.state.received.filter((r) => r.startsWith('INVITE ')).length;
+    const restarting = new Promise((resolve) => call.once('reconnecting', resolve));
+    setState('failed', 'disconnected');
+    assert.deepEqual(await restarting, { cause: 'ice-disconnected', attempt: 1 });
+    await until(() => srv.state.received.filter((r) => r.startsWith('INVITE ')).length > invites, 're-INVITE');
+    assert.equal(pcs.offers.at(-1)?.iceRestart, true);
+    const restarted = new Promise((resolve) => call.once('reconnected', resolve));
+    setState('connected', 'connected');
+    await restarted;
+    assert.equal(call.state, 'active');
+
+    // the network changed: the connection is pinged (and answered: nothing else happens)
+    const sent = srv.state.received.length;
+    net.get('online')(new Event('online'));
+    assert.equal(srv.state.received[sent], '\r\n\r\n');
     const ended = new Promise((resolve) => call.once('ended', resolve));
     await call.hangup();
     assert.equal((await ended).cause, 'local-hangup');
     assert.ok(srv.state.received.at(-1).startsWith('BYE '));
     await phone.close();
+    assert.equal(net.size, 0, 'the phone stopped listening');
+    delete globalThis.removeEventListener;
   });
 
   it('Bob calls Alice: she answers, he hangs up; a refused offer; a rejected call', async () => {

@@ -182,7 +182,7 @@ describe('Alice calls Bob through a MediaHandler of her own (the seam, a fake ha
     const accepted = new Promise((resolve) => call.on('accepted', resolve));
     const secured = new Promise((resolve) => call.on('security', resolve));
     assert.equal(log.made, 1);
-    assert.deepEqual(log.asked, [{ type: 'offer', hold: false, video: false, rtc: RTC, iceRestart: undefined }]);
+    assert.deepEqual(log.asked, [{ type: 'offer', hold: false, video: false, rtc: RTC, iceRestart: false }]);
     // the handler gets the phone's media config and never the account's secrets
     assert.deepEqual(log.init.iceServers, [{ urls: 'stun:stun.example.com' }]);
     assert.ok(!JSON.stringify(log.init).includes('pw-alice-123'), 'the password reached the media handler');

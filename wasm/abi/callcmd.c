@@ -166,6 +166,8 @@ void abi_call_cmd(uint64_t id, const char *name, const struct odict *cmd)
 		reply(id, call_hangup(call));
 	else if (!strcmp(name, "call.hold"))
 		reply(id, call_hold(call, bool_arg(cmd, "hold")));
+	else if (!strcmp(name, "call.restart"))
+		reply(id, call_ice_restart(call));
 	else if (!strcmp(name, "call.info"))
 		reply(id, call_info(call, odict_string(cmd, "ctype"),
 				    odict_string(cmd, "body")));
@@ -207,6 +209,7 @@ void abi_call_event(struct call *call, enum call_event ev,
 		abi_emitf(ABI_EV_MEDIA_NEED, p, c, abi_json_str,
 			  info->sdp_type, info->video ? "true" : "false",
 			  info->held ? "true" : "false",
+			  info->restart ? "true" : "false",
 			  info->relay ? "relay" : "all");
 		break;
 

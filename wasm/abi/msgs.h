@@ -16,8 +16,9 @@
 #define ABI_RE_ERROR \
 	"{\"id\":%llu,\"err\":%H,\"message\":%H}"
 
-/* ok (phone.register, phone.unregister, phone.close, phone.credentials,
- * call.answer, call.reject, call.hangup, call.hold, call.info): done */
+/* ok (phone.register, phone.unregister, phone.close, phone.check,
+ * phone.credentials, call.answer, call.reject, call.hangup, call.hold,
+ * call.restart, call.info): done */
 #define ABI_RE_OK \
 	"{\"id\":%llu,\"err\":null}"
 
@@ -114,7 +115,8 @@
  * answer with call.media */
 #define ABI_EV_MEDIA_NEED \
 	"{\"ev\":\"media.need\",\"phone\":%d,\"call\":%d,\"type\":%H," \
-	"\"video\":%s,\"hold\":%s,\"rtc\":{\"iceTransportPolicy\":\"%s\"," \
+	"\"video\":%s,\"hold\":%s,\"iceRestart\":%s," \
+	"\"rtc\":{\"iceTransportPolicy\":\"%s\"," \
 	"\"bundlePolicy\":\"max-bundle\",\"rtcpMuxPolicy\":\"require\"}}"
 
 /* media.remote: a remote SDP that passed the policy: apply it */

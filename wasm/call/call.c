@@ -45,8 +45,6 @@
 #include <re_dbg.h>
 
 
-
-
 static void destructor(void *arg)
 {
 	struct call *call = arg;
@@ -128,7 +126,7 @@ static void end_timer(void *arg)
 }
 
 
-static void end_later(struct call *call, const char *cause, uint16_t status)
+void call_end_later(struct call *call, const char *cause, uint16_t status)
 {
 	call->end_cause  = cause;
 	call->end_status = status;
@@ -199,7 +197,7 @@ static void media_remote(struct call *call, const char *type,
 }
 
 
-static void media_need(struct call *call, const char *type)
+void call_media_need(struct call *call, const char *type)
 {
 	struct call_evinfo info;
 
@@ -207,6 +205,7 @@ static void media_need(struct call *call, const char *type)
 	info.sdp_type = type;
 	info.video = call->video;
 	info.held  = call->modify ? call->hold_want : call->held;
+	info.restart = call->restart;
 	info.relay = call->ctx->privacy == POLICY_PRIVACY_RELAY;
 
 	emit(call, CALL_EV_MEDIA_NEED, &info);
@@ -246,72 +245,9 @@ static int offer_handler(struct mbuf **descp, const struct sip_msg *msg,
 
 	call->modify = MODIFY_REMOTE;
 	media_remote(call, "offer", msg, &v);
-	media_need(call, "answer");
+	call_media_need(call, "answer");
 
 	return EINPROGRESS;  /* answered by call_media() */
-}
-
-
-static void reroute_handler(void *arg)
-{
-	call_reroute(arg);
-}
-
-
-/*
- * A modification is over (@p ok, else refused with @p status or not
- * sent): a re-INVITE that was to move the route is tried again, and one
- * that waited for this modification goes now
- */
-static void modify_over(struct call *call, bool ok, uint16_t status)
-{
-	if (call->route) {
-		call->route = false;
-		if (ok) {
-			call->routec = 0;
-		}
-		else if (++call->routec >= CALL_ROUTE_MAX) {
-			DEBUG_INFO("call %d: the route could not be moved\n",
-				   call->handle);
-			end_later(call, CODE_TRANSPORT_CLOSED, status);
-			return;
-		}
-		else {
-			tmr_start(&call->rtmr, flow_backoff_ms(call->routec),
-				  reroute_handler, call);
-			return;
-		}
-	}
-
-	if (call->reroute)
-		tmr_start(&call->rtmr, 0, reroute_handler, call);
-}
-
-
-/**
- * Move the dialog's route to the phone's new flow: a re-INVITE that
- * changes nothing else (its offer from the shim, held as it is), now or
- * once the pending modification is over
- *
- * @param call Call (ignored unless confirmed)
- */
-void call_reroute(struct call *call)
-{
-	if (!call || call->ended || call->state != CALL_ESTABLISHED)
-		return;
-
-	if (call->modify != MODIFY_NONE) {
-		call->reroute = true;
-		return;
-	}
-
-	call->reroute = false;
-	call->route = true;
-	call->modify = MODIFY_LOCAL_NEED;
-	call->hold_want = call->held;
-	DEBUG_INFO("call %d: re-INVITE to move the route (attempt %u)\n",
-		   call->handle, call->routec + 1);
-	media_need(call, "offer");
 }
 
 
@@ -334,7 +270,7 @@ static int answer_handler(const struct sip_msg *msg, void *arg)
 		info.reason = msg->reason;
 		info.held   = call->held;
 		emit(call, CALL_EV_MODIFY_FAILED, &info);
-		modify_over(call, false, msg->scode);
+		call_modify_over(call, false, msg->scode);
 		return 0;
 	}
 
@@ -347,7 +283,7 @@ static int answer_handler(const struct sip_msg *msg, void *arg)
 		if (call->modify == MODIFY_LOCAL_SENT) {
 			/* libre ignores the error here: end after its ACK */
 			call->modify = MODIFY_NONE;
-			end_later(call, v.reason, 0);
+			call_end_later(call, v.reason, 0);
 		}
 
 		return EPROTO;  /* initial INVITE: libre ACKs, BYE, closeh */
@@ -371,7 +307,7 @@ static int answer_handler(const struct sip_msg *msg, void *arg)
 				   call->handle);
 			emit(call, CALL_EV_RECONNECTED, NULL);
 		}
-		else {
+		else if (!call->restart) {
 			call->held = call->hold_want;
 			DEBUG_INFO("call %d: %s\n", call->handle,
 				   call->held ? "on hold" : "resumed");
@@ -379,7 +315,7 @@ static int answer_handler(const struct sip_msg *msg, void *arg)
 			info.held = call->held;
 			emit(call, CALL_EV_HOLD, &info);
 		}
-		modify_over(call, true, 0);
+		call_modify_over(call, true, 0);
 	}
 
 	return 0;
@@ -405,7 +341,7 @@ static void progress_handler(const struct sip_msg *msg, void *arg)
 			DEBUG_INFO("call %d: their early SDP refused: %s\n",
 				   call->handle, v.reason);
 			call->refused = v;
-			end_later(call, v.reason, 0);  /* CANCEL */
+			call_end_later(call, v.reason, 0);  /* CANCEL */
 			return;
 		}
 
@@ -522,7 +458,7 @@ int call_connect(struct call **callp, const struct call_ctx *ctx,
 	DEBUG_INFO("call %d: outgoing%s, asking the browser for an offer\n",
 		   call->handle, video ? " with video" : "");
 
-	media_need(call, "offer");
+	call_media_need(call, "offer");
 
 	return 0;
 }
@@ -686,13 +622,13 @@ int call_media(struct call *call, const char *sdp, size_t len,
 			err = sipsess_answer(call->sess, 200, "OK", desc,
 					     NULL);
 			call->modify = MODIFY_NONE;
-			modify_over(call, true, 0);
+			call_modify_over(call, true, 0);
 		}
 		else {
 			err = sipsess_modify(call->sess, desc);
 			call->modify = err ? MODIFY_NONE : MODIFY_LOCAL_SENT;
 			if (err)
-				modify_over(call, false, 0);
+				call_modify_over(call, false, 0);
 		}
 		break;
 	}
@@ -741,7 +677,7 @@ int call_answer(struct call *call, bool video)
 	call->video = video;
 	DEBUG_INFO("call %d: answering, asking the browser for an answer\n",
 		   call->handle);
-	media_need(call, "answer");
+	call_media_need(call, "answer");
 
 	return 0;
 }
@@ -811,39 +747,6 @@ int call_hangup(struct call *call)
 		end(call, CODE_CANCELLED, 0, NULL, 0);
 		return 0;
 	}
-}
-
-
-/**
- * Hold or resume: the shim is asked for a new offer, sent by re-INVITE
- *
- * @param call Call
- * @param hold true to hold, false to resume
- *
- * @return 0 if started, EALREADY if already in that state, EBUSY if
- *         another modification is pending, EPROTO if not established
- */
-int call_hold(struct call *call, bool hold)
-{
-	if (!call)
-		return EINVAL;
-
-	if (call->state != CALL_ESTABLISHED)
-		return EPROTO;
-
-	if (call->modify != MODIFY_NONE)
-		return EBUSY;
-
-	if (call->held == hold)
-		return EALREADY;
-
-	call->modify = MODIFY_LOCAL_NEED;
-	call->hold_want = hold;
-	DEBUG_INFO("call %d: %s, asking the browser for an offer\n",
-		   call->handle, hold ? "putting on hold" : "resuming");
-	media_need(call, "offer");
-
-	return 0;
 }
 
 

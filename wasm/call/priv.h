@@ -4,6 +4,8 @@
  *   call.c    a call's life on libre sipsess, every SDP through the policy
  *   calls.c   the handle table of all calls, lookup and accessors, and
  *             what a phone tells all its calls (its flow's events)
+ *   modify.c  our changes of a confirmed call: hold, ICE restart, the
+ *             re-INVITE that moves its route to a new flow
  *   target.c  what the app dialled -> the Request-URI
  *
  * Needs re.h, policy.h, flow.h and call.h included first.
@@ -45,6 +47,7 @@ struct call {
 					dialog's route to the new flow   */
 	bool reroute;                /* one must, once the pending
 					modification is over             */
+	bool restart;                /* the pending offer restarts ICE  */
 	unsigned routec;             /* its attempts so far              */
 	struct tmr rtmr;             /* the wait before the next one     */
 	uint16_t end_status;
@@ -56,6 +59,9 @@ enum {
 };
 
 void call_reroute(struct call *call);
+void call_modify_over(struct call *call, bool ok, uint16_t status);
+void call_media_need(struct call *call, const char *type);
+void call_end_later(struct call *call, const char *cause, uint16_t status);
 void call_end(struct call *call, const char *cause);
 int  call_table_add(struct call *call);
 void call_table_del(int handle);

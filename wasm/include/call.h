@@ -52,6 +52,7 @@ struct call_evinfo {
 	unsigned attempt;      /* CALL_EV_RECONNECTING: the phone's reopen  */
 	bool held;             /* CALL_EV_HOLD                               */
 	bool video;            /* CALL_EV_MEDIA_NEED                         */
+	bool restart;          /* CALL_EV_MEDIA_NEED: an ICE restart offer   */
 	bool relay;            /* CALL_EV_MEDIA_NEED: iceTransportPolicy
 				  "relay"                                    */
 };
@@ -88,6 +89,7 @@ int  call_answer(struct call *call, bool video);
 int  call_reject(struct call *call, uint16_t status);
 int  call_hangup(struct call *call);
 int  call_hold(struct call *call, bool hold);
+int  call_ice_restart(struct call *call);
 int  call_info(struct call *call, const char *ctype, const char *body);
 struct call *call_lookup(int handle);
 int  call_handle(const struct call *call);

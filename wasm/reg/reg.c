@@ -9,9 +9,11 @@
  * then a final "auth-failed".  Every outcome reaches the handler once.
  *
  * Recovery: a registration that was in place and is lost to the network
- * comes back until it succeeds, a final refusal (4xx, auth) arrives, or
- * the application unregisters.  The loss is reported once, with the
- * delay of the first retry; retries are silent.  Two kinds of loss:
+ * comes back until it succeeds, a final refusal (4xx, auth) arrives, the
+ * flow's reopens are used up (reg_give_up), or the application
+ * unregisters.  The loss is reported once, with the delay of the first
+ * retry, unless the flow went with it (the phone reports "reconnecting"
+ * instead); retries are silent.  Two kinds of loss:
  *   - the flow closed: the flow's owner (wasm/transport/flow.c) reopens
  *     it with its back-off (reg_flow_down gets the wait), and the
  *     REGISTER goes out on the new flow (reg_flow_up);
@@ -86,6 +88,7 @@ struct reg {
 	unsigned minexpc;
 	unsigned retryc;      /* retries since the binding was lost */
 	bool recover;         /* a binding existed: retry its loss  */
+	bool bound;           /* registered since register()        */
 	bool retry_first;     /* also retry a first REGISTER's loss */
 	bool waiting;         /* lost with the flow: register when a
 				 new one opens (reg_flow_up)         */
@@ -173,12 +176,15 @@ static void fail(struct reg *reg, uint16_t status, const char *code,
 			   " (attempt %u)\n", code, status, reg->waiting ?
 			   "the flow reopens" : "a retry", delay,
 			   reg->retryc + 1);
-		if (reg->retryc++)
+		/* reported once; a binding lost with its flow not at all:
+		 * the phone says "reconnecting" */
+		if (reg->retryc++ || (reg->waiting && reg->bound))
 			return;
 	}
 	else {
 		DEBUG_INFO("failed: %s (status %u)\n", code, status);
 		reg->recover = false;
+		reg->bound = false;
 		reg->retryc = 0;
 	}
 
@@ -396,6 +402,7 @@ static void response_handler(int err, const struct sip_msg *msg, void *arg)
 
 		reg->state = REG_REGISTERED;
 		reg->recover = true;
+		reg->bound = true;
 		reg->retryc = 0;
 		tmr_start(&reg->tmr, (uint64_t)reg->granted * 10 *
 			  REG_REFRESH_PERCENT, refresh_handler, reg);
@@ -591,6 +598,7 @@ int reg_register(struct reg *reg)
 	reg->retryc = 0;
 	reg->waiting = false;
 	reg->recover = reg->recover || reg->retry_first;
+	reg->bound = false;  /* the app waits for this one's outcome */
 
 	err = send_request(reg, true);
 	if (err)
@@ -614,6 +622,7 @@ int reg_unregister(struct reg *reg)
 
 	tmr_cancel(&reg->tmr);
 	reg->recover = false;
+	reg->bound = false;
 	reg->retryc = 0;
 	reg->waiting = false;
 
@@ -676,12 +685,25 @@ bool reg_flow_up(struct reg *reg)
 }
 
 
-/** The flow will not come back (its reopens are used up): the next
- *  loss is final */
+/**
+ * The flow will not come back (its reopens are used up): a binding that
+ * waits for it fails for good ("registration-failed", retryIn 0), and so
+ * does the next loss
+ */
 void reg_give_up(struct reg *reg)
 {
-	if (reg)
-		reg->recover = false;
+	if (!reg)
+		return;
+
+	reg->recover = false;
+	if (!reg->waiting)
+		return;
+
+	DEBUG_INFO("the flow is not coming back: the binding is lost\n");
+	reg->waiting = false;
+	reg->bound = false;
+	reg->retryc = 0;
+	emit(reg, REG_EV_FAILED, 0, CODE_TRANSPORT_CLOSED, NULL, 0);
 }
 
 

@@ -89,6 +89,8 @@ static void ka_arm(struct flow *flow)
 	flow->pinged = false;
 	if (flow->ka_ms && flow->open)
 		tmr_start(&flow->ka, flow->ka_ms * 2 / 3, ka_handler, flow);
+	else
+		tmr_cancel(&flow->ka);
 }
 
 
@@ -104,8 +106,7 @@ static void ka_handler(void *arg)
 		return;
 	}
 
-	DEBUG_INFO("no answer to the keep-alive in %u ms: the flow is"
-		   " dead\n", flow->ka_ms);
+	DEBUG_INFO("no answer to the keep-alive: the flow is dead\n");
 	flow->dead = true;
 	transport_close(flow->sip, FLOW_CLOSE_DEAD);
 }
@@ -215,6 +216,22 @@ void flow_set_keepalive(struct flow *flow, uint32_t ms)
 {
 	if (flow)
 		flow->ka_ms = ms;
+}
+
+
+/**
+ * The network may have changed (the page saw it go, or woke up): ping
+ * now, and close the flow as dead if nothing answers in FLOW_CHECK_MS
+ * (whether or not keep-alives are on).  Nothing to do with no flow open.
+ */
+void flow_check(struct flow *flow)
+{
+	if (!flow || !flow->open || transport_ping(flow->sip))
+		return;
+
+	DEBUG_INFO("checking the flow\n");
+	flow->pinged = true;
+	tmr_start(&flow->ka, FLOW_CHECK_MS, ka_handler, flow);
 }
 
 
