@@ -14,6 +14,9 @@ VARIANT ?= native
 B       := build/$(VARIANT)
 RE      := build/src/libre
 TLS     := build/src/mbedtls
+# `make -f tools/core.mk VARIANT=...` builds everything (the first rule
+# in the file, page-exports.graph, would otherwise be the goal)
+.DEFAULT_GOAL := all
 
 # --- libre: the files a SIP user agent needs; our replacements elsewhere ---
 #
