@@ -173,6 +173,26 @@ int test_abi_json(void)
 }
 
 
+/* {"k0":0,...} of n members, or {"a":[0,...]} of n elements */
+static size_t members(char *buf, size_t sz, unsigned n, bool array)
+{
+	size_t len;
+	unsigned i;
+
+	len = (size_t)re_snprintf(buf, sz, array ? "{\"a\":[" : "{");
+	for (i = 0; i < n; ++i) {
+		len += (size_t)(array ?
+			re_snprintf(buf + len, sz - len, "%s0", i ? "," : "") :
+			re_snprintf(buf + len, sz - len, "%s\"k%u\":0",
+				    i ? "," : "", i));
+	}
+
+	len += (size_t)re_snprintf(buf + len, sz - len, array ? "]}" : "}");
+
+	return len;
+}
+
+
 /* One decoded entry: type, and the string or integer it holds */
 static int entry_is(const struct odict *o, const char *key,
 		    enum odict_type type, const char *str, int64_t num)
@@ -221,10 +241,11 @@ int test_abi_json_decode(void)
 	const struct odict_entry *e;
 	struct odict *o = NULL;
 	const struct odict *obj, *arr;
+	char buf[4096];
 	size_t i;
 	int err;
 
-	err = abi_json_decode(&o, 8, good, sizeof(good) - 1, 8);
+	err = abi_json_decode(&o, good, sizeof(good) - 1, 8);
 	TEST_ERR(err);
 
 	TEST_ERR(entry_is(o, "s", ODICT_STRING, "a\"b\\c/d\b\f\n\r\t", 0));
@@ -273,7 +294,7 @@ int test_abi_json_decode(void)
 	o = mem_deref(o);
 
 	for (i = 0; i < ARRAY_SIZE(bad); ++i) {
-		err = abi_json_decode(&o, 8, bad[i], strlen(bad[i]), 4);
+		err = abi_json_decode(&o, bad[i], strlen(bad[i]), 4);
 		if (!err) {
 			(void)fprintf(stderr, "accepted: %s\n", bad[i]);
 			err = EINVAL;
@@ -283,19 +304,119 @@ int test_abi_json_decode(void)
 	}
 
 	/* the depth limit counts the top level */
-	err = abi_json_decode(&o, 8, "{\"a\":{\"b\":{}}}", 14, 3);
+	err = abi_json_decode(&o, "{\"a\":{\"b\":{}}}", 14, 3);
 	TEST_ERR(err);
 	o = mem_deref(o);
-	TEST_EQUALS(EOVERFLOW, abi_json_decode(&o, 8, "{\"a\":{\"b\":{}}}",
+	TEST_EQUALS(EOVERFLOW, abi_json_decode(&o, "{\"a\":{\"b\":{}}}",
 						  14, 2));
 
 	/* a length shorter than the text: only that much is read */
-	TEST_EQUALS(EBADMSG, abi_json_decode(&o, 8, "{\"a\":1}", 6, 4));
-	TEST_EQUALS(EINVAL, abi_json_decode(NULL, 8, "{}", 2, 4));
-	TEST_EQUALS(EINVAL, abi_json_decode(&o, 8, NULL, 2, 4));
+	TEST_EQUALS(EBADMSG, abi_json_decode(&o, "{\"a\":1}", 6, 4));
+	TEST_EQUALS(EINVAL, abi_json_decode(NULL, "{}", 2, 4));
+	TEST_EQUALS(EINVAL, abi_json_decode(&o, NULL, 2, 4));
+
+	/* at most 256 values in an object or array */
+	err = abi_json_decode(&o, buf, members(buf, sizeof(buf), 256, false),
+			      4);
+	TEST_ERR(err);
+	TEST_EQUALS(256, odict_count(o, false));
+	TEST_ASSERT(odict_lookup(o, "k255") != NULL);
+	o = mem_deref(o);
+	err = abi_json_decode(&o, buf, members(buf, sizeof(buf), 256, true),
+			      4);
+	TEST_ERR(err);
+	o = mem_deref(o);
+	TEST_EQUALS(EBADMSG, abi_json_decode(&o, buf, members(buf,
+				sizeof(buf), 257, false), 4));
+	TEST_EQUALS(EBADMSG, abi_json_decode(&o, buf, members(buf,
+				sizeof(buf), 257, true), 4));
 	err = 0;
 
  out:
+	mem_deref(o);
+	return err;
+}
+
+
+/* wasm/abi/odict.c: libre's odict API on a list */
+int test_abi_odict(void)
+{
+	const struct odict_entry *e;
+	struct odict *o = NULL, *c = NULL;
+	char str[] = "secret";
+	uint64_t num = 0;
+	bool b = false;
+	int err;
+
+	TEST_EQUALS(EINVAL, odict_alloc(NULL, 1));
+	TEST_EQUALS(EINVAL, odict_alloc(&o, 0));
+
+	err = odict_alloc(&o, 1);
+	TEST_ERR(err);
+	err = odict_alloc(&c, 1);
+	TEST_ERR(err);
+
+	err = odict_entry_add(c, "0", ODICT_INT, (int64_t)-7);
+	TEST_ERR(err);
+	err = odict_entry_add(c, "1", ODICT_NULL);
+	TEST_ERR(err);
+	err = odict_entry_add(o, "arr", ODICT_ARRAY, c);
+	TEST_ERR(err);
+	c = mem_deref(c);  /* the entry holds its own reference */
+
+	err = odict_entry_add(o, "s", ODICT_STRING, str);
+	TEST_ERR(err);
+	err = odict_entry_add(o, "d", ODICT_DOUBLE, 2.9);
+	TEST_ERR(err);
+	err = odict_entry_add(o, "t", ODICT_BOOL, true);
+	TEST_ERR(err);
+	err = odict_entry_add(o, "s", ODICT_INT, (int64_t)1);
+	TEST_ERR(err);
+
+	TEST_EQUALS(EINVAL, odict_entry_add(NULL, "k", ODICT_NULL));
+	TEST_EQUALS(EINVAL, odict_entry_add(o, NULL, ODICT_NULL));
+	TEST_EQUALS(EINVAL, odict_entry_add(o, "k", ODICT_STRING, NULL));
+	TEST_EQUALS(EINVAL, odict_entry_add(o, "k", 99));
+	TEST_ASSERT(odict_lookup(o, "k") == NULL);
+
+	/* copied: the source may change */
+	str[0] = 'S';
+	TEST_STRCMP("secret", odict_string(o, "s"));
+
+	/* a key added twice: the first is found */
+	e = odict_lookup(o, "s");
+	TEST_ASSERT(e && e->type == ODICT_STRING && !strcmp(e->key, "s"));
+
+	/* zeroized where it is, as abi.c's wipe_secrets() does */
+	memset(e->u.str, 0, strlen(e->u.str));
+	TEST_STRCMP("", odict_string(o, "s"));
+
+	TEST_EQUALS(5, odict_count(o, false));
+	TEST_EQUALS(6, odict_count(o, true));
+	TEST_EQUALS(0, odict_count(NULL, true));
+
+	TEST_ASSERT(odict_get_number(o, &num, "d"));
+	TEST_EQUALS(2, num);
+	e = odict_lookup(o, "arr");
+	TEST_ASSERT(e && e->type == ODICT_ARRAY);
+	TEST_ASSERT(odict_get_number(e->u.odict, &num, "0"));
+	TEST_EQUALS((uint64_t)-7, num);
+	TEST_ASSERT(odict_get_number(o, NULL, "d"));
+	TEST_ASSERT(!odict_get_number(o, &num, "t"));
+	TEST_ASSERT(!odict_get_number(o, &num, "x"));
+	TEST_ASSERT(!odict_get_number(NULL, &num, "d"));
+
+	TEST_ASSERT(odict_get_boolean(o, &b, "t"));
+	TEST_ASSERT(b);
+	TEST_ASSERT(!odict_get_boolean(o, &b, "d"));
+	TEST_ASSERT(odict_string(o, "t") == NULL);
+	TEST_ASSERT(odict_string(o, NULL) == NULL);
+	TEST_ASSERT(odict_get_type(o, ODICT_DOUBLE, "d") != NULL);
+	TEST_ASSERT(odict_get_type(o, ODICT_INT, "d") == NULL);
+	TEST_ASSERT(odict_lookup(NULL, "d") == NULL);
+
+ out:
+	mem_deref(c);
 	mem_deref(o);
 	return err;
 }

@@ -193,6 +193,7 @@ bool test_wait_for(int ms, bool (*done)(void));
 	X(test_abi_misuse)			\
 	X(test_abi_json)			\
 	X(test_abi_json_decode)		\
+	X(test_abi_odict)			\
 	X(test_abi_sdp_check)			\
 	X(test_abi_str_error)			\
 	X(test_heap_alloc)			\

@@ -18,7 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size > 65536)
 		return 0;
 
-	if (!abi_json_decode(&o, 8, (const char *)data, size, 8))
+	if (!abi_json_decode(&o, (const char *)data, size, 8))
 		(void)odict_count(o, true);
 
 	mem_deref(o);

@@ -41,7 +41,6 @@
 enum {
 	CMD_MAX     = 262144,
 	JSON_DEPTH  = 8,
-	JSON_HASHSZ = 16,
 };
 
 struct list *tmrl_get(void);
@@ -469,7 +468,7 @@ int sp_cmd(const char *json, size_t len)
 		return EINVAL;
 	}
 
-	err = abi_json_decode(&cmd, JSON_HASHSZ, json, len, JSON_DEPTH);
+	err = abi_json_decode(&cmd, json, len, JSON_DEPTH);
 	if (err) {
 		abi_reply_err(0, CODE_BAD_COMMAND,
 			      "command is not valid JSON");

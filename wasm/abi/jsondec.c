@@ -7,7 +7,8 @@
  * stdio; the commands need neither.  The result is the same odict:
  * objects and arrays (keys "0", "1", ...), strings, integers, doubles,
  * booleans and null.  Stricter than libre's: the top level must be an
- * object, a key may not repeat, and nothing may follow the object.
+ * object, a key may not repeat, an object or array holds at most 256
+ * values, and nothing may follow the object.
  *
  * A number with a fraction or an exponent becomes an ODICT_DOUBLE,
  * approximately (the core compares numbers, it never computes with
@@ -22,12 +23,19 @@
 #include "crypto.h"
 
 
+/*
+ * Values in an object or array at most (a command has a few dozen): each
+ * key is looked for among those before it, in a list (wasm/abi/odict.c),
+ * so a command's work grows with its length times this, not its square
+ */
+enum { MEMBERS_MAX = 256 };
+
+
 struct jdec {
 	const char *p;      /**< Next character          */
 	const char *end;    /**< End of the text         */
 	char *top;          /**< Free scratch space      */
 	unsigned depth;     /**< Nesting levels left     */
-	uint32_t hashsz;    /**< Hash size of each odict */
 };
 
 
@@ -306,7 +314,7 @@ static int container(struct jdec *d, struct odict **cp, bool array)
 	if (!d->depth)
 		return EOVERFLOW;
 
-	err = odict_alloc(&c, d->hashsz);
+	err = odict_alloc(&c, 1);  /* a list (odict.c): no hash size */
 	if (err)
 		return err;
 
@@ -316,9 +324,14 @@ static int container(struct jdec *d, struct odict **cp, bool array)
 		do {
 			char *save = d->top, *name, num[12];
 
+			if (idx++ == MEMBERS_MAX) {
+				err = EBADMSG;
+				break;
+			}
+
 			if (array) {
 				(void)re_snprintf(num, sizeof(num), "%u",
-						  idx++);
+						  idx - 1);
 				name = num;
 			}
 			else if (!eat(d, '"') || string(d, &name) ||
@@ -350,7 +363,7 @@ static int container(struct jdec *d, struct odict **cp, bool array)
 static int value_add(struct jdec *d, struct odict *o, const char *key)
 {
 	struct odict *c;
-	bool array;
+	bool array, t;
 	char *str;
 	int err;
 
@@ -380,12 +393,10 @@ static int value_add(struct jdec *d, struct odict *o, const char *key)
 		return err ? err : odict_entry_add(o, key, ODICT_STRING, str);
 
 	case 't':
-		return literal(d, "true") ?
-			odict_entry_add(o, key, ODICT_BOOL, true) : EBADMSG;
-
 	case 'f':
-		return literal(d, "false") ?
-			odict_entry_add(o, key, ODICT_BOOL, false) : EBADMSG;
+		t = *d->p == 't';
+		return literal(d, t ? "true" : "false") ?
+			odict_entry_add(o, key, ODICT_BOOL, t) : EBADMSG;
 
 	case 'n':
 		return literal(d, "null") ?
@@ -401,7 +412,6 @@ static int value_add(struct jdec *d, struct odict *o, const char *key)
  * Decode a JSON object into an odict
  *
  * @param op       Returns the odict (the object's members)
- * @param hashsz   Hash size of every odict made
  * @param str      JSON text
  * @param len      Length of @p str
  * @param maxdepth Deepest nesting of objects and arrays accepted
@@ -409,8 +419,8 @@ static int value_add(struct jdec *d, struct odict *o, const char *key)
  * @return 0 if success, EBADMSG if not a JSON object, EOVERFLOW if nested
  *         deeper than @p maxdepth, otherwise errorcode
  */
-int abi_json_decode(struct odict **op, uint32_t hashsz, const char *str,
-		    size_t len, unsigned maxdepth)
+int abi_json_decode(struct odict **op, const char *str, size_t len,
+		    unsigned maxdepth)
 {
 	struct odict *o = NULL;
 	struct jdec d;
@@ -429,7 +439,6 @@ int abi_json_decode(struct odict **op, uint32_t hashsz, const char *str,
 	d.end = str + len;
 	d.top = scratch;
 	d.depth = maxdepth;
-	d.hashsz = hashsz;
 
 	if (!eat(&d, '{'))
 		err = EBADMSG;

@@ -18,5 +18,5 @@ int  sp_sip_check(const uint8_t *buf, size_t len, int verbose);
 int abi_json_str(struct re_printf *pf, const char *s);
 int abi_json_pl(struct re_printf *pf, const struct pl *pl);
 void abi_emitf(const char *fmt, ...);
-int abi_json_decode(struct odict **op, uint32_t hashsz, const char *str,
-		    size_t len, unsigned maxdepth);
+int abi_json_decode(struct odict **op, const char *str, size_t len,
+		    unsigned maxdepth);
