@@ -10,9 +10,6 @@
 # with our own file lists and defines (their own build systems probe the
 # host).  Our C is built with warnings as errors.
 
-# `all` whatever rule comes first in the file (page-exports.graph does)
-.DEFAULT_GOAL := all
-
 VARIANT ?= native
 B       := build/$(VARIANT)
 RE      := build/src/libre
