@@ -23,10 +23,6 @@ import { internal } from './internal.js';
 import { tlsVersionName } from './dtls.js';
 import { browserMediaHandler } from './media.js';
 
-/** ICE `disconnected` this long is lost: restart it (a blip recovers by itself before) */
-const ICE_GRACE_MS = 4000;
-/** ICE restarts, each given mediaTimeoutMs, before the call ends with `ice-failed` */
-const ICE_RESTARTS = 3;
 
 /** @typedef {import('./core.js').Core} Core */
 /** @import { CallCommandBody, CoreEvent } from './abi.js' */
@@ -115,8 +111,6 @@ export class Call extends Emitter {
   static {
     internal.callEvent = (call, ev) => call.#onCoreEvent(ev);
     internal.whenSent = (call) => call.#whenSent();
-    // the network changed: media that is not up restarts ICE now, not after the grace
-    internal.networkChanged = (call) => call.#mediaTimer && call.#mediaLost('network-change');
   }
 
   /** @type {Core} */
@@ -127,14 +121,6 @@ export class Call extends Emitter {
   #m;
   /** @type {RTCPeerConnectionState} the media's, as its handler last said */
   #conn = 'new';
-  /** @type {RTCIceConnectionState} ICE's (Chromium says `failed` only in #conn) */
-  #ice = 'new';
-  /** the media came up once: from then on a loss restarts ICE */
-  #up = false;
-  /** ICE restarts since the media was last up (at most ICE_RESTARTS) */
-  #restarts = 0;
-  /** @type {ReturnType<typeof setTimeout> | undefined} grace, or a restart's deadline */
-  #mediaTimer;
   /** @type {Promise<unknown>} media steps run one after another */
   #steps = Promise.resolve();
   #muted = false;
@@ -181,7 +167,7 @@ export class Call extends Emitter {
         this.remoteStream = e.streams[0] ?? this.remoteStream ?? new MediaStream([e.track]);
         this.emit('track', { track: e.track, streams: e.streams });
       },
-      onstate: (c, i) => { this.#conn = c; this.#ice = i; this.#onMedia(); },
+      onstate: (s) => { this.#conn = s; },
     });
   }
 
@@ -447,54 +433,13 @@ export class Call extends Emitter {
     if (this.#conn !== 'connected') {
       throw new PhoneError('ice-failed', `no media path: the connection is ${this.#conn}`);
     }
-    this.#up = true;
     this.emit('security', /** @type {SecurityReport} */ (r));
-  }
-
-  /**
-   * The media's state changed. Once it was up, for the whole call: back
-   * up after a restart is `reconnected`; `failed` (in either state), or
-   * `disconnected` for longer than ICE_GRACE_MS, restarts ICE.
-   */
-  #onMedia() {
-    if (!this.#up || this.state === 'ended') return;
-    if (this.#conn === 'connected' && /^(connected|completed)$/.test(this.#ice)) {
-      clearTimeout(this.#mediaTimer);
-      this.#mediaTimer = undefined;
-      if (this.#restarts) this.emit('reconnected', {});
-      this.#restarts = 0;
-    }
-    else if (this.#conn === 'failed' || this.#ice === 'failed') this.#mediaLost('ice-disconnected');
-    else if (!this.#mediaTimer) {
-      this.#mediaTimer = setTimeout(() => this.#mediaLost('ice-disconnected'), ICE_GRACE_MS);
-    }
-  }
-
-  /**
-   * Restart ICE now (the phone calls this when the network changed): a
-   * re-INVITE with new ICE credentials through the media handler, then
-   * mediaTimeoutMs for the media to come back, at most ICE_RESTARTS times
-   * before the call ends with `ice-failed`.
-   * @param {import('./errors.js').ReconnectCause} cause
-   */
-  #mediaLost(cause) {
-    if (!this.#up || this.state !== 'active') return;
-    clearTimeout(this.#mediaTimer);
-    if (this.#restarts >= ICE_RESTARTS) {
-      this.#fail(new PhoneError('ice-failed', `no media path after ${ICE_RESTARTS} ICE restarts`));
-      return;
-    }
-    this.emit('reconnecting', { cause, attempt: ++this.#restarts });
-    // busy (another change of the call): the deadline tries again
-    internal.cmd(this.#core, { cmd: 'call.restart', call: this.handle });
-    this.#mediaTimer = setTimeout(() => this.#mediaLost(cause), this.#media.mediaTimeoutMs ?? 15000);
   }
 
   /** @param {Extract<CoreEvent, { ev: 'ended' }>} ev */
   #end(ev) {
     if (this.state === 'ended') return;
     this.state = 'ended';
-    clearTimeout(this.#mediaTimer);
     const cause = this.#endedBy ?? ev.cause;
     const err = new PhoneError(cause, undefined, { status: ev.status, reason: ev.reason ?? undefined });
     this.#sentDone?.(err);

@@ -331,10 +331,6 @@ static void cmd_phone(uint64_t id, const char *name, const struct odict *cmd)
 			return;
 		}
 	}
-	else if (!strcmp(name, "phone.check")) {
-		ua_check(ua);
-		err = 0;
-	}
 	else if (!strcmp(name, "phone.close")) {
 		abi_phone_del((int)h);
 		mem_deref(ua);

@@ -769,15 +769,6 @@ int ua_register(struct ua *ua)
 }
 
 
-/** The network may have changed: is the flow still alive?  A dead one
- *  is replaced as any lost flow (flow_check) */
-void ua_check(struct ua *ua)
-{
-	if (ua)
-		flow_check(&ua->flow);
-}
-
-
 /** Remove the registration; outcome as UA_EV_UNREGISTERED */
 int ua_unregister(struct ua *ua)
 {

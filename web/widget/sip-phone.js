@@ -14,7 +14,8 @@
  *
  * Events (bubbling, composed; payload in `detail`, never a secret):
  * sip-registered, sip-unregistered, sip-incoming, sip-call-accepted,
- * sip-call-ended, sip-quality-warning, sip-recording, sip-error.
+ * sip-call-ended, sip-quality-warning, sip-recording, sip-reconnecting,
+ * sip-reconnected, sip-error.
  *
  * Recording: `element.record({ key } | { recipient })` records the call in
  * progress (sealed: shim/record.js; the script-tag build loads the
@@ -57,6 +58,8 @@ import { endedInWords, errorInWords } from './words.js';
  *     remote: string, direction: 'outgoing' | 'incoming' },
  *   'sip-quality-warning': import('./quality.js').QualityWarning,
  *   'sip-recording': { state: 'recording' | 'paused' | 'stopped' },
+ *   'sip-reconnecting': { cause: string, attempt: number, retryIn: number },
+ *   'sip-reconnected': {},
  *   'sip-error': { code: string, message: string, status?: number },
  * }} SipPhoneEventMap
  */
@@ -370,6 +373,15 @@ export class SipPhone extends HTMLElement {
       else this.#setRegistration('failed', 'Not signed in');
       this.#error('Sign-in failed', e);
     });
+    // the connection was lost: the core reopens it (the call, if any, stays up)
+    phone.on('reconnecting', (e) => {
+      this.#setRegistration('registering', `Connection lost, reconnecting (attempt ${e.attempt})…`);
+      this.#dispatch('sip-reconnecting', e);
+    });
+    phone.on('reconnected', () => {
+      this.#setRegistration('registered', `Signed in as ${shortUri(uri)}`);
+      this.#dispatch('sip-reconnected', {});
+    });
     phone.on('incoming', (call) => this.#incoming(call));
     phone.on('call-refused', ({ from, cause }) => {
       this.#ui.message.textContent = `Refused a call from ${shortUri(from)}: ${endedInWords(cause)}.`;
@@ -456,6 +468,8 @@ export class SipPhone extends HTMLElement {
   #follow(call) {
     this.#call = call;
     call.on('ringing', () => this.#setCallState('Ringing…'));
+    call.on('reconnecting', () => this.#setCallState('Reconnecting…'));
+    call.on('reconnected', () => this.#setCallState('In call'));
     call.on('progress', () => this.#setCallState('Connecting…'));
     call.on('accepted', () => this.#accepted(call));
     call.on('hold', ({ held }) => {
