@@ -215,6 +215,7 @@ bool test_wait_for(int ms, bool (*done)(void));
 	X(test_ua_flow_hostile_servers)	\
 	X(test_ua_keepalive)			\
 	X(test_ua_flow_give_up)		\
+	X(test_ua_silent_server)		\
 	X(test_ua_credentials_on_demand)	\
 	X(test_ua_credentials_refused)		\
 	X(test_ua_log_levels)			\

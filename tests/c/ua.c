@@ -1116,3 +1116,61 @@ int test_ua_flow_give_up(void)
  out:
 	return err;
 }
+
+
+/* A server that accepts the WebSocket and then says nothing (issue 13's
+ * third hostile server): no answer to the REGISTER, none to the
+ * keep-alive.  The flow is found dead at the keep-alive bound and
+ * reopened on the back-off, never in a busy loop: over 3 minutes of the
+ * test clock a handful of sockets and REGISTERs, each socket at most one
+ * REGISTER (and its pings), and the loss said once per reopen.  The
+ * test clock jumps natively only. */
+int test_ua_silent_server(void)
+{
+	uint64_t t0;
+	int err, conn, regs = 0, pings = 0, sent = 0;
+
+#ifdef __EMSCRIPTEN__
+	return 0;
+#endif
+
+	err = open_and_register();
+	TEST_ERR(err);
+	conn = fake_spjs.last_conn;
+
+	t0 = tmr_jiffies();
+	while (tmr_jiffies() - t0 < 180000) {
+		if (fake_spjs.last_conn != conn) {
+			/* the server accepts every new socket */
+			conn = fake_spjs.last_conn;
+			TEST_ERR(sp_ws_state(conn, 1, 0));
+		}
+		for (; sent < fake_spjs.nsent; ++sent) {
+			const char *m = fake_spjs_sent(sent);
+
+			pings += !strcmp(m, "\r\n\r\n");
+			regs += !strncmp(m, "REGISTER ", 9);
+		}
+		(void)sp_tick(0);
+		test_clock_skip(10);
+	}
+
+	/* a dead flow each 30 s, then the back-off: 4 to 7 sockets */
+	TEST_ASSERT(fake_spjs.opens >= 4 && fake_spjs.opens <= 7);
+	TEST_ASSERT(regs >= 2 && regs <= fake_spjs.opens);
+	TEST_ASSERT(pings >= 2 && pings <= fake_spjs.opens);
+	/* each loss said once; the last one's reopen may still wait */
+	TEST_ASSERT(fake_spjs_count("\"ev\":\"reconnecting\"") >=
+		    fake_spjs.opens - 1);
+	TEST_ASSERT(fake_spjs_count("\"ev\":\"reconnecting\"") <=
+		    fake_spjs.opens);
+	TEST_ASSERT(fake_spjs_event("{\"ev\":\"reconnecting\"") &&
+		    strstr(fake_spjs_event("{\"ev\":\"reconnecting\""),
+			   "\"cause\":\"flow-dead\""));
+
+	err = cmd("{\"v\":1,\"id\":10,\"cmd\":\"phone.close\",\"phone\":1}");
+	TEST_ERR(err);
+
+ out:
+	return err;
+}
