@@ -1290,3 +1290,49 @@ int test_call_ice_restart(void)
  out:
 	return err;
 }
+
+
+/* RFC 5627: a call's Contact is the pub-gruu the registrar gave this
+ * phone's instance.  The 2xx lists every binding of the AOR (another
+ * phone of alice's first): ours is the one with our +sip.instance.  A
+ * pub-gruu that could break out of the Contact's < > is not taken. */
+int test_call_gruu_contact(void)
+{
+	const char *ev, *inst;
+	struct sip_msg *msg = NULL;
+	char instance[37], buf[640];
+	int call = 0, err;
+
+	err = phone_reachable();
+	TEST_ERR(err);
+	ev = fake_spjs_event("{\"id\":1,\"err\":null,\"phone\":1,");
+	inst = ev ? strstr(ev, "\"instanceId\":\"") : NULL;
+	TEST_ASSERT(inst);
+	str_ncpy(instance, inst + 14, sizeof(instance));
+
+	(void)re_snprintf(buf, sizeof(buf),
+		"Contact: <sip:alice@other.invalid;transport=ws;ob>;"
+		"expires=300;+sip.instance=\"<urn:uuid:00000000-0000-4000-"
+		"8000-000000000000>\";pub-gruu=\"sip:alice@example.com;gr="
+		"urn:uuid:00000000-0000-4000-8000-000000000000\"\r\n"
+		"Contact: <sip:alice@x.invalid;transport=ws;ob>;expires=300;"
+		"+sip.instance=\"<urn:uuid:%s>\";pub-gruu=\"sip:alice@"
+		"example.com;gr=urn:uuid:%s\"\r\n", instance, instance);
+	err = respond_with(200, "OK", NULL, buf);
+	TEST_ERR(err);
+	TEST_ASSERT(fake_spjs_event("{\"ev\":\"registered\""));
+
+	err = call_new(&call, "\"iceTransportPolicy\":\"all\"");
+	TEST_ERR(err);
+	err = media(3, call, "chrome-audio-offer-host-ipv6-tcp.aiortc.sdp");
+	TEST_ERR(err);
+	err = sent_decode(&msg, fake_spjs.nsent - 1);
+	TEST_ERR(err);
+	(void)re_snprintf(buf, sizeof(buf), "<sip:alice@example.com;gr=urn:"
+			  "uuid:%s>", instance);
+	TEST_ASSERT(!pl_strcmp(&sip_msg_hdr(msg, SIP_HDR_CONTACT)->val, buf));
+
+ out:
+	mem_deref(msg);
+	return err;
+}

@@ -213,28 +213,38 @@ static void refresh_handler(void *arg)
 }
 
 
+/* Where @p str is in @p pl, or NULL */
+static const char *find(const struct pl *pl, const char *str)
+{
+	const size_t n = strlen(str);
+	size_t i;
+
+	for (i = 0; n && i + n <= pl->l; ++i) {
+		if (!memcmp(pl->p + i, str, n))
+			return pl->p + i;
+	}
+
+	return NULL;
+}
+
+
 /* The quoted value of pub-gruu= in @p params: not msg_param_decode(),
  * which stops at the ";gr=" inside the quotes */
 static bool pub_gruu(const struct pl *params, struct pl *val)
 {
-	static const char key[] = "pub-gruu=\"";
-	const size_t n = sizeof(key) - 1;
-	const char *p = params->p, *end = p + params->l, *q;
+	const char *p = find(params, "pub-gruu=\""), *q;
 
-	for (; p + n < end; ++p) {
-		if (memcmp(p, key, n))
-			continue;
+	if (!p)
+		return false;
 
-		q = memchr(p + n, '"', (size_t)(end - p - n));
-		if (!q)
-			return false;
+	val->p = p + 10;
+	q = memchr(val->p, '"', (size_t)(params->p + params->l - val->p));
+	if (!q)
+		return false;
 
-		val->p = p + n;
-		val->l = (size_t)(q - val->p);
-		return true;
-	}
+	val->l = (size_t)(q - val->p);
 
-	return false;
+	return true;
 }
 
 
@@ -275,8 +285,12 @@ static bool contact_handler(const struct sip_hdr *hdr,
 	if (sip_addr_decode(&c, &hdr->val))
 		return false;
 
-	if (pl_strcasecmp(&c.uri.host, transport_via_host()) &&
-	    pl_strcmp(&c.uri.user, reg->cuser))
+	/* the 2xx lists every binding of the AOR: ours has our instance
+	 * (other phones of this user, maybe in this very page, have
+	 * theirs); a registrar that drops the parameter, our user */
+	if (!find(&c.params, reg->instance) &&
+	    (find(&c.params, "+sip.instance") ||
+	     pl_strcmp(&c.uri.user, reg->cuser)))
 		return false;
 
 	if (!msg_param_decode(&c.params, "expires", &pval))

@@ -347,7 +347,8 @@ export class SipPhone extends HTMLElement {
       await phone.register();
     } catch (e) {
       if (generation !== this.#generation) return;
-      this.#setRegistration('failed', 'Not signed in');
+      // one lost to the network is retried by the phone: the status says so
+      if (!(e instanceof PhoneError && e.retryIn)) this.#setRegistration('failed', 'Not signed in');
       this.#error('Sign-in failed', e);
     }
   }
@@ -368,14 +369,14 @@ export class SipPhone extends HTMLElement {
       this.#dispatch('sip-unregistered', {});
     });
     phone.on('registration-failed', (e) => {
-      // a lost registration is retried by the core; a refusal is final
-      if (e.retryIn) this.#setRegistration('registering', 'Connection lost, reconnecting…');
+      // one lost to the network is retried by the core; a refusal is final
+      if (e.retryIn) this.#setRegistration('registering', 'Not signed in yet, retrying…');
       else this.#setRegistration('failed', 'Not signed in');
       this.#error('Sign-in failed', e);
     });
     // the connection was lost: the core reopens it (the call, if any, stays up)
     phone.on('reconnecting', (e) => {
-      this.#setRegistration('registering', `Connection lost, reconnecting (attempt ${e.attempt})…`);
+      this.#setRegistration('registering', `Reconnecting (attempt ${e.attempt})…`);
       this.#dispatch('sip-reconnecting', e);
     });
     phone.on('reconnected', () => {
