@@ -1073,6 +1073,25 @@ int test_call_options_out(void)
 }
 
 
+/* Phone 1 calls bob, who answers: an established call */
+static int call_up(int *callp)
+{
+	int err;
+
+	err = call_new(callp, "\"iceTransportPolicy\":\"all\"");
+	TEST_ERR(err);
+	err = media(3, *callp, "chrome-audio-offer-host-ipv6-tcp.aiortc.sdp");
+	TEST_ERR(err);
+	transport_up();
+	err = respond(200, "OK", "asterisk20-audio-answer-dtls.sdp");
+	TEST_ERR(err);
+	TEST_ASSERT(fake_spjs_event("{\"ev\":\"accepted\""));
+
+ out:
+	return err;
+}
+
+
 static bool flow_reopened(void)
 {
 	return fake_spjs.opens >= 2;
@@ -1100,14 +1119,8 @@ int test_call_flow_events(void)
 
 	err = phone_open("mdns");
 	TEST_ERR(err);
-	err = call_new(&call, "\"iceTransportPolicy\":\"all\"");
+	err = call_up(&call);
 	TEST_ERR(err);
-	err = media(3, call, "chrome-audio-offer-host-ipv6-tcp.aiortc.sdp");
-	TEST_ERR(err);
-	transport_up();
-	err = respond(200, "OK", "asterisk20-audio-answer-dtls.sdp");
-	TEST_ERR(err);
-	TEST_ASSERT(fake_spjs_event("{\"ev\":\"accepted\""));
 	TEST_EQUALS(0, call_flow_state(call_lookup(call)));
 
 	/* the flow closes: the call stays and hears it; the flow reopens */
@@ -1168,12 +1181,7 @@ int test_call_flow_events(void)
 		  "\"password\":\"alice-secret-pw\","
 		  "\"reconnectAttempts\":0}}");
 	TEST_ERR(err);
-	err = call_new(&call, "\"iceTransportPolicy\":\"all\"");
-	TEST_ERR(err);
-	err = media(3, call, "chrome-audio-offer-host-ipv6-tcp.aiortc.sdp");
-	TEST_ERR(err);
-	transport_up();
-	err = respond(200, "OK", "asterisk20-audio-answer-dtls.sdp");
+	err = call_up(&call);
 	TEST_ERR(err);
 	err = sp_ws_state(fake_spjs.last_conn, 2, 1006);
 	TEST_ERR(err);

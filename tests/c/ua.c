@@ -94,11 +94,13 @@ static void settle(void)
 }
 
 
-static int open_and_register(void)
+/* Phone 1 from @p cfg (a phone.new command), registering: its REGISTER
+ * is out on the flow it opened, unanswered */
+static int open_and_register_with(const char *cfg)
 {
 	int err;
 
-	err = cmd(cfg_md5);
+	err = cmd(cfg);
 	TEST_ERR(err);
 	TEST_ASSERT(fake_spjs_event("{\"id\":1,\"err\":null,\"phone\":"));
 
@@ -120,6 +122,12 @@ static int open_and_register(void)
 
  out:
 	return err;
+}
+
+
+static int open_and_register(void)
+{
+	return open_and_register_with(cfg_md5);
 }
 
 
@@ -1084,17 +1092,12 @@ int test_ua_flow_give_up(void)
 	const char *ev;
 	int err, opens;
 
-	err = cmd("{\"v\":1,\"id\":1,\"cmd\":\"phone.new\",\"config\":{"
-		  "\"server\":\"wss://sip.example.com:7443/ws\","
-		  "\"uri\":\"sip:alice@example.com\","
-		  "\"password\":\"alice-secret-pw\","
-		  "\"reconnectAttempts\":1}}");
+	err = open_and_register_with("{\"v\":1,\"id\":1,"
+		"\"cmd\":\"phone.new\",\"config\":{"
+		"\"server\":\"wss://sip.example.com:7443/ws\","
+		"\"uri\":\"sip:alice@example.com\","
+		"\"password\":\"alice-secret-pw\",\"reconnectAttempts\":1}}");
 	TEST_ERR(err);
-	err = cmd("{\"v\":1,\"id\":2,\"cmd\":\"phone.register\",\"phone\":1}");
-	TEST_ERR(err);
-	settle();
-	TEST_ERR(sp_ws_state(fake_spjs.last_conn, 1, 0));
-	settle();
 	err = answer(200, "OK", NULL);
 	TEST_ERR(err);
 
