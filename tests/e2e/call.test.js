@@ -5,7 +5,7 @@
 import { describe, it, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { startKamailio, startCoturn, turnCredentials, USERS, REALM } from '../node/support/servers.js';
-import { launchBrowser, startPageServer } from './support.js';
+import { launchBrowser, openPhonePage, startPageServer } from './support.js';
 
 const CALL_MS = 20000;
 
@@ -38,22 +38,14 @@ describe('Two sipshield pages call each other through Kamailio', () => {
   });
 
   async function peer(user, privacy, extra = {}) {
-    const ctx = await browser.newContext({ permissions: ['microphone'] });
-    const page = await ctx.newPage();
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${web.url}/tests/e2e/pages/phone.html`);
-    await page.waitForFunction(() => window.sipPeer, null, { timeout: 10000 });
     const cred = turnCredentials(turn.secret, user);
-    await page.evaluate((cfg) => window.sipPeer.open(cfg), {
+    const p = await openPhonePage(browser, web.url, user, {
       server: kam.url, uri: `sip:${user}@${REALM}`, password: USERS.get(user), privacy,
       iceServers: [{ urls: turn.url, username: cred.username, credential: cred.credential }],
       iceGatheringTimeoutMs: 3000, ...extra,
     });
-    const p = { ctx, page, errors, user,
-      do: (fn, ...args) => page.evaluate(([f, a]) => window.sipPeer[f](...a), [fn, args]),
-      waitFor: (name, ms = CALL_MS) => page.evaluate(([n, m]) => window.sipPeer.waitFor(n, m), [name, ms]),
-    };
+    const waitFor = p.waitFor;
+    p.waitFor = (name, ms = CALL_MS) => waitFor(name, ms);
     pages[`${user}-${privacy}`] = p;
     return p;
   }

@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startKamailio, USERS, REALM } from '../node/support/servers.js';
 import { blockPorts, netfaultAvailable } from '../node/support/netfault.js';
-import { launchBrowser, startPageServer } from './support.js';
+import { launchBrowser, openPhonePage, startPageServer } from './support.js';
 
 const ALG = 'SHA-256';
 const CALL_MS = 15000;
@@ -50,23 +50,12 @@ describe('A call between two Chromium pages survives the network (issue 13)', { 
   });
 
   async function peer(user) {
-    const ctx = await browser.newContext({ permissions: ['microphone'] });
-    const page = await ctx.newPage();
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${web.url}/tests/e2e/pages/phone.html`);
-    await page.waitForFunction(() => window.sipPeer, null, { timeout: 10000 });
-    await page.evaluate((cfg) => window.sipPeer.open(cfg), {
+    const p = await openPhonePage(browser, web.url, user, {
       server: kam.url, uri: `sip:${user}@${REALM}`, password: USERS.get(user), privacy: 'off',
       iceServers: [], iceGatheringTimeoutMs: 3000,
     });
-    const p = { ctx, page, errors, user,
-      do: (fn, ...args) => page.evaluate(([f, a]) => window.sipPeer[f](...a), [fn, args]),
-      waitFor: (name, ms, since = 0) => page.evaluate(([n, m, s]) => window.sipPeer.waitFor(n, m, s),
-        [name, ms, since]),
-      /** names of the events since event number `since` */
-      names: async (since) => (await p.do('info')).events.slice(since).map((e) => e.name),
-    };
+    /** names of the events since event number `since` */
+    p.names = async (since) => (await p.do('info')).events.slice(since).map((e) => e.name);
     pages.add(p);
     return p;
   }

@@ -25,6 +25,27 @@ export async function launchBrowser() {
 }
 
 /** Serve web/, shim/, dist/ on 127.0.0.1; `config` becomes /demo-config.json. */
+/**
+ * One phone in its own browser context (with a microphone) on the page harness
+ * (tests/e2e/pages/phone.html), opened with `config`: `do(fn, ...args)` runs window.sipPeer[fn],
+ * `waitFor(name, ms, since)` waits for its event `name` (after event number `since`), `errors`
+ * collects the page's uncaught errors.
+ */
+export async function openPhonePage(browser, webUrl, user, config) {
+  const ctx = await browser.newContext({ permissions: ['microphone'] });
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${webUrl}/tests/e2e/pages/phone.html`);
+  await page.waitForFunction(() => window.sipPeer, null, { timeout: 10000 });
+  await page.evaluate((cfg) => window.sipPeer.open(cfg), config);
+  return { ctx, page, errors, user,
+    do: (fn, ...args) => page.evaluate(([f, a]) => window.sipPeer[f](...a), [fn, args]),
+    waitFor: (name, ms, since = 0) => page.evaluate(([n, m, s]) => window.sipPeer.waitFor(n, m, s),
+      [name, ms, since]),
+  };
+}
+
 export async function startPageServer(config = {}) {
   const port = await freePort();
   const child = spawn(process.execPath, [path.join(ROOT, 'tools/serve.js'), String(port), JSON.stringify(config)],
