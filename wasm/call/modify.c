@@ -115,7 +115,7 @@ int call_hold(struct call *call, bool hold)
 
 /**
  * Restart ICE (RFC 8445 9): the shim is asked for an offer with new ICE
- * credentials, sent by re-INVITE; the shim watches the media come back
+ * credentials, sent by re-INVITE
  *
  * @param call Call
  *
