@@ -30,9 +30,10 @@ static int cmd(const char *json)
 
 
 /* Answer the last sent request with @p code and extra header lines */
-static int answer(int code, const char *reason, const char *extra)
+/* Answer sent message @p i (a request) with a response from the server */
+static int answer_to(int i, int code, const char *reason, const char *extra)
 {
-	const char *req = fake_spjs_sent(fake_spjs.nsent - 1);
+	const char *req = fake_spjs_sent(i);
 	struct sip_msg *msg = NULL;
 	struct mbuf *mb, *resp = NULL;
 	const struct sip_hdr *via;
@@ -81,6 +82,13 @@ static int answer(int code, const char *reason, const char *extra)
 	mem_deref(resp);
 
 	return err;
+}
+
+
+/* Answer the newest sent request */
+static int answer(int code, const char *reason, const char *extra)
+{
+	return answer_to(fake_spjs.nsent - 1, code, reason, extra);
 }
 
 
@@ -981,17 +989,18 @@ int test_ua_flow_hostile_servers(void)
 	regs = 0;
 	t0 = tmr_jiffies();
 	while (tmr_jiffies() - t0 < 60000) {
-		if (fake_spjs.nsent > sent) {
-			sent = fake_spjs.nsent;
+		/* each message sent since, in order (a ping and a retry
+		 * may go out in the same tick) */
+		for (; sent < fake_spjs.nsent; ++sent) {
 			/* a keep-alive ping gets its pong */
-			if (!strcmp(fake_spjs_sent(sent - 1), "\r\n\r\n")) {
+			if (!strcmp(fake_spjs_sent(sent), "\r\n\r\n")) {
 				TEST_ERR(sp_ws_rx(fake_spjs.last_conn,
 						  (const uint8_t *)"\r\n", 2));
 				continue;
 			}
 			++regs;
-			TEST_ERR(answer(503, "Service Unavailable",
-					"Retry-After: 1\r\n"));
+			TEST_ERR(answer_to(sent, 503, "Service Unavailable",
+					   "Retry-After: 1\r\n"));
 		}
 		(void)sp_tick(0);
 		test_clock_skip(10);
