@@ -337,7 +337,7 @@ static void cmd_phone(uint64_t id, const char *name, const struct odict *cmd)
 		err = 0;
 	}
 	else {
-		abi_reply_err(id, CODE_BAD_COMMAND, "unknown command");
+		abi_reply_err(id, CODE_BAD_COMMAND, ABI_BAD_COMMAND);
 		return;
 	}
 
@@ -450,7 +450,7 @@ int sp_cmd(const char *json, size_t len)
 	/* Refused before its id is read: the reply carries id 0, and the
 	 * shim takes it as the reply to the command it is running */
 	if (!json || len == 0) {
-		abi_reply_err(0, CODE_BAD_COMMAND, "empty command");
+		abi_reply_err(0, CODE_BAD_COMMAND, ABI_BAD_COMMAND);
 		return EINVAL;
 	}
 
@@ -466,15 +466,14 @@ int sp_cmd(const char *json, size_t len)
 
 	err = abi_json_decode(&cmd, json, len, JSON_DEPTH);
 	if (err) {
-		abi_reply_err(0, CODE_BAD_COMMAND,
-			      "command is not valid JSON");
+		abi_reply_err(0, CODE_BAD_COMMAND, ABI_BAD_COMMAND);
 		return EBADMSG;
 	}
 
 	(void)odict_get_number(cmd, &id, "id");
 	name = odict_string(cmd, "cmd");
 	if (!odict_get_number(cmd, &v, "v") || v != 1 || !name) {
-		abi_reply_err(id, CODE_BAD_COMMAND, "need {v:1, id, cmd}");
+		abi_reply_err(id, CODE_BAD_COMMAND, ABI_BAD_COMMAND);
 		err = EPROTO;
 		goto out;
 	}
@@ -490,7 +489,7 @@ int sp_cmd(const char *json, size_t len)
 	else if (!strncmp(name, "call.", 5))
 		abi_call_cmd(id, name, cmd);
 	else {
-		abi_reply_err(id, CODE_BAD_COMMAND, "unknown command");
+		abi_reply_err(id, CODE_BAD_COMMAND, ABI_BAD_COMMAND);
 		err = EPROTO;
 	}
 

@@ -172,7 +172,7 @@ void abi_call_cmd(uint64_t id, const char *name, const struct odict *cmd)
 		reply(id, call_info(call, odict_string(cmd, "ctype"),
 				    odict_string(cmd, "body")));
 	else
-		abi_reply_err(id, CODE_BAD_COMMAND, "unknown command");
+		abi_reply_err(id, CODE_BAD_COMMAND, ABI_BAD_COMMAND);
 }
 
 

@@ -17,7 +17,10 @@ int  abi_phone_add(struct ua *ua);
 void abi_phone_del(int handle);
 void abi_phones_close(void);
 
-/* reply.c: one reply per command */
+/* reply.c: one reply per command.  Every bad-command has the one message
+ * (the code says which rule: a message each cost the page core 50 B) */
+#define ABI_BAD_COMMAND "need JSON {v:1, id, cmd} with a known cmd"
+
 void abi_reply_err(uint64_t id, const char *code, const char *message);
 void abi_reply_ok(uint64_t id);
 

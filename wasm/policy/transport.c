@@ -5,8 +5,10 @@
  * "wss://host[:port][/path]" passes (RFC 7118 section 4; RFC 6455 section
  * 3).  A known insecure or non-WebSocket scheme (ws, http, https, sip,
  * sips, tcp, udp, tls) is EPROTONOSUPPORT ("insecure-transport"); anything
- * malformed is EINVAL ("invalid-config").  The reason string says what to
- * fix and never echoes the URL (it may carry credentials).
+ * malformed is EINVAL ("invalid-config").  The reason string says what
+ * the URL must be, one sentence for every way of being malformed (each a
+ * message of its own cost 0.25 KB of the page core), and never echoes the
+ * URL (it may carry credentials).
  */
 #include <string.h>
 #include <ctype.h>
@@ -50,83 +52,63 @@ int policy_transport_check(struct policy_url *url, const char *str,
 	};
 	struct policy_url u;
 	struct pl scheme;
-	const char *p, *end, *r = NULL;
+	const char *p, *end, *r = "server must be wss://host[:port][/path]:"
+		" no spaces, user info (credentials go in the config) or fragment";
 	size_t n, i;
 	int err = EINVAL;
 
-	if (!str) {
-		r = "no server URL: use a wss:// server URL";
+	if (!str)
 		goto out;
-	}
 
 	n = strlen(str);
-	if (n == 0 || n > POLICY_URL_MAX) {
-		r = "server URL is empty or too long: use a wss:// URL";
+	if (n == 0 || n > POLICY_URL_MAX)
 		goto out;
-	}
 
 	for (i = 0; i < n; ++i) {
-		if ((unsigned char)str[i] <= 0x20 || str[i] == 0x7f) {
-			r = "server URL contains spaces or control characters";
+		if ((unsigned char)str[i] <= 0x20 || str[i] == 0x7f)
 			goto out;
-		}
 	}
 
 	p = strchr(str, ':');
-	if (!p || p == str) {
-		r = "server URL has no scheme: use wss://host/path";
+	if (!p || p == str)
 		goto out;
-	}
 
 	slice(&scheme, str, p - str);
 	for (i = 0; i < scheme.l; ++i) {
-		if (!isalpha((unsigned char)scheme.p[i])) {
-			r = "server URL has no scheme: use wss://host/path";
+		if (!isalpha((unsigned char)scheme.p[i]))
 			goto out;
-		}
 	}
 
 	if (!scheme_is(&scheme, "wss")) {
 		for (i = 0; i < ARRAY_SIZE(insecure); ++i) {
 			if (scheme_is(&scheme, insecure[i])) {
 				err = EPROTONOSUPPORT;
-				r = "only wss:// signalling is allowed:"
-				    " use a wss:// server URL";
+				r = "only wss:// signalling is allowed";
 				goto out;
 			}
 		}
-		r = "unknown URL scheme: use a wss:// server URL";
 		goto out;
 	}
 
-	if (strncmp(p, "://", 3)) {
-		r = "malformed server URL: use wss://host[:port]/path";
+	if (strncmp(p, "://", 3))
 		goto out;
-	}
 	p += 3;
 
 	memset(&u, 0, sizeof(u));
 	end = p + strcspn(p, "/?#");
 
-	if (memchr(p, '@', end - p)) {
-		r = "server URL must not carry user info: give credentials"
-		    " in the config";
+	if (memchr(p, '@', end - p))
 		goto out;
-	}
 
 	if (*p == '[') {
 		const char *rb = memchr(p, ']', end - p);
 
-		if (!rb || rb == p + 1) {
-			r = "malformed IPv6 literal in server URL";
+		if (!rb || rb == p + 1)
 			goto out;
-		}
 		for (i = 1; p + i < rb; ++i) {
 			if (!isxdigit((unsigned char)p[i]) && p[i] != ':'
-			    && p[i] != '.') {
-				r = "malformed IPv6 literal in server URL";
+			    && p[i] != '.')
 				goto out;
-			}
 		}
 		slice(&u.host, p + 1, rb - p - 1);
 		p = rb + 1;
@@ -139,42 +121,27 @@ int policy_transport_check(struct policy_url *url, const char *str,
 		slice(&u.host, h, p - h);
 	}
 
-	if (!u.host.l || u.host.l > 253) {
-		r = "server URL has no host: use wss://host[:port]/path";
+	if (!u.host.l || u.host.l > 253)
 		goto out;
-	}
 
 	if (p < end && *p == ':') {
 		uint32_t port = 0;
 
 		++p;
-		if (p == end || end - p > 5) {
-			r = "malformed port in server URL";
+		if (p == end || end - p > 5)
 			goto out;
-		}
 		for (; p < end; ++p) {
-			if (!isdigit((unsigned char)*p)) {
-				r = "malformed port in server URL";
+			if (!isdigit((unsigned char)*p))
 				goto out;
-			}
 			port = port * 10 + (uint32_t)(*p - '0');
 		}
-		if (port == 0 || port > 65535) {
-			r = "port out of range in server URL";
+		if (port == 0 || port > 65535)
 			goto out;
-		}
 		u.port = (uint16_t)port;
 	}
 
-	if (p != end) {
-		r = "malformed host in server URL";
+	if (p != end || *p == '#')
 		goto out;
-	}
-
-	if (*p == '#') {
-		r = "server URL must not have a fragment";
-		goto out;
-	}
 
 	if (*p)
 		pl_set_str(&u.path, p);
@@ -187,7 +154,7 @@ int policy_transport_check(struct policy_url *url, const char *str,
 
  out:
 	if (reason)
-		*reason = r;
+		*reason = err ? r : NULL;
 
 	return err;
 }

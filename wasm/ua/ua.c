@@ -508,12 +508,9 @@ int ua_alloc(struct ua **uap, const struct odict *cfg, ua_event_h *eh,
 	err = EINVAL;
 
 	uri = cfg_str(cfg, "uri");
-	if (!uri || strlen(uri) > UA_STR_MAX) {
-		reason = "uri is required: sip:user@domain";
-		goto out;
-	}
 	pl_set_str(&pl, uri);
-	if (sip_addr_decode(&aor, &pl) || !pl_isset(&aor.uri.user) ||
+	if (!uri || strlen(uri) > UA_STR_MAX ||
+	    sip_addr_decode(&aor, &pl) || !pl_isset(&aor.uri.user) ||
 	    !pl_isset(&aor.uri.host) ||
 	    (pl_strcasecmp(&aor.uri.scheme, "sip") &&
 	     pl_strcasecmp(&aor.uri.scheme, "sips"))) {
