@@ -76,6 +76,14 @@
  */
 
 /**
+ * `phone.check`: the network may have changed: ping the flow now (dead in 5 s: reconnecting)
+ * @typedef {{
+ *   cmd: 'phone.check',
+ *   phone: number,
+ * }} PhoneCheckCommand
+ */
+
+/**
  * `phone.credentials`: the answer to credentials.need: a credential, or why there is none
  * @typedef {{
  *   cmd: 'phone.credentials',
@@ -204,6 +212,7 @@
  *   | PhoneRegisterCommand
  *   | PhoneUnregisterCommand
  *   | PhoneCloseCommand
+ *   | PhoneCheckCommand
  *   | PhoneCredentialsCommand
  *   | PhoneMessageCommand
  *   | PhoneOptionsCommand
@@ -349,6 +358,7 @@
  *   'phone.register': OkReply | ErrorReply,
  *   'phone.unregister': OkReply | ErrorReply,
  *   'phone.close': OkReply | ErrorReply,
+ *   'phone.check': OkReply | ErrorReply,
  *   'phone.credentials': OkReply | ErrorReply,
  *   'phone.message': MessageIdReply | ErrorReply,
  *   'phone.options': MessageIdReply | ErrorReply,

@@ -23,6 +23,10 @@ import { internal } from './internal.js';
 import { tlsVersionName } from './dtls.js';
 import { browserMediaHandler } from './media.js';
 
+/** ICE `disconnected` this long is lost: restart it (a blip recovers by itself before) */
+const ICE_GRACE_MS = 4000;
+/** ICE restarts, each given mediaTimeoutMs, before the call ends with `ice-failed` */
+const ICE_RESTARTS = 3;
 
 /** @typedef {import('./core.js').Core} Core */
 /** @import { CallCommandBody, CoreEvent } from './abi.js' */
@@ -111,6 +115,8 @@ export class Call extends Emitter {
   static {
     internal.callEvent = (call, ev) => call.#onCoreEvent(ev);
     internal.whenSent = (call) => call.#whenSent();
+    // the network changed: media that is not up restarts ICE now, not after the grace
+    internal.networkChanged = (call) => call.#lost && call.#restart('network-change');
   }
 
   /** @type {Core} */
@@ -119,8 +125,18 @@ export class Call extends Emitter {
   #media;
   /** @type {MediaHandler} */
   #m;
-  /** @type {RTCPeerConnectionState} the media's, as its handler last said */
+  /**
+   * The media's state, one from the handler's two: `failed` if either is
+   * (Chromium says it only in connectionState), `connected` if both are
+   * @type {RTCPeerConnectionState | RTCIceConnectionState}
+   */
   #conn = 'new';
+  /** the media came up once: from then on a loss restarts ICE */
+  #up = false;
+  /** ICE restarts since the media was last up (at most ICE_RESTARTS) */
+  #restarts = 0;
+  /** @type {ReturnType<typeof setTimeout> | 0} the grace of a loss, or a restart's deadline */
+  #lost = 0;
   /** @type {Promise<unknown>} media steps run one after another */
   #steps = Promise.resolve();
   #muted = false;
@@ -167,7 +183,10 @@ export class Call extends Emitter {
         this.remoteStream = e.streams[0] ?? this.remoteStream ?? new MediaStream([e.track]);
         this.emit('track', { track: e.track, streams: e.streams });
       },
-      onstate: (s) => { this.#conn = s; },
+      onstate: (c, i) => {
+        this.#conn = /failed/.test(c + i) ? 'failed' : /^co/.test(i) ? c : i;
+        this.#onMedia();
+      },
     });
   }
 
@@ -433,13 +452,51 @@ export class Call extends Emitter {
     if (this.#conn !== 'connected') {
       throw new PhoneError('ice-failed', `no media path: the connection is ${this.#conn}`);
     }
+    this.#up = true;
     this.emit('security', /** @type {SecurityReport} */ (r));
+  }
+
+  /**
+   * The media's state changed. Once it was up, for the whole call: back
+   * up after a restart is `reconnected`; `failed`, or a loss longer than
+   * ICE_GRACE_MS, restarts ICE.
+   */
+  #onMedia() {
+    if (!this.#up || this.state !== 'active') return;
+    if (this.#conn === 'connected') {
+      clearTimeout(this.#lost);
+      this.#lost = 0;
+      if (this.#restarts) this.emit('reconnected', {});
+      this.#restarts = 0;
+    }
+    else if (this.#conn === 'failed') this.#restart('ice-disconnected');
+    else this.#lost ||= setTimeout(() => this.#restart('ice-disconnected'), ICE_GRACE_MS);
+  }
+
+  /**
+   * Restart ICE now (also when the phone saw the network change while
+   * the media was down): a re-INVITE with new ICE credentials through the
+   * media handler, then mediaTimeoutMs for the media to come back, at
+   * most ICE_RESTARTS times before the call ends with `ice-failed`.
+   * @param {import('./errors.js').ReconnectCause} cause
+   */
+  #restart(cause) {
+    clearTimeout(this.#lost);
+    if (this.#restarts >= ICE_RESTARTS) {
+      this.#fail(new PhoneError('ice-failed', `no media path after ${ICE_RESTARTS} ICE restarts`));
+      return;
+    }
+    this.emit('reconnecting', { cause, attempt: ++this.#restarts });
+    // busy (another change of the call): the deadline tries again
+    internal.cmd(this.#core, { cmd: 'call.restart', call: this.handle });
+    this.#lost = setTimeout(() => this.#restart(cause), this.#media.mediaTimeoutMs ?? 15000);
   }
 
   /** @param {Extract<CoreEvent, { ev: 'ended' }>} ev */
   #end(ev) {
     if (this.state === 'ended') return;
     this.state = 'ended';
+    clearTimeout(this.#lost);
     const cause = this.#endedBy ?? ev.cause;
     const err = new PhoneError(cause, undefined, { status: ev.status, reason: ev.reason ?? undefined });
     this.#sentDone?.(err);

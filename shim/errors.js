@@ -49,20 +49,25 @@
 
 /**
  * Why a phone or a call is reconnecting (`reconnecting`'s `cause`): the
- * WebSocket closed, or stopped answering keep-alives (`flow-dead`).
- * @typedef {'transport-closed' | 'flow-dead'} ReconnectCause
+ * WebSocket closed or stopped answering keep-alives (`flow-dead`); a
+ * call's media was lost (`ice-disconnected`) or the network changed
+ * (`network-change`), and ICE restarts.
+ * @typedef {'transport-closed' | 'flow-dead' | 'ice-disconnected' |
+ *   'network-change'} ReconnectCause
  */
 
-/** What to do next, per code (used when the core gives no message). */
+/**
+ * What to do next, per code, when an error has no message of its own (the
+ * core gives one with every invalid-config and insecure-transport).
+ */
 const HINTS = /** @type {Partial<Record<ErrorCode, string>>} */ ({
-  'invalid-config': 'check the Phone config',
-  'insecure-transport': 'use a wss:// server URL',
   'auth-failed': 'check username and password (or ha1)',
   forbidden: 'the server forbids it: check the account',
   'realm-mismatch': 'the server challenged for another realm: check config.realm',
   'algorithm-refused': 'the server offers only algorithms below config.minAlgorithm',
   timeout: 'no answer in time: check the server URL and network',
   'transport-closed': 'the WebSocket closed: try again',
+  'flow-dead': 'the server stopped answering keep-alives: check the network',
   rejected: 'the server refused the request',
   closed: 'the phone is closed: create a new Phone',
   aborted: 'aborted by its AbortSignal',

@@ -45,6 +45,8 @@
  *   for this call
  * @property {(call: Call) => Promise<void>} whenSent settles when our
  *   INVITE (or 200 OK) went out, or the call failed before
+ * @property {(call: Call) => void} networkChanged the network changed:
+ *   restart the call's ICE now
  */
 
 /** Filled in by the static blocks of Core and Call */

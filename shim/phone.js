@@ -101,12 +101,8 @@ const CONFIG_KEYS = ['server', 'uri', 'username', 'password', 'ha1', 'realm',
  * @returns {{ username: string, password?: string, ha1?: object, expires?: number }}
  */
 function credentialsCommand(c) {
+  // its shape is the core's to check: phone.credentials says what is wrong
   const x = /** @type {import('./credentials.js').Credentials} */ (c ?? {});
-  if (typeof x.username !== 'string' ||
-      (typeof x.password !== 'string' && (typeof x.ha1 !== 'object' || !x.ha1))) {
-    throw new PhoneError('credentials-unavailable',
-      'the credentials callback must resolve to { username, password } or { username, ha1 }');
-  }
   const times = [];
   if (typeof x.ttl === 'number' && x.ttl > 0) times.push(Date.now() / 1000 + x.ttl);
   if (x.expires !== undefined) {
@@ -248,6 +244,7 @@ export class Phone extends Emitter {
     this.#instanceId = reply.instanceId;
     internal.attach(core, this.#handle,
       { onEvent: (ev) => this.#onCoreEvent(ev), WebSocket: this.#WebSocket });
+    this.#listen(true);
     return { core, handle: this.#handle };
   }
 
@@ -419,6 +416,7 @@ export class Phone extends Emitter {
       await call.hangup().catch(() => {});
     }
     this.#state = 'closed';
+    this.#listen(false);
     this.#failRequests(new PhoneError('closed'));
     internal.detach(ready.core, ready.handle);
     try {
@@ -523,6 +521,29 @@ export class Phone extends Emitter {
       signal?.addEventListener('abort', onAbort, { once: true });
     });
     return { promise, cancel: () => cancel() };
+  }
+
+  /**
+   * The network went or changed, or the page came back to the front (a
+   * hidden tab's timers are throttled): the core pings the connection
+   * (dead in 5 s: reconnecting), and calls whose media is down restart
+   * ICE at once.
+   * @param {Event} e
+   */
+  #onNet = (e) => {
+    if (e.type === 'visibilitychange' && globalThis.document?.visibilityState !== 'visible') return;
+    try {
+      internal.cmd(/** @type {Core} */ (this.#core), { cmd: 'phone.check', phone: this.#handle });
+    } catch { /* the core is gone: core-failed says so */ }
+    if (e.type !== 'offline') for (const c of this.#calls.values()) internal.networkChanged(c);
+  };
+
+  /** @param {boolean} on */
+  #listen(on) {
+    const f = on ? 'addEventListener' : 'removeEventListener';
+    for (const n of ['online', 'offline']) globalThis[f]?.(n, this.#onNet);
+    globalThis.document?.[f]('visibilitychange', this.#onNet);
+    /** @type {any} */ (globalThis.navigator)?.connection?.[f]?.('change', this.#onNet);
   }
 
   /**

@@ -126,6 +126,8 @@ export const COMMANDS = {
   'phone.register': { doc: 'register (and keep the binding refreshed)', fields: PHONE, replies: ['ok'] },
   'phone.unregister': { doc: 'remove the binding', fields: PHONE, replies: ['ok'] },
   'phone.close': { doc: 'release the phone and its calls', fields: PHONE, replies: ['ok'] },
+  'phone.check': { doc: 'the network may have changed: ping the flow now (dead in 5 s: reconnecting)',
+    fields: PHONE, replies: ['ok'] },
   'phone.credentials': {
     doc: 'the answer to credentials.need: a credential, or why there is none',
     variants: [

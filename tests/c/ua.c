@@ -1038,8 +1038,9 @@ static bool lost(void)
 /* RFC 5626 4.4.1 keep-alive (wasm/transport/flow.c): after 2/3 of the
  * 30 s bound without a frame the phone sends CRLFCRLF; the CRLF pong (or
  * any frame) keeps the flow; no answer by the bound closes it as dead
- * ("reconnecting", cause flow-dead) and a new one is opened.  The test
- * clock jumps natively; as wasm the test would spin for a minute. */
+ * ("reconnecting", cause flow-dead) and a new one is opened.  A network
+ * change (phone.check) pings at once and gives 5 s.  The test clock
+ * jumps natively; as wasm the test would spin for a minute. */
 int test_ua_keepalive(void)
 {
 	static const uint8_t pong[] = "\r\n";
@@ -1084,6 +1085,21 @@ int test_ua_keepalive(void)
 	err = answer(200, "OK", NULL);
 	TEST_ERR(err);
 	TEST_ASSERT(fake_spjs_event("{\"ev\":\"reconnected\""));
+
+	/* the network changed: a ping now, dead 5 s later */
+	n = fake_spjs_count("\"ev\":\"reconnecting\"");
+	sent_before = fake_spjs.nsent;
+	err = cmd("{\"v\":1,\"id\":5,\"cmd\":\"phone.check\","
+		  "\"phone\":1}");
+	TEST_ERR(err);
+	TEST_ASSERT(pinged());
+	t0 = tmr_jiffies();
+	while (fake_spjs_count("\"ev\":\"reconnecting\"") == n &&
+	       tmr_jiffies() - t0 < 8000) {
+		(void)sp_tick(0);
+		test_clock_skip(1);
+	}
+	TEST_ASSERT(tmr_jiffies() - t0 >= 4900 && tmr_jiffies() - t0 <= 5100);
 
 	err = cmd("{\"v\":1,\"id\":10,\"cmd\":\"phone.close\",\"phone\":1}");
 	TEST_ERR(err);

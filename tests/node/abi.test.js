@@ -379,16 +379,25 @@ describe('Every message the real core writes has the shape the schema gives it',
   });
 
   it('a dropped flow mid-call: reconnecting, registered again and a re-INVITE on the new socket, reconnected; '
-    + 'an ICE restart', async () => {
+    + 'lost media restarts ICE; a network change pings', async () => {
     const srv = fakeServer((req) => {
       if (req === '\r\n\r\n') return '\r\n';  // the keep-alive's pong
       if (req.startsWith('INVITE ')) return withBody(req, 200, 'OK', ANSWER);
       if (req.startsWith('BYE ')) return respond(req, 200, 'OK');
       return registrar(req) ?? null;
     });
+    // the page's network events, as a browser's window has them
+    const net = new Map();
+    globalThis.addEventListener = (n, h) => net.set(n, h);
+    globalThis.removeEventListener = (n) => net.delete(n);
     const pcs = { configs: [], closed: 0, offers: [], pcs: [] };
-    const phone = await phoneWith(srv, { RTCPeerConnection: fakePeerConnection({ sdp: OFFER, log: pcs }),
-      mediaTimeoutMs: 300 });
+    let phone;
+    try {
+      phone = await phoneWith(srv, { RTCPeerConnection: fakePeerConnection({ sdp: OFFER, log: pcs }),
+        mediaTimeoutMs: 300 });
+    } finally {
+      delete globalThis.addEventListener;
+    }
     await phone.register();
     assert.match(phone.instanceId, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     const call = await phone.call('bob');
@@ -422,23 +431,32 @@ describe('Every message the real core writes has the shape the schema gives it',
     assert.match(onNew[0], /^Supported: outbound, path, gruu\r$/m);
     assert.ok(onNew.some((r) => r.startsWith('INVITE ')), 're-INVITE on the new socket');
 
-    // an ICE restart (call.restart; the shim's media supervision that sends it is next): the
-    // media handler is asked for an offer with iceRestart, which goes out by re-INVITE
+    // the media fails: an ICE restart offer goes out by re-INVITE, and the media back up is
+    // `reconnected`
     const invites = srv.state.received.filter((r) => r.startsWith('INVITE ')).length;
-    const holds = [];
-    call.on('hold', (e) => holds.push(e));
-    assert.equal(internal.cmd(await loadCore(), { cmd: 'call.restart', call: call.handle }).err, null);
+    const restarting = new Promise((resolve) => call.once('reconnecting', resolve));
+    setState('failed', 'disconnected');
+    assert.deepEqual(await restarting, { cause: 'ice-disconnected', attempt: 1 });
     await until(() => srv.state.received.filter((r) => r.startsWith('INVITE ')).length > invites, 're-INVITE');
     assert.equal(pcs.offers.at(-1)?.iceRestart, true);
-    assert.deepEqual(holds, []);
+    const restarted = new Promise((resolve) => call.once('reconnected', resolve));
+    setState('connected', 'connected');
+    await restarted;
     assert.equal(call.state, 'active');
-    // a hang-up while the restart's re-INVITE is still open: libre sends the BYE once that
+
+    // the network changed: the connection is pinged (and answered: nothing else happens)
+    const sent = srv.state.received.length;
+    net.get('online')(new Event('online'));
+    assert.equal(srv.state.received[sent], '\r\n\r\n');
+    // a hang-up while a re-INVITE may still be open: libre sends the BYE once that
     // transaction is done (its 200 acknowledged), so the BYE may come after the `ended` event
     const ended = new Promise((resolve) => call.once('ended', resolve));
     await call.hangup();
     assert.equal((await ended).cause, 'local-hangup');
     await until(() => srv.state.received.at(-1).startsWith('BYE '), 'BYE');
     await phone.close();
+    assert.equal(net.size, 0, 'the phone stopped listening');
+    delete globalThis.removeEventListener;
   });
 
   it('Bob calls Alice: she answers, he hangs up; a refused offer; a rejected call', async () => {

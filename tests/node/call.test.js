@@ -279,6 +279,59 @@ describe('Alice calls Bob through a MediaHandler of her own (the seam, a fake ha
     await phone.close();
   });
 
+  it('media lost once it was up: a blip is let be; a network change or failed restarts ICE, at most 3 times, '
+    + 'then ice-failed', async () => {
+    const srv = bob();
+    const { factory, log } = fakeMediaHandler({ sdp: MDNS_OFFER, stats: STATS });
+    // the page's network events, as a browser's window has them
+    const net = new Map();
+    globalThis.addEventListener = (n, h) => net.set(n, h);
+    globalThis.removeEventListener = (n) => net.delete(n);
+    let phone;
+    try {
+      phone = await phoneWithHandler(srv, factory, { mediaTimeoutMs: 300 });
+    } finally {
+      delete globalThis.addEventListener;
+    }
+    const call = await phone.call('bob');
+    const seen = [];
+    for (const n of ['reconnecting', 'reconnected', 'hold', 'error']) call.on(n, (e) => seen.push([n, e.cause ?? e.code, e.attempt]));
+    await new Promise((resolve) => call.on('accepted', resolve));
+    const secured = new Promise((resolve) => call.on('security', resolve));
+    log.connect('connected', 'connected');
+    await secured;
+    const restarts = () => log.asked.filter((a) => a.iceRestart).length;
+    const invites = () => srv.state.received.filter((r) => r.startsWith('INVITE ')).length;
+
+    // a blip shorter than the grace (4 s): nothing
+    log.connect('connected', 'disconnected');
+    log.connect('connected', 'connected');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.deepEqual(seen, []);
+
+    // lost, and the network changed meanwhile: ICE restarts at once, not after the grace
+    log.connect('disconnected', 'disconnected');
+    net.get('online')(new Event('online'));
+    assert.deepEqual(seen, [['reconnecting', 'network-change', 1]]);
+    assert.ok(await until(() => invites() === 2), 'no re-INVITE');
+    assert.equal(restarts(), 1);
+    log.connect('connected', 'connected');
+    assert.deepEqual(seen.at(-1), ['reconnected', undefined, undefined]);
+
+    // failed for good: a restart each mediaTimeoutMs, then the call ends ice-failed with a BYE
+    const ended = new Promise((resolve) => call.on('ended', resolve));
+    log.connect('failed', 'failed');
+    const e = await ended;
+    assert.equal(e.cause, 'ice-failed');
+    assert.deepEqual(seen.slice(2), [['reconnecting', 'ice-disconnected', 1], ['reconnecting', 'ice-disconnected', 2],
+      ['reconnecting', 'ice-disconnected', 3], ['error', 'ice-failed', undefined]]);
+    assert.equal(restarts(), 4);
+    assert.ok(await request(srv, 'BYE'), 'no BYE');
+    await phone.close();
+    assert.equal(net.size, 0, 'the phone stopped listening');
+    delete globalThis.removeEventListener;
+  });
+
   it('a handler that cannot make the offer: media-failed before any INVITE, and it is closed', async () => {
     const srv = bob();
     const { factory, log } = fakeMediaHandler({ sdp: MDNS_OFFER, fail: new Error('no camera') });

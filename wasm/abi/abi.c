@@ -251,8 +251,7 @@ static void cmd_phone_new(uint64_t id, const struct odict *cmd)
 	int h, err;
 
 	if (!cfg || cfg->type != ODICT_OBJECT) {
-		abi_reply_err(id, CODE_INVALID_CONFIG,
-			      "config must be an object");
+		abi_reply_err(id, CODE_INVALID_CONFIG, "");
 		return;
 	}
 
@@ -286,7 +285,7 @@ static void cmd_phone(uint64_t id, const char *name, const struct odict *cmd)
 
 	if (!odict_get_number(cmd, &h, "phone") || h > HANDLE_MAX ||
 	    !(ua = abi_phone((int)h))) {
-		abi_reply_err(id, CODE_NOT_FOUND, "no such phone (closed?)");
+		abi_reply_err(id, CODE_NOT_FOUND, "");
 		return;
 	}
 
@@ -322,7 +321,7 @@ static void cmd_phone(uint64_t id, const char *name, const struct odict *cmd)
 		}
 	}
 	else if (!strcmp(name, "phone.credentials")) {
-		const char *reason = "invalid credential";
+		const char *reason = "";
 
 		err = ua_credentials(ua, cmd, &reason);
 		wipe_secrets(cmd);
@@ -330,6 +329,10 @@ static void cmd_phone(uint64_t id, const char *name, const struct odict *cmd)
 			abi_reply_err(id, CODE_INVALID_ARGUMENT, reason);
 			return;
 		}
+	}
+	else if (!strcmp(name, "phone.check")) {
+		ua_check(ua);
+		err = 0;
 	}
 	else if (!strcmp(name, "phone.close")) {
 		abi_phone_del((int)h);
@@ -342,7 +345,7 @@ static void cmd_phone(uint64_t id, const char *name, const struct odict *cmd)
 	}
 
 	if (err)
-		abi_reply_err(id, codes_errno(err), "command failed");
+		abi_reply_err(id, codes_errno(err), "");
 	else
 		abi_reply_ok(id);
 }

@@ -37,7 +37,7 @@ static struct call *call_arg(uint64_t id, const struct odict *cmd)
 		call = call_lookup((int)h);
 
 	if (!call)
-		abi_reply_err(id, CODE_NOT_FOUND, "no such call (ended?)");
+		abi_reply_err(id, CODE_NOT_FOUND, "");
 
 	return call;
 }
@@ -65,7 +65,7 @@ static void cmd_new(uint64_t id, const struct odict *cmd)
 		ua = abi_phone((int)h);
 
 	if (!ua) {
-		abi_reply_err(id, CODE_NOT_FOUND, "no such phone (closed?)");
+		abi_reply_err(id, CODE_NOT_FOUND, "");
 		return;
 	}
 
@@ -75,7 +75,7 @@ static void cmd_new(uint64_t id, const struct odict *cmd)
 			      "sip:/sips: URI or a user name");
 	else if (err)
 		abi_reply_err(id, codes_errno(err), err == EBUSY ?
-			      "too many calls at once" : "call failed");
+			      "too many calls at once" : "");
 	else
 		abi_emitf(ABI_RE_CALL, (unsigned long long)id,
 			  call_handle(call));
@@ -93,9 +93,7 @@ static void cmd_media(uint64_t id, struct call *call,
 
 	if (!sdp || !odict_get_number(cmd, &bytes, "bytes") ||
 	    bytes != strlen(sdp)) {
-		abi_reply_err(id, CODE_INVALID_ARGUMENT,
-			      "sdp must be a string without NUL, bytes its "
-			      "UTF-8 length");
+		abi_reply_err(id, CODE_INVALID_ARGUMENT, "");
 		return;
 	}
 
@@ -107,7 +105,7 @@ static void cmd_media(uint64_t id, struct call *call,
 			  v.line);
 	else if (err)
 		abi_reply_err(id, codes_errno(err), err == EALREADY ?
-			      "no SDP was asked for" : "could not send");
+			      "no SDP was asked for" : "");
 	else
 		abi_emitf(ABI_RE_CALL_ID, (unsigned long long)id,
 			  abi_json_str, call_id(call));
@@ -116,7 +114,7 @@ static void cmd_media(uint64_t id, struct call *call,
 
 static void reply(uint64_t id, int err)
 {
-	const char *message = "command failed";
+	const char *message = "";
 
 	if (!err) {
 		abi_reply_ok(id);

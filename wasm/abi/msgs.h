@@ -16,9 +16,9 @@
 #define ABI_RE_ERROR \
 	"{\"id\":%llu,\"err\":%H,\"message\":%H}"
 
-/* ok (phone.register, phone.unregister, phone.close, phone.credentials,
- * call.answer, call.reject, call.hangup, call.hold, call.restart,
- * call.info): done */
+/* ok (phone.register, phone.unregister, phone.close, phone.check,
+ * phone.credentials, call.answer, call.reject, call.hangup, call.hold,
+ * call.restart, call.info): done */
 #define ABI_RE_OK \
 	"{\"id\":%llu,\"err\":null}"
 

@@ -3,7 +3,13 @@
  *
  * Every command gets exactly one reply (abi.c, callcmd.c):
  *   {"id":7,"err":null,...}  or  {"id":7,"err":"code","message":"..."}
- * where code is one of codes.h (an errno through codes_errno()).
+ * where code is one of codes.h (an errno through codes_errno()).  The
+ * message says what to fix where the caller can fix it (a config value,
+ * an argument, the call's state); it is empty where the code says all
+ * there is: no such phone or call, a failure of the core's own, a command
+ * the shim never sends malformed (config not an object, an SDP whose
+ * length is not its bytes).  Each of those messages cost the page core
+ * 20-30 B gzip; the shim's PhoneError falls back to the code's hint.
  */
 #include <re.h>
 #include "abi.h"

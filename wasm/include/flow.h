@@ -21,6 +21,7 @@ enum {
 	FLOW_KEEPALIVE_MS = 30000,  /* a dead flow is found within this */
 	FLOW_CLOSE_DEAD = 4000,     /* our WebSocket close code for it   */
 	FLOW_REOPEN_MAX = 8,        /* reopens before giving up          */
+	FLOW_CHECK_MS = 5000,       /* flow_check(): the pong within     */
 };
 
 typedef void (flow_event_h)(enum flow_event ev, int code, void *arg);
@@ -50,6 +51,7 @@ void flow_set_keepalive(struct flow *flow, uint32_t ms);
 void flow_set_reopen_max(struct flow *flow, unsigned max);
 unsigned flow_attempt(const struct flow *flow);
 void flow_close(struct flow *flow);
+void flow_check(struct flow *flow);
 uint32_t flow_reopen(struct flow *flow);
 void flow_reopen_cancel(struct flow *flow);
 void flow_settled(struct flow *flow);

@@ -56,6 +56,7 @@ int  ua_credentials(struct ua *ua, const struct odict *c,
 		    const char **reasonp);
 int  ua_register(struct ua *ua);
 int  ua_unregister(struct ua *ua);
+void ua_check(struct ua *ua);
 void ua_set_handle(struct ua *ua, int handle);
 int  ua_handle(const struct ua *ua);
 const char *ua_digest(const struct ua *ua);

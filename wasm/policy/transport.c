@@ -52,8 +52,9 @@ int policy_transport_check(struct policy_url *url, const char *str,
 	};
 	struct policy_url u;
 	struct pl scheme;
-	const char *p, *end, *r = "server must be wss://host[:port][/path]:"
-		" no spaces, user info (credentials go in the config) or fragment";
+	const char *p, *end;
+	const char *r = "server must be wss://host[:port][/path]: no spaces,"
+		" user info (credentials go in the config) or fragment";
 	size_t n, i;
 	int err = EINVAL;
 

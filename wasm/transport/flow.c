@@ -219,6 +219,22 @@ void flow_set_keepalive(struct flow *flow, uint32_t ms)
 }
 
 
+/**
+ * The network may have changed (the page saw it go, or woke up): ping
+ * now, and close the flow as dead if nothing answers in FLOW_CHECK_MS
+ * (whether or not keep-alives are on).  Nothing to do with no flow open.
+ */
+void flow_check(struct flow *flow)
+{
+	if (!flow || !flow->open || transport_ping(flow->sip))
+		return;
+
+	DEBUG_INFO("checking the flow\n");
+	flow->pinged = true;
+	tmr_start(&flow->ka, FLOW_CHECK_MS, ka_handler, flow);
+}
+
+
 /** Reopen at most @p max times before flow_reopen() gives up */
 void flow_set_reopen_max(struct flow *flow, unsigned max)
 {

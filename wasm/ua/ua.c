@@ -698,7 +698,7 @@ int ua_credentials(struct ua *ua, const struct odict *c,
 	int err = EINVAL;
 
 	if (!ua || !auth_creds_ondemand(ua->creds)) {
-		*reasonp = "the phone has no credentials callback";
+		*reasonp = "";  /* the shim asks only with a callback */
 		return EINVAL;
 	}
 
@@ -763,6 +763,15 @@ int ua_register(struct ua *ua)
 	flow_settled(&ua->flow);
 
 	return reg_register(ua->reg);
+}
+
+
+/** The network may have changed: is the flow still alive?  A dead one
+ *  is replaced as any lost flow (flow_check) */
+void ua_check(struct ua *ua)
+{
+	if (ua)
+		flow_check(&ua->flow);
 }
 
 
