@@ -422,7 +422,8 @@ export class Call extends Emitter {
       bytes: new TextEncoder().encode(sdp).length });
     if (reply.err) {
       // the policy refused what the browser made (relay-unavailable, ...):
-      // the core ended the call already
+      // the core ended the call already, or, for a change of a call that
+      // is up, kept it as it was (modify-failed rolls the media back)
       const e = new PhoneError(reply.err, reply.message);
       this.#sentDone?.(e);
       this.#holdDone?.(e);
@@ -459,7 +460,7 @@ export class Call extends Emitter {
   /**
    * The media's state changed. Once it was up, for the whole call: back
    * up after a restart is `reconnected`; `failed`, or a loss longer than
-   * ICE_GRACE_MS, restarts ICE.
+   * ICE_GRACE_MS, restarts ICE (a restart pending waits for its deadline).
    */
   #onMedia() {
     if (!this.#up || this.state !== 'active') return;
@@ -469,8 +470,12 @@ export class Call extends Emitter {
       if (this.#restarts) this.emit('reconnected', {});
       this.#restarts = 0;
     }
-    else if (this.#conn === 'failed') this.#restart('ice-disconnected');
-    else this.#lost ||= setTimeout(() => this.#restart('ice-disconnected'), ICE_GRACE_MS);
+    // `failed` at once, else after the grace; the callee 2 s later than the caller, so that the
+    // caller's restart reaches it before its own crosses it (glare: both refused with 491)
+    else {
+      this.#lost ||= setTimeout(() => this.#restart('ice-disconnected'),
+        (this.#conn === 'failed' ? 0 : ICE_GRACE_MS) + (this.direction === 'incoming' ? 2000 : 0));
+    }
   }
 
   /**
@@ -483,7 +488,7 @@ export class Call extends Emitter {
   #restart(cause) {
     clearTimeout(this.#lost);
     if (this.#restarts >= ICE_RESTARTS) {
-      this.#fail(new PhoneError('ice-failed', `no media path after ${ICE_RESTARTS} ICE restarts`));
+      this.#fail(new PhoneError('ice-failed', `no media path: the connection is ${this.#conn}`));
       return;
     }
     this.emit('reconnecting', { cause, attempt: ++this.#restarts });

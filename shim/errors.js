@@ -67,7 +67,7 @@ const HINTS = /** @type {Partial<Record<ErrorCode, string>>} */ ({
   'algorithm-refused': 'the server offers only algorithms below config.minAlgorithm',
   timeout: 'no answer in time: check the server URL and network',
   'transport-closed': 'the WebSocket closed: try again',
-  'flow-dead': 'the server stopped answering keep-alives: check the network',
+  'flow-dead': 'no answer to keep-alives: check the network',
   rejected: 'the server refused the request',
   closed: 'the phone is closed: create a new Phone',
   aborted: 'aborted by its AbortSignal',

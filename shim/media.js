@@ -144,19 +144,25 @@ export function browserMediaHandler(init) {
         offer = undefined;
         await p.setLocalDescription(await p.createAnswer());
       }
-      // bounded: a call never waits 40 s for a dead STUN server
-      if (p.iceGatheringState !== 'complete') {
-        await new Promise((resolve) => {
-          const done = () => {
-            clearTimeout(t);
-            p.removeEventListener('icegatheringstatechange', check);
-            resolve(undefined);
-          };
-          const check = () => p.iceGatheringState === 'complete' && done();
-          const t = setTimeout(done, init.iceGatheringTimeoutMs ?? 3000);
-          p.addEventListener('icegatheringstatechange', check);
-        });
-      }
+      // bounded: a call never waits 40 s for a dead STUN server. An ICE
+      // restart (ours or the peer's) gathers anew, but the state may still
+      // say `complete` from before: with no candidate yet, the end is the
+      // `complete` after a `gathering`
+      let gathering = /a=cand/.test(p.localDescription?.sdp ?? '');
+      await /** @type {Promise<void>} */ (new Promise((resolve) => {
+        const done = () => {
+          clearTimeout(t);
+          p.removeEventListener('icegatheringstatechange', check);
+          resolve();
+        };
+        const check = () => {
+          if (p.iceGatheringState !== 'complete') gathering = true;
+          else if (gathering) done();
+        };
+        const t = setTimeout(done, init.iceGatheringTimeoutMs ?? 3000);
+        p.addEventListener('icegatheringstatechange', check);
+        check();
+      }));
       return p.localDescription?.sdp ?? '';
     },
 

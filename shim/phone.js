@@ -531,7 +531,7 @@ export class Phone extends Emitter {
    * @param {Event} e
    */
   #onNet = (e) => {
-    if (e.type === 'visibilitychange' && globalThis.document?.visibilityState !== 'visible') return;
+    if (e.type === 'visibilitychange' && globalThis.document?.hidden) return;
     try {
       internal.cmd(/** @type {Core} */ (this.#core), { cmd: 'phone.check', phone: this.#handle });
     } catch { /* the core is gone: core-failed says so */ }

@@ -1300,6 +1300,60 @@ int test_call_ice_restart(void)
 }
 
 
+/* Relay mode, and the browser's ICE-restart offer has no relay candidate
+ * (TURN went away mid-call): nothing goes out, the modification fails
+ * (modify-failed: the shim rolls back) and the call goes on; the next
+ * restart may go. */
+int test_call_relay_restart_refused(void)
+{
+	const char *ev;
+	char buf[128];
+	int sent;
+	int call = 0, err;
+
+	err = phone_open("relay");
+	TEST_ERR(err);
+	err = call_new(&call, "\"iceTransportPolicy\":\"relay\"");
+	TEST_ERR(err);
+	err = media(3, call, "chrome120-audio-offer-relay-coturn-loopback.sdp");
+	TEST_ERR(err);
+	transport_up();
+	err = respond(200, "OK", "asterisk20-audio-answer-dtls.sdp");
+	TEST_ERR(err);
+	TEST_ASSERT(fake_spjs_event("{\"ev\":\"accepted\""));
+
+	(void)re_snprintf(buf, sizeof(buf), "{\"v\":1,\"id\":4,"
+			  "\"cmd\":\"call.restart\",\"call\":%d}", call);
+	err = cmd(buf);
+	TEST_ERR(err);
+	TEST_ASSERT(fake_spjs_event("{\"id\":4,\"err\":null}"));
+	sent = fake_spjs.nsent;
+	err = media(5, call, "chrome-audio-offer-host-ipv6-tcp.aiortc.sdp");
+	TEST_ERR(err);
+	TEST_ASSERT(fake_spjs_event("{\"id\":5,"
+				    "\"err\":\"relay-unavailable\""));
+	TEST_ASSERT(fake_spjs_event("{\"ev\":\"modify-failed\""));
+	TEST_ASSERT(!fake_spjs_event("{\"ev\":\"ended\""));
+	TEST_EQUALS(sent, fake_spjs.nsent);
+
+	/* not busy: the next restart asks for an offer again */
+	(void)re_snprintf(buf, sizeof(buf), "{\"v\":1,\"id\":6,"
+			  "\"cmd\":\"call.restart\",\"call\":%d}", call);
+	err = cmd(buf);
+	TEST_ERR(err);
+	TEST_ASSERT(fake_spjs_event("{\"id\":6,\"err\":null}"));
+	ev = fake_spjs_event("{\"ev\":\"media.need\"");
+	TEST_ASSERT(ev && strstr(ev, "\"iceRestart\":true"));
+	err = media(7, call, "chrome120-audio-offer-relay-coturn-loopback.sdp");
+	TEST_ERR(err);
+	TEST_ASSERT(!strncmp(fake_spjs_sent(fake_spjs.nsent - 1),
+			     "INVITE ", 7));
+
+ out:
+	return err;
+}
+
+
 /* RFC 5627: a call's Contact is the pub-gruu the registrar gave this
  * phone's instance.  The 2xx lists every binding of the AOR (another
  * phone of alice's first): ours is the one with our +sip.instance.  A

@@ -232,6 +232,7 @@ bool test_wait_for(int ms, bool (*done)(void));
 	X(test_call_options_out)		\
 	X(test_call_flow_events)		\
 	X(test_call_ice_restart)		\
+	X(test_call_relay_restart_refused)	\
 	X(test_call_gruu_contact)		\
 	X(test_call_issue_12_close_before_ack)
 

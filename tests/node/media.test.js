@@ -7,7 +7,10 @@ import assert from 'node:assert/strict';
 import { browserMediaHandler } from '../../shim/media.js';
 import { fakePeerConnection } from './support/fake-media.js';
 
-const SDP = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n';
+const SDP = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n'
+  + 'a=candidate:1 1 udp 2122260223 192.0.2.10 50000 typ host\r\n';
+/** an ICE restart's offer as setLocalDescription leaves it: new credentials, no candidate yet */
+const RESTART_SDP = 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n';
 const RTC = { iceTransportPolicy: 'relay', bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' };
 
 /** A fake track: records stop() and what `enabled` was set to */
@@ -160,6 +163,33 @@ describe('The default MediaHandler (RTCPeerConnection)', () => {
     const t1 = Date.now();
     await done;
     assert.ok(Date.now() - t1 < 150, 'waited for the timeout');
+    assert.equal(p.listenerCount('icegatheringstatechange'), 0);
+  });
+
+  it('an ICE restart waits for its new gathering though the state still says complete', async () => {
+    const log = { configs: [], closed: 0, pcs: [] };
+    const h = browserMediaHandler({
+      privacy: 'mdns', iceGatheringTimeoutMs: 2000,
+      RTCPeerConnection: /** @type {any} */ (fakePeerConnection({ sdp: RESTART_SDP, log })),
+      getUserMedia: async () => /** @type {any} */ ({ getTracks: () => [], getAudioTracks: () => [] }),
+      ontrack: () => {}, onstate: () => {},
+    });
+    let done = false;
+    const restart = h.getDescription({ type: 'offer', rtc: RTC, video: false, hold: false, iceRestart: true })
+      .then((sdp) => { done = true; return sdp; });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const p = log.pcs[0];
+    assert.equal(p.iceGatheringState, 'complete');
+    p.dispatch('icegatheringstatechange');  // still complete: not the end of the new gathering
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(done, false, 'returned before the new gathering');
+    p.iceGatheringState = 'gathering';
+    p.dispatch('icegatheringstatechange');
+    p.iceGatheringState = 'complete';
+    const t0 = Date.now();
+    p.dispatch('icegatheringstatechange');
+    assert.equal(await restart, RESTART_SDP);
+    assert.ok(Date.now() - t0 < 150, 'waited for the timeout');
     assert.equal(p.listenerCount('icegatheringstatechange'), 0);
   });
 

@@ -251,12 +251,30 @@ static int offer_handler(struct mbuf **descp, const struct sip_msg *msg,
 }
 
 
+/* Our change of the call did not happen (@p status and @p reason of the
+ * refusal, 0 if never sent): the shim rolls its media back, the call
+ * goes on */
+static void modify_failed(struct call *call, uint16_t status,
+			  const struct pl *reason)
+{
+	struct call_evinfo info;
+
+	call->modify = MODIFY_NONE;
+	memset(&info, 0, sizeof(info));
+	info.status = status;
+	if (reason)
+		info.reason = *reason;
+	info.held = call->held;
+	emit(call, CALL_EV_MODIFY_FAILED, &info);
+	call_modify_over(call, false, status);
+}
+
+
 /* The answer to our offer: the 2xx of an INVITE or re-INVITE; with the
  * sipshield patch also the failure of our re-INVITE (status >= 300) */
 static int answer_handler(const struct sip_msg *msg, void *arg)
 {
 	struct call *call = arg;
-	struct call_evinfo info;
 	struct policy_verdict v;
 
 	DEBUG_INFO("call %d: %s answered %u %r\n", call->handle,
@@ -264,13 +282,7 @@ static int answer_handler(const struct sip_msg *msg, void *arg)
 		   msg->scode, &msg->reason);
 
 	if (call->modify == MODIFY_LOCAL_SENT && msg->scode >= 300) {
-		call->modify = MODIFY_NONE;
-		memset(&info, 0, sizeof(info));
-		info.status = msg->scode;
-		info.reason = msg->reason;
-		info.held   = call->held;
-		emit(call, CALL_EV_MODIFY_FAILED, &info);
-		call_modify_over(call, false, msg->scode);
+		modify_failed(call, msg->scode, &msg->reason);
 		return 0;
 	}
 
@@ -308,6 +320,8 @@ static int answer_handler(const struct sip_msg *msg, void *arg)
 			emit(call, CALL_EV_RECONNECTED, NULL);
 		}
 		else if (!call->restart) {
+			struct call_evinfo info;
+
 			call->held = call->hold_want;
 			DEBUG_INFO("call %d: %s\n", call->handle,
 				   call->held ? "on hold" : "resumed");
@@ -595,6 +609,14 @@ int call_media(struct call *call, const char *sdp, size_t len,
 
 		DEBUG_INFO("call %d: the browser's SDP refused: %s\n",
 			   call->handle, v->reason);
+
+		/* Our own change (hold, ICE restart, route) refused, as in
+		 * relay mode while TURN is down: nothing leaves and the call
+		 * goes on as it was; a restart is tried again later */
+		if (call->modify == MODIFY_LOCAL_NEED) {
+			modify_failed(call, 0, NULL);
+			return EPROTO;
+		}
 
 		if (call->state == CALL_ESTABLISHED && call->sess)
 			close_reason(call, v);

@@ -527,8 +527,8 @@ int ua_alloc(struct ua **uap, const struct odict *cfg, ua_event_h *eh,
 	display = cfg_str(cfg, "displayName");
 	if (display && (strlen(display) > UA_STR_MAX ||
 			!display_ok(display))) {
-		reason = "displayName: at most 512 bytes, no quotes, "
-			"backslashes or control characters";
+		reason = "displayName: at most 512 bytes, no \\, \" or"
+			" control characters";
 		goto out;
 	}
 
@@ -550,8 +550,7 @@ int ua_alloc(struct ua **uap, const struct odict *cfg, ua_event_h *eh,
 		goto out;
 	}
 	if (instance && !uuid_ok(instance)) {
-		reason = "instanceId must be a UUID"
-			" (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)";
+		reason = "instanceId must be a UUID";
 		goto out;
 	}
 

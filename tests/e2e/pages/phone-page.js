@@ -55,12 +55,13 @@ function follow(c) {
 window.sipPeer = {
   async open(cfg) {
     // iceServersAsync: hand them out through the async callback (TURN REST style)
-    const { iceServersAsync, ...config } = cfg;
+    // logLevel: the core's (loadCore), printed to the console
+    const { iceServersAsync, logLevel, ...config } = cfg;
     if (iceServersAsync) {
       const servers = config.iceServers;
       config.iceServers = async () => { mark('ice-servers-asked'); return servers; };
     }
-    phone = new Phone(config);
+    phone = new Phone(config, logLevel ? { logLevel } : undefined);
     phone.on('incoming', (c) => {
       follow(c);
       mark('incoming', { from: c.remote, displayName: c.displayName });

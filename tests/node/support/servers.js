@@ -193,13 +193,14 @@ export function turnCredentials(secret, user, ttlSeconds = 600) {
 
 /**
  * Start coturn on 127.0.0.1 (use-auth-secret, loopback peers allowed).
- * @param {{ maxBps?: number }} [opts] maxBps: coturn's per-session bandwidth cap (bytes/s), a real
- *   bottleneck for media relayed through it (the widget's quality warnings test)
+ * @param {{ maxBps?: number, port?: number, secret?: string }} [opts] maxBps: coturn's
+ *   per-session bandwidth cap (bytes/s), a real bottleneck for media relayed through it (the
+ *   widget's quality warnings test); port and secret: a restart of one that was stopped
  */
-export async function startCoturn({ maxBps } = {}) {
+export async function startCoturn({ maxBps, port: wanted, secret: given } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sipshield-turn-'));
-  const port = await freePort();
-  const secret = crypto.randomBytes(16).toString('hex');
+  const port = wanted ?? await freePort();
+  const secret = given ?? crypto.randomBytes(16).toString('hex');
   await new Promise((resolve, reject) => {
     const env = maxBps ? { ...process.env, COTURN_MAX_BPS: String(maxBps) } : process.env;
     execFile('bash', [COTURN, 'start', dir, String(port), secret], { timeout: 20000, env },
