@@ -4,7 +4,7 @@
 import { describe, it, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { startKamailio, startCoturn, turnCredentials, USERS, REALM } from '../node/support/servers.js';
-import { launchBrowser, startPageServer, bundleJssipPage } from './support.js';
+import { launchBrowser, openPhonePage, startPageServer, bundleJssipPage } from './support.js';
 
 const MS = 20000;
 
@@ -24,19 +24,12 @@ describe('sipshield and JsSIP call each other through Kamailio', { timeout: 2400
     browser = await launchBrowser();
 
     // alice: sipshield, privacy mdns (TURN carries the media: no raw host IP may leave)
-    const sctx = await browser.newContext({ permissions: ['microphone'] });
-    const spage = await sctx.newPage();
-    await spage.goto(`${web.url}/tests/e2e/pages/phone.html`);
-    await spage.waitForFunction(() => window.sipPeer, null, { timeout: 10000 });
-    await spage.evaluate((cfg) => window.sipPeer.open(cfg), {
+    sip = await openPhonePage(browser, web.url, 'alice', {
       server: kam.url, uri: `sip:alice@${REALM}`, password: USERS.get('alice'),
       privacy: 'mdns', iceServers: ice('alice'),
     });
-    sip = {
-      page: spage,
-      do: (fn, ...args) => spage.evaluate(([f, a]) => window.sipPeer[f](...a), [fn, args]),
-      waitFor: (name, ms = MS) => spage.evaluate(([n, m]) => window.sipPeer.waitFor(n, m), [name, ms]),
-    };
+    const waitFor = sip.waitFor;
+    sip.waitFor = (name, ms = MS) => waitFor(name, ms);
 
     // bob: JsSIP
     const jctx = await browser.newContext({ permissions: ['microphone'] });
