@@ -1073,14 +1073,15 @@ int test_call_options_out(void)
 }
 
 
-/* Phone 1 calls bob, who answers: an established call */
-static int call_up(int *callp)
+/* Phone 1 calls bob with @p offer (the media.need asked for @p policy),
+ * and bob answers: an established call */
+static int call_up_with(int *callp, const char *policy, const char *offer)
 {
 	int err;
 
-	err = call_new(callp, "\"iceTransportPolicy\":\"all\"");
+	err = call_new(callp, policy);
 	TEST_ERR(err);
-	err = media(3, *callp, "chrome-audio-offer-host-ipv6-tcp.aiortc.sdp");
+	err = media(3, *callp, offer);
 	TEST_ERR(err);
 	transport_up();
 	err = respond(200, "OK", "asterisk20-audio-answer-dtls.sdp");
@@ -1089,6 +1090,25 @@ static int call_up(int *callp)
 
  out:
 	return err;
+}
+
+
+static int call_up(int *callp)
+{
+	return call_up_with(callp, "\"iceTransportPolicy\":\"all\"",
+			    "chrome-audio-offer-host-ipv6-tcp.aiortc.sdp");
+}
+
+
+/* call.restart of @p call as command @p id */
+static int call_restart(int id, int call)
+{
+	char buf[128];
+
+	(void)re_snprintf(buf, sizeof(buf), "{\"v\":1,\"id\":%d,"
+			  "\"cmd\":\"call.restart\",\"call\":%d}", id, call);
+
+	return cmd(buf);
 }
 
 
@@ -1246,9 +1266,7 @@ int test_call_ice_restart(void)
 	TEST_ERR(err);
 	ev = fake_spjs_event("{\"ev\":\"media.need\"");
 	TEST_ASSERT(ev && strstr(ev, "\"iceRestart\":false"));
-	(void)re_snprintf(buf, sizeof(buf), "{\"v\":1,\"id\":4,"
-			  "\"cmd\":\"call.restart\",\"call\":%d}", call);
-	err = cmd(buf);
+	err = call_restart(4, call);
 	TEST_ERR(err);
 	TEST_ASSERT(fake_spjs_event("{\"id\":4,\"err\":\"invalid-state\""));
 	err = media(3, call, "chrome-audio-offer-host-ipv6-tcp.aiortc.sdp");
@@ -1258,9 +1276,7 @@ int test_call_ice_restart(void)
 	TEST_ERR(err);
 	TEST_ASSERT(fake_spjs_event("{\"ev\":\"accepted\""));
 
-	(void)re_snprintf(buf, sizeof(buf), "{\"v\":1,\"id\":5,"
-			  "\"cmd\":\"call.restart\",\"call\":%d}", call);
-	err = cmd(buf);
+	err = call_restart(5, call);
 	TEST_ERR(err);
 	TEST_ASSERT(fake_spjs_event("{\"id\":5,\"err\":null}"));
 	ev = fake_spjs_event("{\"ev\":\"media.need\"");
@@ -1269,9 +1285,7 @@ int test_call_ice_restart(void)
 		    strstr(ev, "\"hold\":false"));
 
 	/* one at a time */
-	(void)re_snprintf(buf, sizeof(buf), "{\"v\":1,\"id\":6,"
-			  "\"cmd\":\"call.restart\",\"call\":%d}", call);
-	err = cmd(buf);
+	err = call_restart(6, call);
 	TEST_ERR(err);
 	TEST_ASSERT(fake_spjs_event("{\"id\":6,\"err\":\"busy\""));
 
@@ -1307,24 +1321,15 @@ int test_call_ice_restart(void)
 int test_call_relay_restart_refused(void)
 {
 	const char *ev;
-	char buf[128];
-	int sent;
-	int call = 0, err;
+	int call = 0, sent, err;
 
 	err = phone_open("relay");
 	TEST_ERR(err);
-	err = call_new(&call, "\"iceTransportPolicy\":\"relay\"");
+	err = call_up_with(&call, "\"iceTransportPolicy\":\"relay\"",
+			   "chrome120-audio-offer-relay-coturn-loopback.sdp");
 	TEST_ERR(err);
-	err = media(3, call, "chrome120-audio-offer-relay-coturn-loopback.sdp");
-	TEST_ERR(err);
-	transport_up();
-	err = respond(200, "OK", "asterisk20-audio-answer-dtls.sdp");
-	TEST_ERR(err);
-	TEST_ASSERT(fake_spjs_event("{\"ev\":\"accepted\""));
 
-	(void)re_snprintf(buf, sizeof(buf), "{\"v\":1,\"id\":4,"
-			  "\"cmd\":\"call.restart\",\"call\":%d}", call);
-	err = cmd(buf);
+	err = call_restart(4, call);
 	TEST_ERR(err);
 	TEST_ASSERT(fake_spjs_event("{\"id\":4,\"err\":null}"));
 	sent = fake_spjs.nsent;
@@ -1337,14 +1342,13 @@ int test_call_relay_restart_refused(void)
 	TEST_EQUALS(sent, fake_spjs.nsent);
 
 	/* not busy: the next restart asks for an offer again */
-	(void)re_snprintf(buf, sizeof(buf), "{\"v\":1,\"id\":6,"
-			  "\"cmd\":\"call.restart\",\"call\":%d}", call);
-	err = cmd(buf);
+	err = call_restart(6, call);
 	TEST_ERR(err);
 	TEST_ASSERT(fake_spjs_event("{\"id\":6,\"err\":null}"));
 	ev = fake_spjs_event("{\"ev\":\"media.need\"");
 	TEST_ASSERT(ev && strstr(ev, "\"iceRestart\":true"));
-	err = media(7, call, "chrome120-audio-offer-relay-coturn-loopback.sdp");
+	err = media(7, call,
+		    "chrome120-audio-offer-relay-coturn-loopback.sdp");
 	TEST_ERR(err);
 	TEST_ASSERT(!strncmp(fake_spjs_sent(fake_spjs.nsent - 1),
 			     "INVITE ", 7));

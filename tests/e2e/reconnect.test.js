@@ -172,6 +172,15 @@ describe('A call between two Chromium pages survives the network (issue 13)', { 
       `audio went on during the outage: packets received ${JSON.stringify(a)} -> ${JSON.stringify(b)}`);
   }
 
+  /** A call up through a new Kamailio, then an outage of ms; the event counts before it */
+  async function callThroughOutage(ms) {
+    kam = await startKamailio({ alg: ALG });
+    const [alice, bob] = await callUp();
+    const since = await Promise.all([alice.do('seen'), bob.do('seen')]);
+    await outage([alice, bob], ms);
+    return [alice, bob, since];
+  }
+
   it('Kamailio restarted mid-call: both phones reconnect and register again, the call goes on', async () => {
     kam = await startKamailio({ alg: ALG });
     const [alice, bob] = await callUp();
@@ -206,11 +215,7 @@ describe('A call between two Chromium pages survives the network (issue 13)', { 
 
   it('the network gone for 5 s (signalling and media): audio stalls, then flows again, the call goes on',
     { skip: noFault }, async () => {
-      kam = await startKamailio({ alg: ALG });
-      const [alice, bob] = await callUp();
-      const since = await Promise.all([alice.do('seen'), bob.do('seen')]);
-
-      await outage([alice, bob], OUTAGE_MS);
+      const [alice, bob, since] = await callThroughOutage(OUTAGE_MS);
       await audioGrows([alice, bob], 'after the outage');
       // a 5 s outage is shorter than keepAlive (30 s): the same flows carry on, or new ones do
       for (const [i, p] of [alice, bob].entries()) {
@@ -223,11 +228,7 @@ describe('A call between two Chromium pages survives the network (issue 13)', { 
 
   it('the network gone for 20 s: the media fails, ICE restarts, audio flows again, the call goes on',
     { skip: noFault }, async () => {
-      kam = await startKamailio({ alg: ALG });
-      const [alice, bob] = await callUp();
-      const since = await Promise.all([alice.do('seen'), bob.do('seen')]);
-
-      await outage([alice, bob], LONG_OUTAGE_MS);
+      const [alice, bob, since] = await callThroughOutage(LONG_OUTAGE_MS);
       const t1 = Date.now();
       await audioGrows([alice, bob], 'after the 20 s outage', ICE_BACK_MS);
       const back = Date.now() - t1;
