@@ -33,21 +33,20 @@ import { PhoneError } from './errors.js';
  * @returns {Promise<any>}
  */
 async function fetchJson(url, { method = 'POST', credentials = 'same-origin', signal }, what) {
-  let res;
+  let why = 'could not be reached';
+  let cause;
   try {
-    res = await fetch(url, { method, credentials, signal, cache: 'no-store',
+    const res = await fetch(url, { method, credentials, signal, cache: 'no-store',
       headers: { accept: 'application/json' } });
+    why = `answered HTTP ${res.status}`;
+    if (res.ok) {
+      why = 'did not answer JSON';
+      return await res.json();
+    }
   } catch (e) {
-    throw new PhoneError('credentials-unavailable', `could not reach the ${what} endpoint`, { cause: e });
+    cause = e;
   }
-  if (!res.ok) {
-    throw new PhoneError('credentials-unavailable', `the ${what} endpoint answered HTTP ${res.status}`);
-  }
-  try {
-    return await res.json();
-  } catch (e) {
-    throw new PhoneError('credentials-unavailable', `the ${what} endpoint did not answer JSON`, { cause: e });
-  }
+  throw new PhoneError('credentials-unavailable', `the ${what} endpoint ${why}`, { cause });
 }
 
 /**
