@@ -39,7 +39,7 @@
 
 
 enum {
-	CONN_MAX   = 64,
+	CONN_MAX   = 512,  /* two per phone while a flow is replaced */
 	VIA_HOSTSZ = 24,
 	CLOSE_NORMAL = 1000,
 	LOG_LINE_MAX = 120,   /* of a start line or value in the log */
