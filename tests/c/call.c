@@ -1157,7 +1157,7 @@ int test_call_flow_events(void)
 	TEST_ASSERT(fake_spjs_event("{\"ev\":\"reconnecting\",\"phone\":1,"
 				    "\"call\":0,"));
 	TEST_EQUALS(1, fake_spjs.opens);
-	TEST_ASSERT(test_wait_for(6000, flow_reopened));
+	TEST_ASSERT(test_wait_for(9000, flow_reopened));
 
 	/* the new flow: the call asks for an offer (held as it is) */
 	transport_up();

@@ -452,8 +452,8 @@ int test_ua_register_recovers(void)
 	TEST_ASSERT(!strstr(ev, "\"retryIn\":0}"));
 	TEST_ASSERT(!fake_spjs_event("{\"ev\":\"registration-failed\""));
 
-	/* the retry opens a new flow (0.5 to 5.5 s) and registers again */
-	TEST_ASSERT(test_wait_for(6000, reopened));
+	/* the retry opens a new flow (0.5 to 8.5 s) and registers again */
+	TEST_ASSERT(test_wait_for(9000, reopened));
 	err = sp_ws_state(fake_spjs.last_conn, 1, 0);
 	TEST_ERR(err);
 	settle();
@@ -723,7 +723,7 @@ int test_ua_flow_reopen(void)
 	TEST_ASSERT(fake_spjs_event("{\"ev\":\"reconnecting\",\"phone\":1,"
 				    "\"call\":0,\"cause\":"
 				    "\"transport-closed\",\"attempt\":1,"));
-	TEST_ASSERT(test_wait_for(6000, reopened));
+	TEST_ASSERT(test_wait_for(9000, reopened));
 
 	/* that flow closes before it opens: silent, the wait doubles */
 	t0 = tmr_jiffies();
@@ -751,7 +751,7 @@ int test_ua_flow_reopen(void)
 	TEST_ASSERT(fake_spjs_event("{\"ev\":\"reconnected\",\"phone\":1,"
 				    "\"call\":0}"));
 
-	/* lost again: the back-off started over (0.5 to 5.5 s) */
+	/* lost again: the back-off started over (0.5 to 8.5 s) */
 	err = sp_ws_state(fake_spjs.last_conn, 2, 1006);
 	TEST_ERR(err);
 	TEST_EQUALS(0, fake_spjs_count("\"ev\":\"registration-failed\""));
@@ -759,7 +759,7 @@ int test_ua_flow_reopen(void)
 	TEST_ASSERT(ev);
 	ev = strstr(ev, "\"retryIn\":");
 	TEST_ASSERT(ev);
-	TEST_ASSERT(atoi(ev + 10) >= 500 && atoi(ev + 10) <= 5500);
+	TEST_ASSERT(atoi(ev + 10) >= 500 && atoi(ev + 10) <= 8500);
 	TEST_EQUALS(2, fake_spjs_count("\"attempt\":1,"));
 
 	/* unregistering: no binding to bring back, no flow reopened */
@@ -767,7 +767,7 @@ int test_ua_flow_reopen(void)
 	(void)cmd("{\"v\":1,\"id\":9,\"cmd\":\"phone.unregister\","
 		  "\"phone\":1}");
 	t0 = tmr_jiffies();
-	while (tmr_jiffies() - t0 < 6000) {
+	while (tmr_jiffies() - t0 < 9000) {
 		(void)sp_tick(0);
 		test_clock_skip(1);
 	}
@@ -780,24 +780,25 @@ int test_ua_flow_reopen(void)
 }
 
 
-/* The one back-off schedule: the first wait from 0.5 to 5.5 s, spread
- * so that at most about a quarter of the phones dropped together come
- * back in any one second; then 1 s doubling, each from half to 1.5
- * times it, never over 60 s */
+/* The one back-off schedule: the first wait from 0.5 to 8.5 s, spread
+ * so that about an eighth of the phones dropped together come back in
+ * any one second (at most 17% here; with the retries of those that came
+ * too early the measured peak is a quarter: tools/bench/load.js); then
+ * 1 s doubling, each from half to 1.5 times it, never over 60 s */
 int test_flow_backoff(void)
 {
-	unsigned bucket[6] = {0};
+	unsigned bucket[9] = {0};
 	uint32_t d, mid;
 	unsigned i, k;
 	int err = 0;
 
 	for (k = 0; k < 1000; ++k) {
 		d = flow_backoff_ms(0);
-		TEST_ASSERT(d >= 500 && d <= 5500);
+		TEST_ASSERT(d >= 500 && d <= 8500);
 		++bucket[d / 1000];
 	}
 	for (k = 0; k < ARRAY_SIZE(bucket); ++k)
-		TEST_ASSERT(bucket[k] <= 260);
+		TEST_ASSERT(bucket[k] <= 170);
 
 	for (i = 1; i < 12; ++i) {
 		mid = min(40000u, 1000u << min(i, 6u));
@@ -1078,7 +1079,7 @@ int test_ua_keepalive(void)
 	TEST_ASSERT(ev && strstr(ev, "\"cause\":\"flow-dead\""));
 	TEST_ASSERT(fake_spjs_event("{\"ev\":\"transport\",\"phone\":1,"
 				    "\"state\":\"closed\",\"code\":4000}"));
-	TEST_ASSERT(test_wait_for(6000, reopened));
+	TEST_ASSERT(test_wait_for(9000, reopened));
 	err = sp_ws_state(fake_spjs.last_conn, 1, 0);
 	TEST_ERR(err);
 	settle();
@@ -1128,7 +1129,7 @@ int test_ua_flow_give_up(void)
 
 	TEST_ERR(sp_ws_state(fake_spjs.last_conn, 2, 1006));
 	TEST_EQUALS(1, fake_spjs_count("\"ev\":\"reconnecting\""));
-	TEST_ASSERT(test_wait_for(6000, reopened));
+	TEST_ASSERT(test_wait_for(9000, reopened));
 	TEST_ERR(sp_ws_state(fake_spjs.last_conn, 2, 1006));
 	ev = fake_spjs_event("{\"ev\":\"registration-failed\"");
 	TEST_ASSERT(ev && strstr(ev, "\"code\":\"transport-closed\"") &&

@@ -20,7 +20,7 @@ import { launchBrowser, openPhonePage, startPageServer } from './support.js';
 
 const ALG = 'SHA-256';
 const CALL_MS = 15000;
-/** a reopen waits 0.5-5.5 s, then 1 s doubling; a re-INVITE is retried: bounded well above */
+/** a reopen waits 0.5-8.5 s, then 1 s doubling; a re-INVITE is retried: bounded well above */
 const BACK_MS = 30000;
 /** audio packets that prove flow (Opus: 50 a second) */
 const FLOWING = 25;
