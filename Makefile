@@ -5,7 +5,8 @@
 #   make demo     Kamailio + coturn + the two-party call page on 127.0.0.1
 #   make desktop  the Electron softphone (web/electron/; fetches Electron)
 #   make bench    parse, cold start, size, SDP policy cost, call setup vs JsSIP/SIP.js;
-#                 200 phones against one Kamailio vs JsSIP (tools/bench/load.js)
+#                 200 phones against one Kamailio vs JsSIP (tools/bench/load.js),
+#                 a call back from faults (tools/bench/faults.js)
 #   make fuzz     run the libFuzzer targets longer (FUZZ_SECONDS=300)
 #   make clean
 
@@ -44,6 +45,7 @@ test: deps
 bench: dist
 	node tools/bench/run.js
 	LOAD_ISOLATE=1 node tools/bench/load.js
+	node tools/bench/faults.js
 
 demo: dist
 	tools/demo.sh
