@@ -46,6 +46,7 @@
  *     instanceId?: string,
  *     keepAlive?: number,
  *     reconnectAttempts?: number,
+ *     failbackAfter?: number,
  *     retryFirstRegister?: boolean,
  *   },
  * }} PhoneNewCommand

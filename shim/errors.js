@@ -44,16 +44,17 @@
  *   'bad-command' | 'not-initialized' | 'no-memory' | 'internal' |
  *   'invalid-target' | 'invalid-state' | 'credentials-unavailable' |
  *   'credentials-needed' | 'recording-unavailable' |
- *   'recording-failed' | 'flow-dead'} ErrorCode
+ *   'recording-failed' | 'flow-dead' | 'failback'} ErrorCode
  */
 
 /**
  * Why a phone or a call is reconnecting (`reconnecting`'s `cause`): the
- * WebSocket closed or stopped answering keep-alives (`flow-dead`); a
- * call's media was lost (`ice-disconnected`) or the network changed
- * (`network-change`), and ICE restarts.
- * @typedef {'transport-closed' | 'flow-dead' | 'ice-disconnected' |
- *   'network-change'} ReconnectCause
+ * WebSocket closed or stopped answering keep-alives (`flow-dead`), or the
+ * phone moves back to its first server (`failback`); a call's media was
+ * lost (`ice-disconnected`) or the network changed (`network-change`),
+ * and ICE restarts.
+ * @typedef {'transport-closed' | 'flow-dead' | 'failback' |
+ *   'ice-disconnected' | 'network-change'} ReconnectCause
  */
 
 /**

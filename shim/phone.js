@@ -25,7 +25,9 @@ import { internal } from './internal.js';
 
 /**
  * @typedef {object} PhoneConfig
- * @property {string} server wss:// URL of the SIP server (anything else is refused)
+ * @property {string | string[]} server wss:// URL of the SIP server (anything else is refused),
+ *   or several servers sharing their registrations: the phone uses the first, and moves to the
+ *   next (after the last, the first again) each time it loses the one it is on
  * @property {string} uri address of record, `sip:alice@example.com`
  * @property {string} [username] digest user name (default: user part of uri)
  * @property {string} [password] digest password
@@ -48,6 +50,9 @@ import { internal } from './internal.js';
  *   keep-alive; 0: none; default 30, else 10..3600)
  * @property {number} [reconnectAttempts] reopens of a lost connection before the phone gives up
  *   (0..100, default 8: about 1 to 4 minutes)
+ * @property {number} [failbackAfter] with several servers: seconds on a later one before the phone
+ *   moves back to the first, between calls (`reconnecting` with cause `failback`); 0: it stays
+ *   until it loses that one (the default; else 10..86400)
  * @property {boolean} [retryFirstRegister] false: a first register() lost to the network is not
  *   retried (default true: retried like a lost registration)
  * @property {new (url: string, protocols?: string | string[]) => WebSocket} [WebSocket]
@@ -93,7 +98,7 @@ import { internal } from './internal.js';
 
 const CONFIG_KEYS = ['server', 'uri', 'username', 'password', 'ha1', 'realm',
   'minAlgorithm', 'registerExpires', 'displayName', 'privacy', 'instanceId', 'keepAlive',
-  'reconnectAttempts', 'retryFirstRegister'];
+  'reconnectAttempts', 'failbackAfter', 'retryFirstRegister'];
 
 /**
  * The `phone.credentials` command for what a callback gave
@@ -230,6 +235,8 @@ export class Phone extends Emitter {
     for (const k of CONFIG_KEYS) {
       if (config[/** @type {keyof PhoneConfig} */ (k)] !== undefined) cfg[k] = config[/** @type {keyof PhoneConfig} */ (k)];
     }
+    // the core takes the servers as one string, separated by spaces
+    if (Array.isArray(cfg.server)) cfg.server = cfg.server.join(' ');
     if (config.credentials !== undefined) {
       if (typeof config.credentials !== 'function') {
         throw new PhoneError('invalid-config', 'credentials must be an async function');

@@ -152,6 +152,15 @@ WASM_LD := $(LDOPT) --no-entry -sSTANDALONE_WASM -sFILESYSTEM=0 \
 EXPORTS       := tools/exports.json
 EXPORTS_CHECK := tools/exports.json tools/exports-check.json
 
+# The last step of each core's rule (page, debug page, check), in every
+# wasm variant: its imports and exports get the one-letter names of the
+# table in shim/wasm.js (WASM_NAMES), which the shim loads them by: 0.19 KB
+# gzip less of the page (tools/wasm-names.js).  A name the table lacks
+# fails the build, and the core is removed, so that the next make does not
+# take it for built.
+SHORT_NAMES = node tools/wasm-names.js $@ || { rm -f $@; exit 1; }
+NAMES_DEPS := tools/wasm-names.js shim/wasm.js
+
 # Release: one more wasm-opt -Oz round after emcc's own finds more to fold
 # (0.4 KB gzip on the page core).  The module defines its memory, so it
 # starts zero-filled; the first 1 KB is unused (Emscripten's own flags).
@@ -243,14 +252,18 @@ $(B)/obj/%.o: %.c $(wildcard wasm/include/*.h wasm/*/*.h tests/c/*.h) \
 # what makes an SDP malformed; abi.c: the sdp.check command of checkSdp()).
 # Every file of check/ and of the SDP policy has its page build, so the
 # link never takes one of their libcore.a objects (a name defined twice).
+# So have the files whose config errors name only the key in the page
+# core (those that include wasm/include/why.h).
+WHY_SRCS := $(shell grep -l '"why.h"' $(CORE_SRCS))
 PAGE_SRCS := $(sort $(wildcard wasm/check/*.c)) wasm/abi/log.c \
-	$(sort $(wildcard wasm/policy/sdp*.c)) wasm/abi/abi.c
+	$(sort $(wildcard wasm/policy/sdp*.c)) wasm/abi/abi.c $(WHY_SRCS)
 PAGE_OBJS := $(patsubst %.c,$(B)/obj/%-page.o,$(PAGE_SRCS))
 $(B)/obj/%-page.o: %.c $(wildcard wasm/include/*.h wasm/*/*.h) tools/core.mk
 	@mkdir -p $(@D)
 	@echo "  CC      $< (page core)"
 	@$(CC) $(CFLAGS_ALL) $(RE_DEFS) $(WARN) $(INCS) -DPAGE_CORE \
-		-DDEBUG_LEVEL=$(DEBUG_LEVEL) -c $< -o $@
+		-DDEBUG_LEVEL=$(DEBUG_LEVEL) -DSIPSHIELD_VERSION=\"0.1.0\" \
+		-c $< -o $@
 
 # libre's files that log set their own DEBUG_LEVEL (5 mostly): the release
 # page core links its own build of them, capped at its DEBUG_LEVEL by
@@ -280,7 +293,7 @@ $(B)/obj/re-page/%.o: $(RE)/src/%.c wasm/config/page/re_dbg.h tools/core.mk
 # `make dist` (2 loaded cores; the debug core alone, its objects removed).
 DEBUG_SRCS := $(sort wasm/abi/log.c \
 	$(shell grep -l -e DEBUG_WARNING -e DEBUG_NOTICE -e DEBUG_INFO \
-		-e DEBUG_PRINTF \
+		-e DEBUG_PRINTF -e '"why.h"' \
 		$(CORE_SRCS)))
 DEBUG_PAGE_OBJS := \
 	$(patsubst %.c,$(B)/obj-debug/%-page.o,$(filter $(PAGE_SRCS),$(DEBUG_SRCS))) \
@@ -298,7 +311,7 @@ $(B)/obj-debug/%-page.o: %.c $(wildcard wasm/include/*.h wasm/*/*.h) \
 	@mkdir -p $(@D)
 	@echo "  CC      $< (debug page core)"
 	@$(CC) $(CFLAGS_ALL) $(RE_DEFS) $(WARN) $(INCS) -DPAGE_CORE \
-		-DDEBUG_LEVEL=7 -c $< -o $@
+		-DDEBUG_LEVEL=7 -DSIPSHIELD_VERSION=\"0.1.0\" -c $< -o $@
 
 # Rebuilt when the file lists change (a file replaced by ours must leave)
 $(B)/libdeps.a: $(RE_OBJS) $(TLS_OBJS) tools/core.mk
@@ -311,25 +324,28 @@ $(B)/libcore.a: $(CORE_OBJS) tools/core.mk
 
 $(B)/sipshield-core.wasm: $(PAGE_OBJS) $(RE_PAGE_OBJS) $(B)/libcore.a \
 		$(B)/libdeps.a tools/imports.js $(EXPORTS) \
-		$(B)/page-exports.graph
+		$(B)/page-exports.graph $(NAMES_DEPS)
 	$(CC) $(WASM_LD) -sEXPORTED_FUNCTIONS=$(call export_list,$(EXPORTS)) \
 		$(RE_PAGE_OBJS) $(PAGE_OBJS) $(LIBS) -o $@
 	$(PAGE_DCE)
 	$(POST_OPT)
+	$(SHORT_NAMES)
 
 $(B)/sipshield-core-debug.wasm: $(DEBUG_PAGE_OBJS) $(B)/libcore.a \
 		$(B)/libdeps.a tools/imports.js $(EXPORTS) \
-		$(B)/page-exports.graph
+		$(B)/page-exports.graph $(NAMES_DEPS)
 	$(CC) $(WASM_LD) -sEXPORTED_FUNCTIONS=$(call export_list,$(EXPORTS)) \
 		$(DEBUG_PAGE_OBJS) $(LIBS) -o $@
 	$(PAGE_DCE)
 	$(POST_OPT)
+	$(SHORT_NAMES)
 
 $(B)/sipshield-check.wasm: $(B)/libcore.a $(B)/libdeps.a tools/imports.js \
-		$(EXPORTS_CHECK)
+		$(EXPORTS_CHECK) $(NAMES_DEPS)
 	$(CC) $(WASM_LD) -sEXPORTED_FUNCTIONS=$(call export_list,$(EXPORTS_CHECK)) \
 		$(LIBS) -o $@
 	$(POST_OPT)
+	$(SHORT_NAMES)
 
 # libopus for this variant: configured and built once (stamp)
 $(OPUS)/libopus.a: tools/opus.sh build/src/.opus.stamp

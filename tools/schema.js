@@ -118,7 +118,7 @@ export const COMMANDS = {
         minAlgorithm: opt(str("'MD5' | 'SHA-256' | 'SHA-512-256'")), registerExpires: opt(uint),
         displayName: opt(str()), privacy: opt(str('Privacy')), credentials: opt(lit(true)),
         instanceId: opt(str()), keepAlive: opt(uint), reconnectAttempts: opt(uint),
-        retryFirstRegister: opt(bool),
+        failbackAfter: opt(uint), retryFirstRegister: opt(bool),
       }),
     },
     replies: ['phone'],

@@ -142,6 +142,22 @@ int test_abi_json(void)
 		 "invalid-config"},
 		{"\"server\":\"wss://h.example\",\"uri\":\"sip:a@h.example\","
 		 "\"password\":7", "invalid-config"},
+		/* servers: each checked; failbackAfter 0 or 10..86400 */
+		{"\"server\":\"wss://h.example ws://b.example\","
+		 "\"uri\":\"sip:a@h.example\",\"password\":\"x\"",
+		 "insecure-transport"},
+		{"\"server\":\"wss://h.example \",\"uri\":\"sip:a@h.example\","
+		 "\"password\":\"x\"", "invalid-config"},
+		{"\"server\":\"wss://h.example\",\"uri\":\"sip:a@h.example\","
+		 "\"password\":\"x\",\"failbackAfter\":5", "invalid-config"},
+		{"\"server\":\"wss://h.example\",\"uri\":\"sip:a@h.example\","
+		 "\"password\":\"x\",\"failbackAfter\":86401",
+		 "invalid-config"},
+		{"\"server\":\"wss://h.example\",\"uri\":\"sip:a@h.example\","
+		 "\"password\":\"x\",\"failbackAfter\":\"60\"",
+		 "invalid-config"},
+		{"\"server\":\"wss://h.example\",\"uri\":\"sip:a@h.example\","
+		 "\"password\":\"x\",\"keepAlive\":5", "invalid-config"},
 	};
 	char buf[1024];
 	const char *ev;

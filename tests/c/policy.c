@@ -47,6 +47,7 @@ int test_policy_transport(void)
 	struct policy_url u;
 	const char *reason;
 	char long_url[1100];
+	char list[1100];
 	size_t i;
 	int err = 0;
 
@@ -82,6 +83,33 @@ int test_policy_transport(void)
 	long_url[sizeof(long_url) - 1] = '\0';
 	memcpy(long_url, "wss://", 6);
 	TEST_EQUALS(EINVAL, policy_transport_check(&u, long_url, NULL));
+
+	/* a phone's servers: each must pass, separated by single spaces */
+	TEST_ERR(policy_servers_check("wss://a.example/ws", NULL));
+	TEST_ERR(policy_servers_check("wss://a.example/ws"
+				      " wss://b.example:8443/ws", NULL));
+	TEST_EQUALS(EPROTONOSUPPORT, policy_servers_check(
+			    "wss://a.example/ws ws://b.example/ws", &reason));
+	TEST_ASSERT(strstr(reason, "wss"));
+	TEST_EQUALS(EINVAL, policy_servers_check("wss://a.example/ws"
+						 "  wss://b.example", NULL));
+	TEST_EQUALS(EINVAL, policy_servers_check("wss://a.example ", NULL));
+	TEST_EQUALS(EINVAL, policy_servers_check(" wss://a.example", NULL));
+	TEST_EQUALS(EINVAL, policy_servers_check("", NULL));
+	TEST_EQUALS(EINVAL, policy_servers_check(NULL, &reason));
+	TEST_EQUALS(EINVAL, policy_servers_check("wss://x:1@a.example"
+						 " wss://b.example", &reason));
+	TEST_ASSERT(!strstr(reason, "x:1"));
+	/* one a byte too long, first or last: refused, not cut to a
+	 * valid one (wss://a.example/aaa..., 1025 bytes) */
+	memset(list, 'a', sizeof(list));
+	memcpy(list, "wss://b.example/ wss://a.example/", 33);
+	memcpy(list + 17 + POLICY_URL_MAX + 1, " wss://c.example", 17);
+	TEST_EQUALS(EINVAL, policy_servers_check(list + 17, NULL));
+	list[17 + POLICY_URL_MAX + 1] = '\0';
+	TEST_EQUALS(EINVAL, policy_servers_check(list, NULL));
+	list[17 + POLICY_URL_MAX] = '\0';
+	TEST_ERR(policy_servers_check(list, NULL));
 	err = 0;
 
  out:

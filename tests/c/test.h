@@ -211,6 +211,8 @@ bool test_wait_for(int ms, bool (*done)(void));
 	X(test_ua_no_ip_in_headers)		\
 	X(test_ua_register_recovers)		\
 	X(test_ua_flow_reopen)			\
+	X(test_ua_servers)			\
+	X(test_ua_failback)			\
 	X(test_flow_backoff)			\
 	X(test_ua_flow_hostile_servers)	\
 	X(test_ua_keepalive)			\

@@ -780,6 +780,155 @@ int test_ua_flow_reopen(void)
 }
 
 
+/* Phone 1 of @p cfg, whose servers are "wss://a.example:7443/ws
+ * wss://b.example/ws ...": registering, it opens a flow to a, which is
+ * down (closed before it opened); the retry goes to b, where the REGISTER
+ * goes out and is answered: registered on the second server */
+static int register_on_second(const char *cfg)
+{
+	int err;
+
+	err = cmd(cfg);
+	TEST_ERR(err);
+	err = cmd("{\"v\":1,\"id\":2,\"cmd\":\"phone.register\",\"phone\":1}");
+	TEST_ERR(err);
+	settle();
+	TEST_EQUALS(1, fake_spjs.opens);
+	TEST_STRCMP("wss://a.example:7443/ws", fake_spjs.url);
+
+	err = sp_ws_state(fake_spjs.last_conn, 2, 1006);
+	TEST_ERR(err);
+	TEST_ASSERT(test_wait_for(9000, reopened));
+	TEST_STRCMP("wss://b.example/ws", fake_spjs.url);
+	err = sp_ws_state(fake_spjs.last_conn, 1, 0);
+	TEST_ERR(err);
+	settle();
+	TEST_ASSERT(!strncmp(fake_spjs_sent(fake_spjs.nsent - 1),
+			     "REGISTER sip:example.com ", 25));
+	err = answer(200, "OK", NULL);
+	TEST_ERR(err);
+	TEST_EQUALS(1, fake_spjs_count("\"ev\":\"registered\""));
+
+ out:
+	return err;
+}
+
+
+/* Two servers (wasm/transport/flow.c): the first flow goes to the first;
+ * every flow lost, or closed before it opened, moves the next one down
+ * the list, after the last back to the first; the REGISTER goes out on
+ * whichever opens */
+int test_ua_servers(void)
+{
+	static const char *cfg =
+		"{\"v\":1,\"id\":1,\"cmd\":\"phone.new\",\"config\":{"
+		"\"server\":\"wss://a.example:7443/ws wss://b.example/ws\","
+		"\"uri\":\"sip:alice@example.com\","
+		"\"password\":\"alice-secret-pw\"}}";
+	int err;
+
+	/* a is down: on b */
+	err = register_on_second(cfg);
+	TEST_ERR(err);
+
+	/* b is lost: back to a, the first again */
+	err = sp_ws_state(fake_spjs.last_conn, 2, 1006);
+	TEST_ERR(err);
+	TEST_ASSERT(test_wait_for(9000, reopened_again));
+	TEST_STRCMP("wss://a.example:7443/ws", fake_spjs.url);
+	err = sp_ws_state(fake_spjs.last_conn, 1, 0);
+	TEST_ERR(err);
+	settle();
+	err = answer(200, "OK", NULL);
+	TEST_ERR(err);
+	TEST_EQUALS(2, fake_spjs_count("\"ev\":\"registered\""));
+	TEST_ASSERT(fake_spjs_event("{\"ev\":\"reconnected\",\"phone\":1,"));
+
+	err = cmd("{\"v\":1,\"id\":10,\"cmd\":\"phone.close\",\"phone\":1}");
+	TEST_ERR(err);
+
+ out:
+	return err;
+}
+
+
+/* A phone with a failback time (wasm/transport/flow.c): on the second of
+ * its servers, after failback seconds it closes the flow (close code
+ * 4001), tells "reconnecting" (cause failback) and opens a flow to the
+ * first at once, registering there; if the first is still down, it goes
+ * down the list as after any loss and tries again later.  The test clock
+ * jumps natively; as wasm the test would wait 40 s. */
+int test_ua_failback(void)
+{
+	static const char *cfg =
+		"{\"v\":1,\"id\":1,\"cmd\":\"phone.new\",\"config\":{"
+		"\"server\":\"wss://a.example:7443/ws wss://b.example/ws\","
+		"\"uri\":\"sip:alice@example.com\",\"failbackAfter\":10,"
+		"\"password\":\"alice-secret-pw\"}}";
+	uint64_t t0;
+	int err, conn, opens;
+
+#ifdef __EMSCRIPTEN__
+	return 0;
+#endif
+
+	/* a is down: on b, registered */
+	err = register_on_second(cfg);
+	TEST_ERR(err);
+
+	/* nothing for failback seconds (the keep-alive pings answered) */
+	conn = fake_spjs.last_conn;
+	opens = fake_spjs.opens;
+	t0 = tmr_jiffies();
+	while (tmr_jiffies() - t0 < 9900) {
+		(void)sp_tick(0);
+		test_clock_skip(10);
+	}
+	TEST_EQUALS(opens, fake_spjs.opens);
+	TEST_EQUALS(0, fake_spjs.closes);
+
+	/* then back to a: closed (4001), reopened at once */
+	while (tmr_jiffies() - t0 < 10100) {
+		(void)sp_tick(0);
+		test_clock_skip(1);
+	}
+	TEST_EQUALS(1, fake_spjs.closes);
+	TEST_ASSERT(fake_spjs_event("{\"ev\":\"reconnecting\",\"phone\":1,"
+				    "\"call\":0,\"cause\":\"failback\","));
+	TEST_ASSERT(fake_spjs_event("{\"ev\":\"transport\",\"phone\":1,"
+				    "\"state\":\"closed\",\"code\":4001"));
+	TEST_ASSERT(test_wait_for(10, reopened_again));
+	TEST_STRCMP("wss://a.example:7443/ws", fake_spjs.url);
+	TEST_ASSERT(fake_spjs.last_conn != conn);
+	err = sp_ws_state(fake_spjs.last_conn, 1, 0);
+	TEST_ERR(err);
+	settle();
+	err = answer(200, "OK", NULL);
+	TEST_ERR(err);
+	TEST_EQUALS(2, fake_spjs_count("\"ev\":\"registered\""));
+	TEST_ASSERT(fake_spjs_event("{\"ev\":\"reconnected\",\"phone\":1,"));
+
+	/* on the first server: no failback, however long */
+	opens = fake_spjs.opens;
+	t0 = tmr_jiffies();
+	while (tmr_jiffies() - t0 < 25000) {
+		if (!strcmp(fake_spjs_sent(fake_spjs.nsent - 1), "\r\n\r\n"))
+			TEST_ERR(sp_ws_rx(fake_spjs.last_conn,
+					  (const uint8_t *)"\r\n", 2));
+		(void)sp_tick(0);
+		test_clock_skip(10);
+	}
+	TEST_EQUALS(opens, fake_spjs.opens);
+	TEST_EQUALS(1, fake_spjs.closes);
+
+	err = cmd("{\"v\":1,\"id\":10,\"cmd\":\"phone.close\",\"phone\":1}");
+	TEST_ERR(err);
+
+ out:
+	return err;
+}
+
+
 /* The one back-off schedule: the first wait from 0.5 to 8.5 s, spread
  * so that about an eighth of the phones dropped together come back in
  * any one second (at most 17% here; with the retries of those that came

@@ -1,8 +1,9 @@
 // Issue 13 in Chromium with real media: two sipshield pages in a call through real Kamailio
 // (privacy 'off': host candidates, media page to page on this host) lose their signalling and
-// get it back, and the call goes on. Four real faults: Kamailio restarted, one page's
-// WebSocket closed by Kamailio (ws.close over its RPC socket), and the network gone for 5 s
-// and for 20 s, signalling and media both (nftables drops on loopback,
+// get it back, and the call goes on. Five real faults: Kamailio restarted, one page's
+// WebSocket closed by Kamailio (ws.close over its RPC socket), the first of two Kamailio nodes
+// sharing registrations (DMQ) stopped (the phone moves to the second of its servers), and the
+// network gone for 5 s and for 20 s, signalling and media both (nftables drops on loopback,
 // tests/node/support/netfault.js; needs root: skipped otherwise, except in CI where that is a
 // failure). 5 s is within ICE's own recovery; 20 s is not (Chromium's connectionState is
 // `failed` after about 15 s): the shim restarts ICE (call `reconnecting`, cause
@@ -14,7 +15,9 @@
 import { describe, it, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startKamailio, startCoturn, turnCredentials, USERS, REALM } from '../node/support/servers.js';
+import {
+  startKamailio, startKamailioPair, startCoturn, turnCredentials, USERS, REALM,
+} from '../node/support/servers.js';
 import { blockPorts, netfaultAvailable } from '../node/support/netfault.js';
 import { launchBrowser, openPhonePage, startPageServer } from './support.js';
 
@@ -36,7 +39,7 @@ const noFault = avail.ok || process.env.CI === 'true' ? false
   : `network faults need root and nft (${avail.reason}); CI=true makes this a failure`;
 
 describe('A call between two Chromium pages survives the network (issue 13)', { timeout: 300000 }, () => {
-  let web, browser, kam, turn;
+  let web, browser, kam, turn, pair;
   const pages = new Set();
 
   before(async () => {
@@ -57,11 +60,13 @@ describe('A call between two Chromium pages survives the network (issue 13)', { 
     kam = null;
     await turn?.stop();
     turn = null;
+    await pair?.stop();
+    pair = null;
   });
 
   async function peer(user, extra = {}) {
     const p = await openPhonePage(browser, web.url, user, {
-      server: kam.url, uri: `sip:${user}@${REALM}`, password: USERS.get(user), privacy: 'off',
+      server: kam?.url, uri: `sip:${user}@${REALM}`, password: USERS.get(user), privacy: 'off',
       iceServers: [], iceGatheringTimeoutMs: 3000, ...extra,
     });
     /** names of the events since event number `since` */
@@ -212,6 +217,31 @@ describe('A call between two Chromium pages survives the network (issue 13)', { 
     // alice's hold reaches bob's new connection through his GRUU; alice hangs up
     await dialogSurvives([alice, bob], alice);
   });
+
+  it('failover: the first of two Kamailio nodes (DMQ) stopped mid-call: the phone moves to the second, the call goes on',
+    async () => {
+      pair = await startKamailioPair({ alg: ALG });
+      // bob on B, then alice on [A, B]: on A, calling across the nodes
+      const bob = await peer('bob', { server: [pair.b.url] });
+      const alice = await peer('alice', { server: [pair.a.url, pair.b.url] });
+      await bob.do('autoAnswer', true);
+      assert.deepEqual(await alice.do('call', `sip:bob@${REALM}`), { ok: true });
+      await alice.waitFor('accepted', CALL_MS);
+      await bob.waitFor('accepted', CALL_MS);
+      await audioGrows([alice, bob], 'once answered');
+      const since = await Promise.all([alice.do('seen'), bob.do('seen')]);
+
+      await pair.a.stop();
+      await reconnected(alice, since[0], 'transport-closed');
+      const names = await bob.names(since[1]);
+      assert.ok(!names.includes('phone:reconnecting') && !names.includes('reconnecting'),
+        `bob kept his connection to B: ${names}`);
+
+      await audioGrows([alice, bob], 'after A stopped');
+      // the call's route names the pair, not A (tools/servers/kamailio.cfg): holds both ways
+      // reach the other side through B, and bob's hang-up reaches alice
+      await dialogSurvives([alice, bob], bob);
+    });
 
   it('the network gone for 5 s (signalling and media): audio stalls, then flows again, the call goes on',
     { skip: noFault }, async () => {

@@ -56,6 +56,7 @@ import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { Phone } from '../../shim/index.js';
 import { loadCore } from '../../shim/core.js';
+import { WASM_NAMES } from '../../shim/wasm.js';
 import { startKamailio, freePort, REALM } from '../../tests/node/support/servers.js';
 import { mintCredentials } from '../credentials.js';
 
@@ -458,11 +459,13 @@ const sipshield = {
   memory: null,
   async prepare() {
     const before = mem();
-    // catch the core's WebAssembly.Memory (its size is in neither rss's JS part nor arrayBuffers)
+    // catch the core's WebAssembly.Memory (its size is in neither rss's JS part nor arrayBuffers),
+    // exported by its short name (WASM_NAMES)
     const instantiate = WebAssembly.instantiate;
     WebAssembly.instantiate = async (...args) => {
       const r = await instantiate.apply(WebAssembly, args);
-      if (r?.instance?.exports?.memory) sipshield.memory = r.instance.exports.memory;
+      const memory = r?.instance?.exports?.[WASM_NAMES.exports.memory];
+      if (memory) sipshield.memory = memory;
       return r;
     };
     try {

@@ -68,6 +68,7 @@
 #define CODE_BAD_COMMAND	"bad-command"
 #define CODE_CREDENTIALS_NEEDED	"credentials-needed"	/* ENOKEY */
 #define CODE_CREDENTIALS_UNAVAILABLE "credentials-unavailable"
+#define CODE_FAILBACK		"failback"	/* back to the first server */
 #define CODE_FLOW_DEAD		"flow-dead"		/* keep-alive lost */
 #define CODE_INSECURE_TRANSPORT	"insecure-transport"	/* EPROTONOSUPPORT */
 #define CODE_INTERNAL		"internal"		/* other errno */

@@ -15,13 +15,19 @@ enum flow_event {
 			     routed to us over the old one is stale     */
 	FLOW_DEAD,        /* the flow stopped answering keep-alives and
 			     was closed: a FLOW_DOWN                    */
+	FLOW_LATER,       /* on a later server for the failback time:
+			     flow_failback() moves back to the first    */
+	FLOW_BACK,        /* flow_failback() closed the flow: a
+			     FLOW_DOWN, reopened to the first at once   */
 };
 
 enum {
 	FLOW_KEEPALIVE_MS = 30000,  /* a dead flow is found within this */
 	FLOW_CLOSE_DEAD = 4000,     /* our WebSocket close code for it   */
+	FLOW_CLOSE_BACK = 4001,     /* ... for a move back (failback)    */
 	FLOW_REOPEN_MAX = 8,        /* reopens before giving up          */
 	FLOW_CHECK_MS = 5000,       /* flow_check(): the pong within     */
+	FLOW_LATER_MS = 10000,      /* FLOW_LATER again, while busy      */
 };
 
 typedef void (flow_event_h)(enum flow_event ev, int code, void *arg);
@@ -33,13 +39,17 @@ struct flow {
 	struct tmr tmr;       /* the reopen wait                  */
 	struct tmr ka;        /* keep-alive: next ping, or the pong
 				 wait                             */
+	struct tmr fb;        /* failback: FLOW_LATER when it ends */
 	uint32_t ka_ms;       /* dead within this; 0: no pings    */
+	uint32_t fb_ms;       /* failback time; 0: stay           */
 	unsigned attempt;     /* reopens since the flow settled   */
 	unsigned max;         /* reopens before flow_reopen gives up */
 	bool opened;          /* one opened: the next replaces it */
 	bool open;            /* the flow is open now             */
 	bool pinged;          /* a ping waits for its pong        */
 	bool dead;            /* we closed it: FLOW_DEAD          */
+	bool later;           /* the flow goes to a later server  */
+	bool back;            /* closed by flow_failback()        */
 	flow_event_h *eh;
 	void *arg;
 };
@@ -49,6 +59,8 @@ int  flow_init(struct flow *flow, struct sip *sip, const char *url,
 void flow_set_owner(struct flow *flow, int owner);
 void flow_set_keepalive(struct flow *flow, uint32_t ms);
 void flow_set_reopen_max(struct flow *flow, unsigned max);
+void flow_set_failback(struct flow *flow, uint32_t ms);
+void flow_failback(struct flow *flow);
 unsigned flow_attempt(const struct flow *flow);
 void flow_close(struct flow *flow);
 void flow_check(struct flow *flow);

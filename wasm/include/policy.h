@@ -15,6 +15,7 @@ struct policy_url {
 
 int policy_transport_check(struct policy_url *url, const char *str,
 			   const char **reason);
+int policy_servers_check(const char *list, const char **reason);
 
 
 /* --- SDP policy (wasm/policy/sdp.c) ------------------------------------ */

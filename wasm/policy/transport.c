@@ -6,9 +6,12 @@
  * 3).  A known insecure or non-WebSocket scheme (ws, http, https, sip,
  * sips, tcp, udp, tls) is EPROTONOSUPPORT ("insecure-transport"); anything
  * malformed is EINVAL ("invalid-config").  The reason string says what
- * the URL must be, one sentence for every way of being malformed (each a
- * message of its own cost 0.25 KB of the page core), and never echoes the
- * URL (it may carry credentials).
+ * the URL must be, one short sentence for every way of being malformed
+ * (each a message of its own cost 0.25 KB of the page core), and never
+ * echoes the URL (it may carry credentials).
+ *
+ * A phone may have several servers, one URL after another separated by
+ * single spaces (policy_servers_check): each must pass.
  */
 #include <string.h>
 #include <ctype.h>
@@ -53,8 +56,8 @@ int policy_transport_check(struct policy_url *url, const char *str,
 	struct policy_url u;
 	struct pl scheme;
 	const char *p, *end;
-	const char *r = "server must be wss://host[:port][/path]: no spaces,"
-		" user info (credentials go in the config) or fragment";
+	const char *r = "server must be wss://host[:port][/path], no user"
+		" info or fragment";
 	size_t n, i;
 	int err = EINVAL;
 
@@ -156,6 +159,39 @@ int policy_transport_check(struct policy_url *url, const char *str,
  out:
 	if (reason)
 		*reason = err ? r : NULL;
+
+	return err;
+}
+
+
+/**
+ * Check a phone's servers: one URL, or several separated by single spaces
+ * (the flow moves down the list when one is lost: wasm/transport/flow.c),
+ * each allowed by policy_transport_check()
+ *
+ * @param list   The servers as configured
+ * @param reason Set to a human-readable reason on failure; may be NULL
+ *
+ * @return 0 if all are allowed, EPROTONOSUPPORT if one is insecure, EINVAL
+ *         if one is malformed (an empty one included)
+ */
+int policy_servers_check(const char *list, const char **reason)
+{
+	/* a URL longer than POLICY_URL_MAX is copied one byte too long,
+	 * which policy_transport_check() refuses */
+	char url[POLICY_URL_MAX + 2];
+	size_t n;
+	int err;
+
+	if (!list)
+		return policy_transport_check(NULL, NULL, reason);
+
+	do {
+		n = strcspn(list, " ");
+		str_ncpy(url, list, min(n + 1, sizeof(url)));
+		err = policy_transport_check(NULL, url, reason);
+		list += n;
+	} while (!err && *list++);
 
 	return err;
 }

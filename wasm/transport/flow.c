@@ -34,8 +34,17 @@
  *   - how long to try: flow_reopen() gives up after max attempts
  *     (FLOW_REOPEN_MAX by default): the phone then reports the loss as
  *     final.
- *
- * Still to come here: the server list (the reopen picks the next URL).
+ *   - where to: a phone may have several servers (sharing their
+ *     registrations, e.g. Kamailio nodes with DMQ).  A flow goes to
+ *     the first; every flow lost, or closed before it opened, moves
+ *     the next one to the next server of the list, after the last to
+ *     the first again.  A phone thus stays on a server that works, and
+ *     moves on (or back) only when it loses it, unless it has a failback
+ *     time (flow_set_failback): after that long on a later server the
+ *     phone is told FLOW_LATER (again every FLOW_LATER_MS while it stays
+ *     there), and when it has no call it calls flow_failback(), which
+ *     closes the flow (FLOW_BACK, a FLOW_DOWN) and reopens it to the
+ *     first server at once.
  */
 #include <re.h>
 #include "transport.h"
@@ -85,6 +94,17 @@ uint32_t flow_backoff_ms(unsigned attempt)
 
 
 static void ka_handler(void *arg);
+
+
+/* On a later server for the failback time: the phone may move back (it
+ * calls flow_failback), or not yet: ask again in a while */
+static void fb_handler(void *arg)
+{
+	struct flow *flow = arg;
+
+	tmr_start(&flow->fb, FLOW_LATER_MS, fb_handler, flow);
+	flow->eh(FLOW_LATER, 0, flow->arg);
+}
 
 
 /* (Re)arm the keep-alive: the next ping after 2/3 of the bound */
@@ -137,6 +157,8 @@ static void transport_handler(enum transport_state state, int code,
 			   ": replaces the lost one" : "");
 		flow->open = true;
 		ka_arm(flow);
+		if (flow->later && flow->fb_ms)
+			tmr_start(&flow->fb, flow->fb_ms, fb_handler, flow);
 		flow->eh(flow->opened ? FLOW_REPLACED : FLOW_UP, 0,
 			 flow->arg);
 		flow->opened = true;
@@ -149,9 +171,13 @@ static void transport_handler(enum transport_state state, int code,
 	case TRANSPORT_CLOSED:
 		DEBUG_INFO("closed (WebSocket code %d)\n", code);
 		flow->open = false;
+		flow->later = transport_next(flow->sip, flow->back);
 		tmr_cancel(&flow->ka);
-		flow->eh(flow->dead ? FLOW_DEAD : FLOW_DOWN, code, flow->arg);
+		tmr_cancel(&flow->fb);
+		flow->eh(flow->back ? FLOW_BACK : flow->dead ? FLOW_DEAD :
+			 FLOW_DOWN, code, flow->arg);
 		flow->dead = false;
+		flow->back = false;
 		break;
 	}
 }
@@ -182,7 +208,8 @@ static void reopen_handler(void *arg)
  *              calls flow_reopen_cancel() before it releases the
  *              stack)
  * @param sip   SIP stack without a transport yet
- * @param url   wss:// URL, already checked by policy_transport_check()
+ * @param url   wss:// URL, or several separated by spaces, already
+ *              checked by policy_servers_check()
  * @param eh    Told of FLOW_UP, FLOW_DOWN and FLOW_REPLACED
  * @param arg   Handler argument
  *
@@ -239,6 +266,30 @@ void flow_check(struct flow *flow)
 }
 
 
+/** Move back to the first server after @p ms on a later one (0: stay) */
+void flow_set_failback(struct flow *flow, uint32_t ms)
+{
+	if (flow)
+		flow->fb_ms = ms;
+}
+
+
+/**
+ * Move back to the first server now (the phone was told FLOW_LATER and
+ * has no call): the flow is closed (FLOW_BACK) and, if the phone wants it
+ * back (flow_reopen), reopened to the first server at once
+ */
+void flow_failback(struct flow *flow)
+{
+	if (!flow || !flow->open)
+		return;
+
+	DEBUG_INFO("back to the first server\n");
+	flow->back = true;
+	transport_close(flow->sip, FLOW_CLOSE_BACK);
+}
+
+
 /** Reopen at most @p max times before flow_reopen() gives up */
 void flow_set_reopen_max(struct flow *flow, unsigned max)
 {
@@ -268,6 +319,9 @@ uint32_t flow_reopen(struct flow *flow)
 		return 0;
 
 	delay = flow_backoff_ms(flow->attempt++);
+	/* a move back to the first server is no loss: at once */
+	if (flow->back)
+		delay = 1;
 	tmr_start(&flow->tmr, delay, reopen_handler, flow);
 	DEBUG_INFO("reopen in %u ms (attempt %u)\n", delay, flow->attempt);
 
@@ -296,6 +350,7 @@ void flow_close(struct flow *flow)
 
 	tmr_cancel(&flow->tmr);
 	tmr_cancel(&flow->ka);
+	tmr_cancel(&flow->fb);
 }
 
 

@@ -50,7 +50,8 @@ struct sip_transport {
 	struct le le;
 	struct sip *sip;
 	struct sip_conn *conn;   /* the flow, open or opening; or NULL */
-	char *url;
+	char *url;               /* the servers, separated by spaces  */
+	size_t srv;              /* offset in url of the one to open  */
 	int owner;
 	transport_event_h *eventh;
 	void *arg;
@@ -298,6 +299,7 @@ static int frame_send(struct sip_conn *conn, struct mbuf *mb)
 /* Open a new flow for @p transp (none is open or opening) */
 static int flow_new(struct sip_transport *transp)
 {
+	const char *url = transp->url + transp->srv;
 	struct sip_conn *conn;
 
 	conn = mem_zalloc(sizeof(*conn), conn_destructor);
@@ -310,8 +312,8 @@ static int flow_new(struct sip_transport *transp)
 		return EMFILE;
 	}
 
-	if (spjs_ws_open(conn->handle, transp->owner, transp->url,
-			 strlen(transp->url))) {
+	if (spjs_ws_open(conn->handle, transp->owner, url,
+			 strcspn(url, " "))) {
 		mem_deref(conn);
 		return ENOTCONN;
 	}
@@ -354,6 +356,31 @@ int transport_open(struct sip *sip)
 		return EINVAL;
 
 	return transp->conn ? 0 : flow_new(transp);
+}
+
+
+/**
+ * Make the next server of the list (after the last, the first again), or
+ * the first, the one the next flow of a SIP stack opens to
+ *
+ * @param sip   SIP stack with a transport (transport_attach)
+ * @param first Go back to the first server
+ *
+ * @return true if that is not the first server
+ */
+bool transport_next(struct sip *sip, bool first)
+{
+	struct sip_transport *transp = transp_find(sip, SIP_TRANSP_WSS);
+	const char *p;
+
+	if (!transp || !transp->url)
+		return false;
+
+	p = transp->url + transp->srv;
+	p += strcspn(p, " ");
+	transp->srv = *p && !first ? (size_t)(p + 1 - transp->url) : 0;
+
+	return transp->srv != 0;
 }
 
 
@@ -637,7 +664,9 @@ int transport_state_set(int handle, enum transport_state state, int code)
  * Give a SIP stack its transport: WSS to the server URL
  *
  * @param sip    SIP stack (from sip_alloc), without a transport yet
- * @param url    wss:// URL, already checked by policy_transport_check()
+ * @param url    wss:// URL, or several separated by spaces (the first is
+ *               opened until transport_next()), already checked by
+ *               policy_servers_check()
  * @param eventh The flow's owner: told of state changes, asked to open
  * @param arg    Handler argument
  *

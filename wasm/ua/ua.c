@@ -2,7 +2,9 @@
  * @file ua.c  The user agent: config, SIP stack, WebSocket flow, account
  *
  * Config keys (JSON object from the shim, see shim/abi.js PhoneConfig):
- *   server           wss:// URL (policy/transport.c; required)
+ *   server           wss:// URL, or several separated by spaces, tried
+ *                    in turn (policy/transport.c, transport/flow.c;
+ *                    required)
  *   uri              address of record, sip:user@domain (required)
  *   username         digest user name (default: user part of uri)
  *   password         digest password            } one of the three
@@ -23,6 +25,9 @@
  *                    default 30, else 10..3600
  *   reconnectAttempts reopens of a lost flow before the phone gives up
  *                    (0..100, default 8, wasm/transport/flow.c)
+ *   failbackAfter    seconds on a later server before the phone moves
+ *                    back to the first, between calls (0: never, the
+ *                    default; else 10..86400; wasm/transport/flow.c)
  *   retryFirstRegister false: a first REGISTER lost to the network is
  *                    not retried (default: retried as a lost binding)
  *
@@ -30,7 +35,6 @@
  * credentials (zeroized when freed) and wiped from the decoded config.
  * A short-lived credential is also zeroized when it expires.
  */
-#include <ctype.h>
 #include <string.h>
 #include <re.h>
 #include "auth.h"
@@ -42,21 +46,13 @@
 #include "reg.h"
 #include "transport.h"
 #include "ua.h"
+#include "priv.h"
+#include "why.h"
 
 
 #define DEBUG_MODULE "ua"
 #include <re_dbg.h>
 
-
-enum {
-	UA_EXPIRES_DEFAULT = 600,
-	UA_HASH_SIZE = 16,
-	UA_STR_MAX = 512,
-	UA_UUID_LEN = 36,
-	UA_KEEPALIVE_MIN = 10,
-	UA_KEEPALIVE_MAX = 3600,
-	UA_RECONNECT_MAX = 100,
-};
 
 struct ua {
 	int handle;
@@ -150,50 +146,6 @@ static void conn_handler(const struct sip_msg *msg, void *arg)
 }
 
 
-/* xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx, hex digits of either case */
-static bool uuid_ok(const char *s)
-{
-	size_t i;
-
-	if (strlen(s) != UA_UUID_LEN)
-		return false;
-
-	for (i = 0; i < UA_UUID_LEN; ++i) {
-		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-
-		if (dash ? s[i] != '-' : !isxdigit((unsigned char)s[i]))
-			return false;
-	}
-
-	return true;
-}
-
-
-/* A random (version 4) UUID, RFC 9562 5.4 */
-static void uuid_make(char *buf)
-{
-	uint32_t a = rand_u32(), b = rand_u32(), c = rand_u32();
-
-	(void)re_snprintf(buf, UA_UUID_LEN + 1,
-			  "%08x-%04x-4%03x-%04x-%04x%08x", a, b >> 16,
-			  b & 0xfff, 0x8000 | (c >> 18), c & 0xffff,
-			  rand_u32());
-}
-
-
-/* A display name goes between quotes in From: nothing may end them */
-static bool display_ok(const char *s)
-{
-	for (; *s; ++s) {
-		if ((unsigned char)*s < 0x20 || *s == 0x7f || *s == '"' ||
-		    *s == '\\')
-			return false;
-	}
-
-	return true;
-}
-
-
 /* The lost flow is back and carries what it carried: the app is told */
 static void reconnected(struct ua *ua)
 {
@@ -222,10 +174,17 @@ static void flow_handler(enum flow_event ev, int code, void *arg)
 {
 	struct ua *ua = arg;
 	struct ua_evinfo info;
-	bool down = ev == FLOW_DOWN || ev == FLOW_DEAD;
+	bool down = ev == FLOW_DOWN || ev == FLOW_DEAD || ev == FLOW_BACK;
 	bool wanted = reg_recovering(ua->reg) ||
 		call_flow_wanted(&ua->calls);
 	uint32_t retry_in = 0;
+
+	/* back to the first server only between calls */
+	if (ev == FLOW_LATER) {
+		if (!ua->calls.head)
+			flow_failback(&ua->flow);
+		return;
+	}
 
 	memset(&info, 0, sizeof(info));
 	info.state  = down ? "closed" : "open";
@@ -240,7 +199,8 @@ static void flow_handler(enum flow_event ev, int code, void *arg)
 		return;
 	}
 
-	info.code = ev == FLOW_DEAD ? CODE_FLOW_DEAD : CODE_TRANSPORT_CLOSED;
+	info.code = ev == FLOW_DEAD ? CODE_FLOW_DEAD : ev == FLOW_BACK ?
+		CODE_FAILBACK : CODE_TRANSPORT_CLOSED;
 	if (wanted) {
 		retry_in = flow_reopen(&ua->flow);
 		info.id = flow_attempt(&ua->flow);
@@ -316,135 +276,21 @@ static void reg_handler(enum reg_event ev, const struct reg_info *ri,
 }
 
 
-static const char *cfg_str(const struct odict *cfg, const char *key)
-{
-	return odict_string(cfg, key);
-}
-
-
-/* A config value that is present must have the right type */
-static bool cfg_bad_type(const struct odict *cfg, const char *key,
-			 enum odict_type type)
-{
-	const struct odict_entry *e = odict_lookup(cfg, key);
-
-	return e && e->type != type;
-}
-
-
-/* The password and HA1s of a config or of a credential from the app */
-static int creds_secrets(struct auth_creds *creds, const struct odict *o,
-			 bool pinned, bool *havep, const char **reasonp)
-{
-	static const struct {
-		const char *key;
-		enum auth_alg alg;
-	} ha1keys[] = {
-		{"md5",        AUTH_ALG_MD5},
-		{"sha256",     AUTH_ALG_SHA256},
-		{"sha512_256", AUTH_ALG_SHA512_256},
-	};
-	const struct odict_entry *ha1 = odict_lookup(o, "ha1");
-	const char *password = cfg_str(o, "password");
-	size_t i;
-	int err;
-
-	*havep = false;
-
-	if (cfg_bad_type(o, "password", ODICT_STRING) ||
-	    (ha1 && ha1->type != ODICT_OBJECT)) {
-		*reasonp = "password must be a string, ha1 an object"
-			   " {md5, sha256, sha512_256}";
-		return EINVAL;
-	}
-
-	if (ha1 && !pinned) {
-		*reasonp = "ha1 needs realm: an HA1 is bound to one realm";
-		return EINVAL;
-	}
-
-	if (password) {
-		err = auth_creds_set_password(creds, password);
-		if (err) {
-			*reasonp = "password is not acceptable";
-			return err;
-		}
-		*havep = true;
-	}
-
-	for (i = 0; ha1 && i < ARRAY_SIZE(ha1keys); ++i) {
-		const char *hex = cfg_str(ha1->u.odict, ha1keys[i].key);
-
-		if (!hex)
-			continue;
-
-		err = auth_creds_set_ha1(creds, ha1keys[i].alg, hex);
-		if (err) {
-			*reasonp = "ha1 value is not a hex digest of the"
-				   " algorithm's length";
-			return err;
-		}
-		*havep = true;
-	}
-
-	return 0;
-}
-
-
-static int creds_from_config(struct auth_creds **credsp,
-			     const struct odict *cfg, const char *user,
-			     const char **reasonp)
-{
-	const char *realm = cfg_str(cfg, "realm");
-	const char *minalg = cfg_str(cfg, "minAlgorithm");
-	struct auth_creds *creds = NULL;
-	bool ondemand = false, have;
-	int err;
-
-	(void)odict_get_boolean(cfg, &ondemand, "credentials");
-
-	err = auth_creds_alloc(&creds, user);
-	if (err)
-		return err;
-
-	if (realm) {
-		err = auth_creds_set_realm(creds, realm);
-		if (err)
-			goto out;
-	}
-
-	err = creds_secrets(creds, cfg, realm != NULL, &have, reasonp);
-	if (err)
-		goto out;
-
-	if (ondemand)
-		auth_creds_set_ondemand(creds);
-	else if (!have) {
-		*reasonp = "give a password, ha1 or a credentials callback";
-		err = EINVAL;
-		goto out;
-	}
-
-	if (minalg) {
-		enum auth_alg alg;
-
-		err = auth_alg_decode(&alg, minalg);
-		if (err) {
-			*reasonp = "minAlgorithm must be MD5, SHA-256 or"
-				   " SHA-512-256";
-			goto out;
-		}
-		auth_creds_set_min_alg(creds, alg);
-	}
-
- out:
-	if (err)
-		mem_deref(creds);
-	else
-		*credsp = creds;
-
-	return err;
-}
+/* The numbers of the config: absent, each has its default; 0 turns off
+ * those that are off-able; else each within min..max */
+enum { NUM_EXPIRES, NUM_KEEPALIVE, NUM_RECONNECT, NUM_FAILBACK };
+static const struct {
+	const char *key;
+	uint32_t min, max, def;
+	bool off;
+} nums[] = {
+	[NUM_EXPIRES]   = {"registerExpires", 30, 86400, 600, false},
+	[NUM_KEEPALIVE] = {"keepAlive", 10, 3600,
+			   FLOW_KEEPALIVE_MS / 1000, true},
+	[NUM_RECONNECT] = {"reconnectAttempts", 0, 100, FLOW_REOPEN_MAX,
+			   false},
+	[NUM_FAILBACK]  = {"failbackAfter", 10, 86400, 0, true},
+};
 
 
 /**
@@ -470,9 +316,8 @@ int ua_alloc(struct ua **uap, const struct odict *cfg, ua_event_h *eh,
 	struct pl pl;
 	struct ua *ua = NULL;
 	char *userbuf = NULL;
-	uint64_t expires = UA_EXPIRES_DEFAULT;
-	uint64_t keepalive = FLOW_KEEPALIVE_MS / 1000;
-	uint64_t reopens = FLOW_REOPEN_MAX;
+	uint64_t num[ARRAY_SIZE(nums)];
+	size_t i;
 	bool retry_first = true;
 	int err = EINVAL;
 
@@ -487,11 +332,8 @@ int ua_alloc(struct ua **uap, const struct odict *cfg, ua_event_h *eh,
 	    cfg_bad_type(cfg, "minAlgorithm", ODICT_STRING) ||
 	    cfg_bad_type(cfg, "displayName", ODICT_STRING) ||
 	    cfg_bad_type(cfg, "privacy", ODICT_STRING) ||
-	    cfg_bad_type(cfg, "registerExpires", ODICT_INT) ||
 	    cfg_bad_type(cfg, "credentials", ODICT_BOOL) ||
 	    cfg_bad_type(cfg, "instanceId", ODICT_STRING) ||
-	    cfg_bad_type(cfg, "keepAlive", ODICT_INT) ||
-	    cfg_bad_type(cfg, "reconnectAttempts", ODICT_INT) ||
 	    cfg_bad_type(cfg, "retryFirstRegister", ODICT_BOOL)) {
 		reason = "a config value has the wrong type";
 		goto out;
@@ -499,7 +341,7 @@ int ua_alloc(struct ua **uap, const struct odict *cfg, ua_event_h *eh,
 
 	/* Transport policy first: nothing is allocated for a bad URL */
 	server = cfg_str(cfg, "server");
-	err = policy_transport_check(NULL, server, &reason);
+	err = policy_servers_check(server, &reason);
 	if (err) {
 		if (err == EPROTONOSUPPORT)
 			code = CODE_INSECURE_TRANSPORT;
@@ -514,43 +356,47 @@ int ua_alloc(struct ua **uap, const struct odict *cfg, ua_event_h *eh,
 	    !pl_isset(&aor.uri.host) ||
 	    (pl_strcasecmp(&aor.uri.scheme, "sip") &&
 	     pl_strcasecmp(&aor.uri.scheme, "sips"))) {
-		reason = "uri must be sip:user@domain";
-		goto out;
-	}
-
-	(void)odict_get_number(cfg, &expires, "registerExpires");
-	if (expires < 30 || expires > 86400) {
-		reason = "registerExpires must be 30..86400 seconds";
+		reason = WHY("uri", "uri must be sip:user@domain");
 		goto out;
 	}
 
 	display = cfg_str(cfg, "displayName");
 	if (display && (strlen(display) > UA_STR_MAX ||
 			!display_ok(display))) {
-		reason = "displayName: at most 512 bytes, no \\, \" or"
-			" control characters";
+		reason = WHY("displayName", "displayName: at most 512 bytes,"
+			     " no \\, \" or control characters");
 		goto out;
 	}
 
 	privacy = cfg_str(cfg, "privacy");
 	if (privacy && policy_privacy_decode(&priv, privacy)) {
-		reason = "privacy must be \"mdns\", \"relay\" or \"off\"";
+		reason = WHY("privacy",
+			     "privacy must be \"mdns\", \"relay\" or \"off\"");
 		goto out;
 	}
 
-	(void)odict_get_number(cfg, &keepalive, "keepAlive");
-	(void)odict_get_number(cfg, &reopens, "reconnectAttempts");
 	(void)odict_get_boolean(cfg, &retry_first, "retryFirstRegister");
 	instance = cfg_str(cfg, "instanceId");
-	if ((keepalive && (keepalive < UA_KEEPALIVE_MIN ||
-			   keepalive > UA_KEEPALIVE_MAX)) ||
-	    reopens > UA_RECONNECT_MAX) {
-		reason = "keepAlive must be 0 or 10..3600 seconds,"
-			" reconnectAttempts 0..100";
-		goto out;
+	/* one message for every number: each costs page bytes */
+	for (i = 0; i < ARRAY_SIZE(nums); ++i) {
+		num[i] = nums[i].def;
+		if (cfg_bad_type(cfg, nums[i].key, ODICT_INT)) {
+			reason = "a config value has the wrong type";
+			goto out;
+		}
+		(void)odict_get_number(cfg, &num[i], nums[i].key);
+		if ((num[i] || !nums[i].off) &&
+		    (num[i] < nums[i].min || num[i] > nums[i].max)) {
+			reason = WHY(nums[i].key, "out of range:"
+				     " registerExpires 30..86400, keepAlive"
+				     " 0 or 10..3600, failbackAfter 0 or"
+				     " 10..86400 (seconds); reconnectAttempts"
+				     " 0..100");
+			goto out;
+		}
 	}
 	if (instance && !uuid_ok(instance)) {
-		reason = "instanceId must be a UUID";
+		reason = WHY("instanceId", "instanceId must be a UUID");
 		goto out;
 	}
 
@@ -591,11 +437,13 @@ int ua_alloc(struct ua **uap, const struct odict *cfg, ua_event_h *eh,
 	if (err)
 		goto out;
 
-	flow_set_keepalive(&ua->flow, (uint32_t)keepalive * 1000);
-	flow_set_reopen_max(&ua->flow, (unsigned)reopens);
+	flow_set_keepalive(&ua->flow, (uint32_t)num[NUM_KEEPALIVE] * 1000);
+	flow_set_reopen_max(&ua->flow, (unsigned)num[NUM_RECONNECT]);
+	flow_set_failback(&ua->flow, (uint32_t)num[NUM_FAILBACK] * 1000);
 
 	err = reg_alloc(&ua->reg, ua->sip, uri, display,
-			(uint32_t)expires, ua->creds, reg_handler, ua);
+			(uint32_t)num[NUM_EXPIRES], ua->creds, reg_handler,
+			ua);
 	if (err)
 		goto out;
 	reg_set_outbound(ua->reg, ua->instance, retry_first);
@@ -710,8 +558,8 @@ int ua_credentials(struct ua *ua, const struct odict *c,
 	tmr_cancel(&ua->creds_tmr);
 	err = auth_creds_set_user(ua->creds, user);
 	if (err) {
-		*reasonp = "username must be a string without control"
-			   " characters";
+		*reasonp = WHY("username", "username must be a string"
+			       " without control characters");
 		goto out;
 	}
 
@@ -724,7 +572,8 @@ int ua_credentials(struct ua *ua, const struct odict *c,
 
 	err = EINVAL;
 	if (!have)
-		*reasonp = "a credential needs a password or ha1";
+		*reasonp = WHY("password",
+			       "a credential needs a password or ha1");
 	else if (auth_creds_need(ua->creds, now))
 		*reasonp = "the credential has expired already";
 	else
