@@ -12,7 +12,7 @@
 //    --disable-background-timer-throttling, --disable-renderer-backgrounding and
 //    --disable-backgrounding-occluded-windows. So the measurement runs without Playwright.
 // 2. Measurement: Chromium spawned with CHROMIUM_ARGS (no Playwright defaults), driven over raw
-//    CDP (the `ws` package). One phone per variant (keepAlive 10, registerExpires 60), all
+//    CDP (tests/e2e/cdp.js). One phone per variant (keepAlive 10, registerExpires 60), all
 //    variants at the same time, each in its own Chromium, against one Kamailio:
 //      default     : Chromium's own defaults for hidden pages
 //      intensive   : + --enable-features=IntensiveWakeUpThrottling:grace_period_seconds/GRACE_S
@@ -27,17 +27,10 @@
 //
 // Environment: HIDDEN_S (180), GRACE_S (10), VARIANTS (default,intensive,nointensive,inpage),
 // KEEPALIVE (10; 0: no keep-alive), SKIP_PROBE=1.
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ROOT, startKamailio, USERS, REALM } from '../../tests/node/support/servers.js';
+import { startKamailio, USERS, REALM } from '../../tests/node/support/servers.js';
 import { CHROMIUM, CHROMIUM_ARGS, launchBrowser, startPageServer } from '../../tests/e2e/support.js';
-
-const require = createRequire(path.join(ROOT, 'package.json'));
-const WS = require('ws');
+import { startRawChromium, openPhoneTab } from '../../tests/e2e/cdp.js';
 
 const HIDDEN_S = Number(process.env.HIDDEN_S || 180);
 const GRACE_S = Number(process.env.GRACE_S || 10);
@@ -115,99 +108,12 @@ async function probePlaywright() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// 2. Raw CDP Chromium
+// 2. Raw CDP Chromium (tests/e2e/cdp.js), stopped at the end
 async function startChromium(extraArgs) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sipshield-bg-'));
-  const child = spawn(CHROMIUM, [...CHROMIUM_ARGS, '--remote-debugging-port=0', `--user-data-dir=${dir}`,
-    ...extraArgs, 'about:blank'], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
-  const exited = new Promise((r) => child.once('exit', r));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      try { process.kill(-child.pid, 'SIGTERM'); } catch { /* gone */ }
-      await Promise.race([exited, sleep(5000)]);
-      if (child.exitCode === null && child.signalCode === null) {
-        try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ }
-        await Promise.race([exited, sleep(5000)]);
-      }
-    }
-    fs.rmSync(dir, { recursive: true, force: true });
-  };
-  cleanups.push(stop);
-  const url = await within(new Promise((resolve, reject) => {
-    let buf = '';
-    child.stderr.on('data', (d) => {
-      buf += d;
-      const m = /DevTools listening on (ws:\S+)/.exec(buf);
-      if (m) resolve(m[1]);
-    });
-    child.once('exit', (c) => reject(new Error(`chromium exited ${c}: ${buf.slice(-500)}`)));
-  }), 30000, 'chromium start');
-  const ws = new WS(url, { perMessageDeflate: false });
-  await within(new Promise((r, j) => { ws.once('open', r); ws.once('error', j); }), 10000, 'CDP connect');
-  let id = 0;
-  const pending = new Map();
-  ws.on('message', (d) => {
-    const m = JSON.parse(String(d));
-    const p = m.id && pending.get(m.id);
-    if (p) {
-      pending.delete(m.id);
-      if (m.error) p.reject(new Error(`${p.method}: ${m.error.message}`)); else p.resolve(m.result);
-    }
-  });
-  /** @returns {Promise<any>} */
-  const send = (method, params = {}, sessionId = undefined, ms = 15000) => within(new Promise((resolve, reject) => {
-    const i = ++id;
-    pending.set(i, { resolve, reject, method });
-    ws.send(JSON.stringify({ id: i, method, params, sessionId }));
-  }), ms, method);
-  const attach = async (targetId) => (await send('Target.attachToTarget', { targetId, flatten: true })).sessionId;
-  /** evaluate in a page (awaits promises), returns the value */
-  const evaluate = async (sessionId, expression, ms = 15000) => {
-    const r = await send('Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true }, sessionId, ms);
-    if (r.exceptionDetails) throw new Error(`evaluate: ${r.exceptionDetails.exception?.description || r.exceptionDetails.text}`);
-    return r.result.value;
-  };
-  return { send, attach, evaluate, stop, ws };
+  const cdp = await startRawChromium(extraArgs);
+  cleanups.push(cdp.stop);
+  return cdp;
 }
-
-/** Installed in every document of the phone tab before its scripts run */
-const INSTRUMENT = `(() => {
-  const log = window.__bg = { ws: [], vis: [[Date.now(), document.visibilityState]], timers: [] };
-  const dec = new TextDecoder();
-  const text = (d) => typeof d === 'string' ? d : dec.decode(d instanceof ArrayBuffer ? new Uint8Array(d, 0, Math.min(d.byteLength, 200)) : d);
-  const kindOut = (s) => s === '\\r\\n\\r\\n' ? 'ping' : s.split('\\r\\n')[0].split(' ')[0];
-  const kindIn = (s) => {
-    if (s === '\\r\\n') return 'pong';
-    const first = s.split('\\r\\n')[0];
-    const cseq = /^CSeq:\\s*\\d+\\s+(\\S+)/mi.exec(s);
-    return first.startsWith('SIP/2.0') ? first.slice(8, 11) + ' ' + (cseq ? cseq[1] : '') : first.split(' ')[0];
-  };
-  const send = WebSocket.prototype.send;
-  WebSocket.prototype.send = function (d) {
-    try { log.ws.push({ t: Date.now(), dir: 'out', kind: kindOut(text(d)) }); } catch (e) {}
-    return send.call(this, d);
-  };
-  const WS = window.WebSocket;
-  window.WebSocket = class extends WS {
-    constructor(...a) {
-      super(...a);
-      log.ws.push({ t: Date.now(), dir: 'open', kind: 'WebSocket ' + a[0] });
-      this.addEventListener('message', (e) => { try { log.ws.push({ t: Date.now(), dir: 'in', kind: kindIn(text(e.data)) }); } catch (x) {} });
-      this.addEventListener('close', (e) => log.ws.push({ t: Date.now(), dir: 'close', kind: 'close ' + e.code }));
-    }
-  };
-  const st = window.setTimeout;
-  window.setTimeout = function (fn, ms, ...a) {
-    if (typeof fn !== 'function' || !(ms >= 500)) return st.call(this, fn, ms, ...a);
-    const at = Date.now();
-    return st.call(this, function (...b) {
-      log.timers.push({ at, ms, fired: Date.now() });
-      if (log.timers.length > 2000) log.timers.shift();
-      return fn.apply(this, b);
-    }, ms, ...a);
-  };
-  document.addEventListener('visibilitychange', () => log.vis.push([Date.now(), document.visibilityState]));
-})();`;
 
 const CHAIN = `(() => {
   window.__chain = [];
@@ -221,23 +127,10 @@ async function openVariant(name, web, kam) {
   if (!VARIANT[name]) throw new Error(`unknown variant ${name}: ${Object.keys(VARIANT).join(', ')}`);
   const extra = VARIANT[name].args;
   const cdp = await startChromium(extra);
-  const targets = (await cdp.send('Target.getTargets')).targetInfos.filter((t) => t.type === 'page');
-  if (!targets.length) throw new Error(`${name}: no startup tab`);
-  const phoneTarget = targets[0].targetId;
-  const s = await cdp.attach(phoneTarget);
-  await cdp.send('Page.enable', {}, s);
-  await cdp.send('Runtime.enable', {}, s);
-  await cdp.send('Page.addScriptToEvaluateOnNewDocument', { source: INSTRUMENT }, s);
-  await cdp.send('Page.navigate', { url: `${web.url}/tests/e2e/pages/phone.html` }, s);
-  const until = Date.now() + 15000;
-  while (!(await cdp.evaluate(s, 'typeof window.sipPeer === "object" && !!window.__bg').catch(() => false))) {
-    if (Date.now() > until) throw new Error(`${name}: phone.html did not load in 15 s`);
-    await sleep(200);
-  }
   const user = VARIANT[name].user;
   const cfg = { server: kam.url, uri: `sip:${user}@${REALM}`, password: USERS.get(user),
     keepAlive: KEEPALIVE, registerExpires: EXPIRES };
-  await cdp.evaluate(s, `window.sipPeer.open(${JSON.stringify(cfg)})`, 20000);
+  const { session: s, targetId: phoneTarget } = await openPhoneTab(cdp, web.url, cfg);
   return { name, user, cdp, s, phoneTarget, extra };
 }
 
