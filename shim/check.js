@@ -70,7 +70,7 @@ export async function loadSipCheck(options = {}) {
     throw new PhoneError('core-failed', 'could not load the wasm core', { cause: e });
   }
   const check = m.sp_sip_check;
-  if (!check || m.sp_init(0)) {
+  if (!check || m.sp_init(0, 0)) {
     throw new PhoneError('core-failed', 'not a check build of the core (CHECK_WASM_URL)');
   }
 

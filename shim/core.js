@@ -28,6 +28,8 @@ import { internal } from './internal.js';
  *   SIP message's start line, Call-ID, CSeq and size). 2 to 4 load
  *   sipshield-core-debug.wasm (unless wasmBinary or wasmUrl is given)
  * @property {(level: number, text: string) => void} [log] log sink
+ * @property {number} [maxPhones] phones at once in this core, 1..4096 (default 256; more are
+ *   refused `busy`): only that part of its tables is ever used
  */
 
 const WS_OPEN = 1;
@@ -154,11 +156,11 @@ export class Core {
     try {
       module = await instantiateCore(/** @type {BufferSource} */ (bytes), bridge);
       core = new Core(module, options);
-      err = module.sp_init(options.logLevel ?? 0);
+      err = module.sp_init(options.logLevel ?? 0, options.maxPhones ?? 0);
     } catch (e) {
       throw new PhoneError('core-failed', 'could not load the wasm core', { cause: e });
     }
-    if (err) throw new PhoneError('core-failed', `sp_init failed (${err})`);
+    if (err) throw new PhoneError('core-failed', `sp_init failed (${err}): check logLevel and maxPhones`);
     return core;
   }
 

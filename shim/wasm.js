@@ -23,7 +23,7 @@
 
 /**
  * @typedef {object} CoreModule  the instantiated core: tools/exports.json
- * @property {(logLevel: number) => number} sp_init
+ * @property {(logLevel: number, maxPhones: number) => number} sp_init
  * @property {() => void} sp_close
  * @property {(ptr: number, len: number) => number} sp_cmd
  * @property {(nowMs: number) => number} sp_tick

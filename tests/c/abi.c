@@ -55,14 +55,14 @@ int test_abi_misuse(void)
 	TEST_EQUALS(EMSGSIZE, sp_cmd(huge, 300000));
 	TEST_ASSERT(fake_spjs_event("{\"id\":0,\"err\":\"too-large\""));
 
-	TEST_EQUALS(EINVAL, sp_init(-1));
-	TEST_EQUALS(EINVAL, sp_init(5));
+	TEST_EQUALS(EINVAL, sp_init(-1, 0));
+	TEST_EQUALS(EINVAL, sp_init(5, 0));
 
 	/* before init every command is refused */
 	sp_close();
 	(void)cmd("{\"v\":1,\"id\":1,\"cmd\":\"phone.new\",\"config\":{}}");
 	TEST_ASSERT(fake_spjs_event("{\"id\":0,\"err\":\"not-initialized\""));
-	TEST_EQUALS(0, sp_init(0));
+	TEST_EQUALS(0, sp_init(0, 0));
 
 	TEST_EQUALS(EINVAL, sp_sip_check(NULL, 10, 0));
 	TEST_ASSERT(sp_malloc(0) == NULL);
@@ -228,6 +228,49 @@ static int entry_is(const struct odict *o, const char *key,
 		return (int64_t)e->u.dbl == num ? 0 : EINVAL;
 
 	return 0;
+}
+
+
+/* sp_init's maxPhones (wasm/abi/phones.c): that many phones at once, the
+ * next refused busy; the limit changes only while no phone is open;
+ * 1..4096, 0 the default (256) */
+int test_abi_phone_limit(void)
+{
+	static const char *phone_new =
+		"{\"v\":1,\"id\":%d,\"cmd\":\"phone.new\",\"config\":{"
+		"\"server\":\"wss://h.example\",\"uri\":\"sip:a@h.example\","
+		"\"password\":\"x\"}}";
+	char buf[256];
+	int i, err = 0;
+
+	/* the runner's core has its default limit: another is busy */
+	TEST_EQUALS(EBUSY, sp_init(4, 2));
+	sp_close();
+	TEST_EQUALS(EINVAL, sp_init(4, -1));
+	TEST_EQUALS(EINVAL, sp_init(4, 4097));
+	TEST_ERR(sp_init(4, 2));
+	for (i = 1; i <= 3; ++i) {
+		(void)re_snprintf(buf, sizeof(buf), phone_new, i);
+		(void)cmd(buf);
+	}
+	TEST_ASSERT(fake_spjs_event("{\"id\":3,\"err\":\"busy\""));
+	TEST_EQUALS(EBUSY, sp_init(4, 3));  /* phones are open */
+	TEST_ERR(sp_init(4, 2));  /* the same limit: nothing changes */
+
+	/* no phone open: the limit may change */
+	sp_close();
+	TEST_ERR(sp_init(4, 3));
+	for (i = 1; i <= 4; ++i) {
+		(void)re_snprintf(buf, sizeof(buf), phone_new, i);
+		(void)cmd(buf);
+	}
+	TEST_ASSERT(fake_spjs_event("{\"id\":4,\"err\":\"busy\""));
+	TEST_EQUALS(2 + 3, fake_spjs_count("\"err\":null,\"phone\":"));
+
+ out:
+	sp_close();
+	(void)sp_init(4, 0);  /* as the runner's (main.c) */
+	return err;
 }
 
 

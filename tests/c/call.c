@@ -935,7 +935,7 @@ int test_call_no_candidates_outgoing(void)
 	/* raw-IP host candidates only, mdns: a warning, then the same
 	 * answer ends the call (a fresh core: the phone handle is 1) */
 	sp_close();
-	TEST_ERR(sp_init(0));
+	TEST_ERR(sp_init(0, 0));
 	err = phone_open("mdns");
 	TEST_ERR(err);
 	err = call_new(&call, "\"iceTransportPolicy\":\"all\"");
@@ -1193,7 +1193,7 @@ int test_call_flow_events(void)
 	 * core: the phone handle is 1 again) */
 	sp_close();
 	fake_spjs_reset();
-	err = sp_init(4);  /* as the runner's (main.c) */
+	err = sp_init(4, 0);  /* as the runner's (main.c) */
 	TEST_ERR(err);
 	err = cmd("{\"v\":1,\"id\":1,\"cmd\":\"phone.new\",\"config\":{"
 		  "\"server\":\"wss://sip.example.com:7443/ws\","

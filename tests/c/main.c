@@ -288,7 +288,7 @@ static int run(void *arg, bool *timers)
 	fake_spjs_reset();
 	/* every log line the build has is formatted (under ASan);
 	 * SIPSHIELD_TEST_LOG=1 shows them (fake_spjs.c) */
-	(void)sp_init(4);
+	(void)sp_init(4, 0);
 	err = test->exec();
 	sp_close();
 

@@ -192,6 +192,7 @@ bool test_wait_for(int ms, bool (*done)(void));
 	X(test_transport_ntop)			\
 	X(test_abi_misuse)			\
 	X(test_abi_json)			\
+	X(test_abi_phone_limit)		\
 	X(test_abi_json_decode)		\
 	X(test_abi_odict)			\
 	X(test_abi_sdp_check)			\

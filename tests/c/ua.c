@@ -977,7 +977,7 @@ static int log_register(int level)
 	/* a fresh core: the phone handle is 1 */
 	sp_close();
 	fake_spjs_reset();
-	err = sp_init(level);
+	err = sp_init(level, 0);
 	TEST_ERR(err);
 
 	err = open_and_register();

@@ -19,7 +19,7 @@ switch (lib) {
 
 case 'sipshield': {
   const M = await instantiateSipshield(WASM);
-  info.init = M.sp_init(0);
+  info.init = M.sp_init(0, 0);
   break;
 }
 

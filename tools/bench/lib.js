@@ -208,7 +208,7 @@ export async function loadSipshield(maxBytes) {
     if (typeof M[f] !== 'function')
       throw new Error(`export ${f} missing`);
   }
-  const init = M.sp_init(0);
+  const init = M.sp_init(0, 0);
   const cap = maxBytes * 3 + 16;
   const ptr = M.sp_malloc(cap);
   if (!ptr)

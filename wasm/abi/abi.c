@@ -80,17 +80,30 @@ static void log_handler(int level, const char *p, size_t len, void *arg)
  *                  Levels 3 and 4 print only what the build compiled in:
  *                  sipshield-core-debug.wasm has every level, the page
  *                  core warnings and errors (tools/core.mk DEBUG_LEVEL)
+ * @param max_phones Phones at once, 1..4096; 0: 256 (ABI_PHONE_DEFAULT).
+ *                  Again before sp_close(): the same or EBUSY
  *
  * @return 0 if success, otherwise errorcode
  */
-int sp_init(int log_level)
+int sp_init(int log_level, int max_phones)
 {
+	int err;
+
 	static const int map[] = {
 		DBG_EMERG, DBG_ERR, DBG_WARNING, DBG_INFO, DBG_DEBUG
 	};
 
 	if (log_level < 0 || log_level > 4)
 		return EINVAL;
+
+	if (!max_phones)
+		max_phones = ABI_PHONE_DEFAULT;
+	if (inited && max_phones != abi_phones_max())
+		return EBUSY;  /* phones may be open */
+
+	err = abi_phones_limit(max_phones);
+	if (err)
+		return err;
 
 	dbg_init(map[log_level], 0);
 	dbg_handler_set(log_handler, NULL);

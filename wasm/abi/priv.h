@@ -9,11 +9,15 @@
 struct ua;
 struct odict;
 
-/* phones.c: the phones JS holds.  256 (issue 13: a Node process runs
- * hundreds): the table is 2 KB of zeroed memory, not in the download;
- * a phone's own memory is taken when it is made */
-enum { ABI_PHONE_MAX = 256 };
+/* phones.c: the phones JS holds, at most maxPhones (sp_init: default
+ * 256, at most 4096; issue 13: a Node process runs hundreds).  The table
+ * is zeroed memory, not in the download, of which only the first
+ * maxPhones slots are ever touched; a phone's own memory is taken when it
+ * is made */
+enum { ABI_PHONE_DEFAULT = 256, ABI_PHONE_MAX = 4096 };
 
+int  abi_phones_limit(int n);
+int  abi_phones_max(void);
 struct ua *abi_phone(int handle);
 int  abi_phone_add(struct ua *ua);
 void abi_phone_del(int handle);

@@ -47,7 +47,7 @@ int handle_add(struct handles *t, void *obj)
  */
 void *handle_get(const struct handles *t, int h)
 {
-	if (!t || h <= 0)
+	if (!t || h <= 0 || !t->n)
 		return NULL;
 
 	return t->idv[h % t->n] == h ? t->objv[h % t->n] : NULL;

@@ -4,7 +4,7 @@
  * The list is tools/exports.json; shim/core.js is the only caller.
  */
 
-int  sp_init(int log_level);
+int  sp_init(int log_level, int max_phones);
 void sp_close(void);
 int  sp_cmd(const char *json, size_t len);
 int  sp_tick(double now_ms);

@@ -32,6 +32,7 @@ int  transport_open(struct sip *sip);
 int  transport_ping(struct sip *sip);
 void transport_close(struct sip *sip, int code);
 bool transport_next(struct sip *sip, bool first);
+void transport_limit(int n);
 int  transport_rx(int conn, const uint8_t *buf, size_t len);
 int  transport_state_set(int conn, enum transport_state state, int code);
 void transport_placeholder_laddr(struct sa *sa);

@@ -39,7 +39,8 @@
 
 
 enum {
-	CONN_MAX   = 512,  /* two per phone while a flow is replaced */
+	CONN_MAX   = 8192, /* two per phone while a flow is replaced:
+			      transport_limit() uses a part */
 	VIA_HOSTSZ = 24,
 	CLOSE_NORMAL = 1000,
 	LOG_LINE_MAX = 120,   /* of a start line or value in the log */
@@ -85,6 +86,16 @@ static int conn_idv[CONN_MAX];
 static struct handles conns = HANDLES(connv, conn_idv);
 static char via_host[VIA_HOSTSZ];
 static char laddr_str[32];
+
+
+/**
+ * Use @p n slots of the connection table (1..CONN_MAX, set while none is
+ * open: twice the core's phone limit, wasm/abi/phones.c)
+ */
+void transport_limit(int n)
+{
+	conns.n = n;
+}
 
 
 /** The placeholder local address libre formats into Via and Contact */
