@@ -49,7 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 
 	fake_spjs_reset();
-	if (sp_init(0))
+	if (sp_init(0, 0))
 		return 0;
 
 	cmd("{\"v\":1,\"id\":1,\"cmd\":\"phone.new\",\"config\":{"

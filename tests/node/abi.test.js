@@ -568,7 +568,7 @@ describe('The envelope: a command refused before its id is read', () => {
       return JSON.parse(texts.at(-1));
     };
     const replies = [send('{"v":1,"id":3,"cmd":"phone.close","phone":1}')];
-    assert.equal(m.sp_init(0), 0);
+    assert.equal(m.sp_init(0, 0), 0);
     replies.push(send('{"v":1,"id":'), send(`{"v":1,"id":4,"cmd":"x","pad":"${'x'.repeat(262144)}"}`));
     assert.deepEqual(replies.map((r) => [r.id, r.err]), [[0, 'not-initialized'], [0, 'bad-command'], [0, 'too-large']]);
     for (const r of replies) assert.deepEqual(replyVariant('phone.close', r), { variant: 'error', misfits: [] });

@@ -219,7 +219,7 @@ describe('The renamed core works through the shim', () => {
       const texts = [];
       const m = await instantiateCore(fs.readFileSync(path.join(ROOT, 'dist', file)), {
         emit: (t) => texts.push(t), wsOpen: () => 1, wsSend: () => 1, wsClose: () => {}, log: () => {} });
-      assert.equal(m.sp_init(0), 0);
+      assert.equal(m.sp_init(0, 0), 0);
       const b = new TextEncoder().encode('{"v":1,"id":3,"cmd":"phone.close","phone":1}');
       const ptr = m.sp_malloc(b.length);
       m.heap.set(b, ptr);
