@@ -214,6 +214,7 @@ bool test_wait_for(int ms, bool (*done)(void));
 	X(test_ua_flow_reopen)			\
 	X(test_ua_servers)			\
 	X(test_ua_failback)			\
+	X(test_ua_failback_no_reopen)		\
 	X(test_flow_backoff)			\
 	X(test_ua_flow_hostile_servers)	\
 	X(test_ua_keepalive)			\

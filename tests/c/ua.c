@@ -929,6 +929,64 @@ int test_ua_failback(void)
 }
 
 
+/* With reconnectAttempts 0 a phone never closes a working flow to move
+ * back: it could not reopen one.  It reaches the second server only when
+ * the app registers again after the first refused it. */
+int test_ua_failback_no_reopen(void)
+{
+	static const char *cfg =
+		"{\"v\":1,\"id\":1,\"cmd\":\"phone.new\",\"config\":{"
+		"\"server\":\"wss://a.example:7443/ws wss://b.example/ws\","
+		"\"uri\":\"sip:alice@example.com\",\"failbackAfter\":10,"
+		"\"reconnectAttempts\":0,\"password\":\"alice-secret-pw\"}}";
+	uint64_t t0;
+	int err, opens;
+
+#ifdef __EMSCRIPTEN__
+	return 0;
+#endif
+
+	err = cmd(cfg);
+	TEST_ERR(err);
+	err = cmd("{\"v\":1,\"id\":2,\"cmd\":\"phone.register\",\"phone\":1}");
+	TEST_ERR(err);
+	settle();
+	err = sp_ws_state(fake_spjs.last_conn, 2, 1006);  /* a is down */
+	TEST_ERR(err);
+	settle();
+	TEST_EQUALS(1, fake_spjs_count("\"ev\":\"registration-failed\""));
+
+	/* the app registers again: on b */
+	err = cmd("{\"v\":1,\"id\":3,\"cmd\":\"phone.register\",\"phone\":1}");
+	TEST_ERR(err);
+	settle();
+	TEST_STRCMP("wss://b.example/ws", fake_spjs.url);
+	err = sp_ws_state(fake_spjs.last_conn, 1, 0);
+	TEST_ERR(err);
+	settle();
+	err = answer(200, "OK", NULL);
+	TEST_ERR(err);
+	TEST_EQUALS(1, fake_spjs_count("\"ev\":\"registered\""));
+
+	/* past failbackAfter: it stays on b, still registered */
+	opens = fake_spjs.opens;
+	t0 = tmr_jiffies();
+	while (tmr_jiffies() - t0 < 15000) {
+		(void)sp_tick(0);
+		test_clock_skip(10);
+	}
+	TEST_EQUALS(opens, fake_spjs.opens);
+	TEST_EQUALS(0, fake_spjs_count("\"cause\":\"failback\""));
+	TEST_EQUALS(1, fake_spjs_count("\"ev\":\"registration-failed\""));
+
+	err = cmd("{\"v\":1,\"id\":10,\"cmd\":\"phone.close\",\"phone\":1}");
+	TEST_ERR(err);
+
+ out:
+	return err;
+}
+
+
 /* The one back-off schedule: the first wait from 0.5 to 8.5 s, spread
  * so that about an eighth of the phones dropped together come back in
  * any one second (at most 17% here; with the retries of those that came

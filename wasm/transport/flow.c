@@ -281,7 +281,8 @@ void flow_set_failback(struct flow *flow, uint32_t ms)
  */
 void flow_failback(struct flow *flow)
 {
-	if (!flow || !flow->open)
+	/* with no reopen allowed (reconnectAttempts 0) it stays */
+	if (!flow || !flow->open || flow->attempt >= flow->max)
 		return;
 
 	DEBUG_INFO("back to the first server\n");
