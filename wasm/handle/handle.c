@@ -47,7 +47,7 @@ int handle_add(struct handles *t, void *obj)
  */
 void *handle_get(const struct handles *t, int h)
 {
-	if (!t || h <= 0 || !t->n)
+	if (!t || h <= 0)
 		return NULL;
 
 	return t->idv[h % t->n] == h ? t->objv[h % t->n] : NULL;

@@ -47,9 +47,10 @@ struct flow {
 	bool opened;          /* one opened: the next replaces it */
 	bool open;            /* the flow is open now             */
 	bool pinged;          /* a ping waits for its pong        */
-	bool dead;            /* we closed it: FLOW_DEAD          */
 	bool later;           /* the flow goes to a later server  */
-	bool back;            /* closed by flow_failback()        */
+	enum flow_event closing;  /* we close it, why: FLOW_DEAD
+				     (keep-alive) or FLOW_BACK
+				     (flow_failback); else 0      */
 	flow_event_h *eh;
 	void *arg;
 };

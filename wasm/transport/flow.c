@@ -131,7 +131,7 @@ static void ka_handler(void *arg)
 	}
 
 	DEBUG_INFO("no answer to the keep-alive: the flow is dead\n");
-	flow->dead = true;
+	flow->closing = FLOW_DEAD;
 	transport_close(flow->sip, FLOW_CLOSE_DEAD);
 }
 
@@ -171,13 +171,13 @@ static void transport_handler(enum transport_state state, int code,
 	case TRANSPORT_CLOSED:
 		DEBUG_INFO("closed (WebSocket code %d)\n", code);
 		flow->open = false;
-		flow->later = transport_next(flow->sip, flow->back);
+		flow->later = transport_next(flow->sip,
+					     flow->closing == FLOW_BACK);
 		tmr_cancel(&flow->ka);
 		tmr_cancel(&flow->fb);
-		flow->eh(flow->back ? FLOW_BACK : flow->dead ? FLOW_DEAD :
-			 FLOW_DOWN, code, flow->arg);
-		flow->dead = false;
-		flow->back = false;
+		flow->eh(flow->closing ? flow->closing : FLOW_DOWN, code,
+			 flow->arg);
+		flow->closing = 0;
 		break;
 	}
 }
@@ -286,7 +286,7 @@ void flow_failback(struct flow *flow)
 		return;
 
 	DEBUG_INFO("back to the first server\n");
-	flow->back = true;
+	flow->closing = FLOW_BACK;
 	transport_close(flow->sip, FLOW_CLOSE_BACK);
 }
 
@@ -321,7 +321,7 @@ uint32_t flow_reopen(struct flow *flow)
 
 	delay = flow_backoff_ms(flow->attempt++);
 	/* a move back to the first server is no loss: at once */
-	if (flow->back)
+	if (flow->closing == FLOW_BACK)
 		delay = 1;
 	tmr_start(&flow->tmr, delay, reopen_handler, flow);
 	DEBUG_INFO("reopen in %u ms (attempt %u)\n", delay, flow->attempt);
